@@ -1,0 +1,1 @@
+"""HTTP and websocket adapters over the service and the event store."""

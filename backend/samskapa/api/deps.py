@@ -1,0 +1,45 @@
+"""What the routes need, built once in the app's lifespan (nothing at import time)."""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from ..domain.errors import DomainError, ErrorCode
+from ..domain.policy import Actor
+from ..realtime.hub import Hub
+from ..service import Boards
+from ..settings import Settings
+from ..store.database import Database
+from ..store.eventstore import EventStore
+
+
+@dataclass(slots=True)
+class Services:
+    settings: Settings
+    db: Database
+    store: EventStore
+    hub: Hub
+    boards: Boards
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+async def get_member(
+    board_id: str,
+    services: ServicesDep,
+    authorization: Annotated[str | None, Header()] = None,
+) -> Actor:
+    """The member behind `Authorization: Bearer <credential>` on this board."""
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise DomainError(ErrorCode.UNAUTHORIZED, "Send Authorization: Bearer <credential>.")
+    return await services.boards.authenticate(board_id, authorization[7:].strip())
+
+
+MemberDep = Annotated[Actor, Depends(get_member)]

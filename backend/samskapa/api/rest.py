@@ -1,0 +1,138 @@
+"""REST routes: create and join boards, read snapshots and event pages, health."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..domain.commands import Mission
+from ..domain.values import Language, Name, Role, Sector, Title
+from .deps import MemberDep, ServicesDep
+
+router = APIRouter(prefix="/api")
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CreateBoardBody(_Body):
+    title: Annotated[Title, Field(min_length=1)]
+    language: Language = Language.SV
+    mission: Mission = Mission()
+
+
+class BoardLinks(BaseModel):
+    facilitator: str
+    participant: str
+    observer: str
+
+
+class CreatedBoardOut(BaseModel):
+    board_id: str
+    links: BoardLinks
+
+
+class LinkBody(_Body):
+    link: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class AccessOut(BaseModel):
+    board_id: str
+    role: Role
+    title: str
+    language: Language
+
+
+class JoinBody(LinkBody):
+    name: Name
+    sector: Sector = Sector.OTHER
+
+
+class JoinedOut(BaseModel):
+    board_id: str
+    member_id: str
+    role: Role
+    name: str
+    sector: Sector
+    credential: str
+
+
+class SnapshotOut(BaseModel):
+    seq: int
+    state: dict[str, Any]
+
+
+class EventsOut(BaseModel):
+    events: list[dict[str, Any]]
+    head_seq: int
+    more: bool
+
+
+def _base_url(request: Request, public_url: str) -> str:
+    return public_url.rstrip("/") if public_url else str(request.base_url).rstrip("/")
+
+
+@router.post("/boards", status_code=201, response_model=CreatedBoardOut)
+async def create_board(body: CreateBoardBody, request: Request, services: ServicesDep) -> Any:
+    created = await services.boards.create(body.title, body.language, body.mission)
+    base = _base_url(request, services.settings.public_url)
+    links = {
+        role.value: f"{base}/b/{created.board_id}#k={token}"
+        for role, token in created.tokens.items()
+    }
+    return {"board_id": created.board_id, "links": links}
+
+
+@router.post("/boards/{board_id}/access", response_model=AccessOut)
+async def inspect_link(board_id: str, body: LinkBody, services: ServicesDep) -> Any:
+    role, board = await services.boards.inspect(board_id, body.link)
+    return {"board_id": board_id, "role": role, "title": board.title, "language": board.language}
+
+
+@router.post("/boards/{board_id}/join", status_code=201, response_model=JoinedOut)
+async def join_board(board_id: str, body: JoinBody, services: ServicesDep) -> Any:
+    joined = await services.boards.join(board_id, body.link, body.name, body.sector)
+    member = joined.member
+    return {
+        "board_id": board_id,
+        "member_id": member.id,
+        "role": member.role,
+        "name": member.name,
+        "sector": member.sector,
+        "credential": joined.credential,
+    }
+
+
+@router.get("/boards/{board_id}/snapshot", response_model=SnapshotOut)
+async def board_snapshot(board_id: str, _member: MemberDep, services: ServicesDep) -> Any:
+    entry = await services.store.entry(board_id)
+    return {"seq": entry.state.seq, "state": entry.state.to_json()}
+
+
+@router.get("/boards/{board_id}/events", response_model=EventsOut)
+async def board_events(
+    board_id: str,
+    _member: MemberDep,
+    services: ServicesDep,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+) -> Any:
+    events, head = await services.store.events_page(board_id, after, limit)
+    last = events[-1].seq if events else after
+    return {"events": [e.to_wire() for e in events], "head_seq": head, "more": last < head}
+
+
+health_router = APIRouter()
+
+
+@health_router.get("/health")
+async def health(services: ServicesDep, response: Response) -> dict[str, str]:
+    report = {"status": "ok", "database": "ok", "broker": "ok"}
+    try:
+        await services.store.ping()
+    except Exception as exc:  # any failure means "not ok"; the message helps the operator
+        report["database"] = f"error: {type(exc).__name__}"
+        report["status"] = "degraded"
+        response.status_code = 503
+    return report

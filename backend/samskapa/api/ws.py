@@ -1,0 +1,203 @@
+"""`/ws/boards/{board_id}`: the websocket adapter (docs/protocol.md §2).
+
+A connection goes awaiting hello → catching up → live → closed. Resume is
+either `incremental` (the missed events) or `reset` (a snapshot). The step from
+"compute what the client missed" to "register for new events" has no `await`
+in it, so no event can fall between the two.
+"""
+
+import asyncio
+import logging
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from ..domain.errors import DomainError, ErrorCode
+from ..realtime.connection import Connection, ConnState, TokenBucket
+from ..realtime.protocol import (
+    PROTOCOL_VERSION,
+    BadMessage,
+    CloseCode,
+    Hello,
+    Op,
+    Ping,
+    encode,
+    error_message,
+    parse_client_message,
+)
+from ..store.eventstore import AppendResult
+from .deps import Services
+
+log = logging.getLogger(__name__)
+
+
+def origin_allowed(websocket: WebSocket, services: Services) -> bool:
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True  # not a browser; the credential still decides
+    host = websocket.headers.get("host", "")
+    if urlsplit(origin).netloc == host:
+        return True
+    allowed = set(services.settings.allowed_origins)
+    if services.settings.public_url:
+        allowed.add(services.settings.public_url.rstrip("/"))
+    return origin.rstrip("/") in allowed
+
+
+async def board_socket(websocket: WebSocket, board_id: str) -> None:
+    services: Services = websocket.app.state.services
+    if not origin_allowed(websocket, services):
+        # Closing before accept makes Starlette answer the handshake with 403.
+        await websocket.close(code=1008)
+        return
+    await websocket.accept()
+    conn = Connection(websocket, board_id, services.settings.outbound_queue_messages)
+    conn.start_writer()
+    reader = asyncio.create_task(_session(conn, services), name=f"ws-reader-{board_id}")
+    conn.reader = reader
+    try:
+        # wait() does not raise when the reader is cancelled by an eviction.
+        await asyncio.wait({reader})
+        if not reader.cancelled() and reader.exception() is not None:
+            log.error("websocket session failed", exc_info=reader.exception())
+    finally:
+        if not reader.done():
+            reader.cancel()
+        services.hub.leave(conn)
+        await conn.finish()
+
+
+async def _receive(conn: Connection, services: Services) -> str | bytes | None:
+    """The next client frame, or None once the client is gone or closed."""
+    try:
+        message = await asyncio.wait_for(
+            conn.websocket.receive(), services.settings.heartbeat_timeout
+        )
+    except TimeoutError:
+        conn.close(CloseCode.HEARTBEAT_TIMEOUT, "no message within the heartbeat timeout")
+        return None
+    if message["type"] == "websocket.disconnect":
+        return None
+    raw: str | bytes | None = message.get("text")
+    if raw is None:
+        raw = message.get("bytes") or b""
+    if len(raw) > services.settings.max_message_bytes:
+        conn.close(CloseCode.MESSAGE_TOO_BIG, "message too big")
+        return None
+    return raw
+
+
+async def _session(conn: Connection, services: Services) -> None:
+    try:
+        await _run_session(conn, services)
+    except WebSocketDisconnect:
+        pass
+    except RuntimeError as exc:
+        # Starlette raises this when receiving on a socket that has closed.
+        log.debug("socket ended: %s", exc)
+
+
+async def _run_session(conn: Connection, services: Services) -> None:
+    raw = await _receive(conn, services)
+    if raw is None:
+        return
+    try:
+        hello = parse_client_message(raw)
+    except BadMessage as bad:
+        conn.push(error_message(bad.code, bad.message))
+        conn.close(CloseCode.PROTOCOL_ERROR, "the first message must be a valid hello")
+        return
+    if not isinstance(hello, Hello):
+        conn.close(CloseCode.PROTOCOL_ERROR, "the first message must be hello")
+        return
+    if hello.protocol != PROTOCOL_VERSION:
+        conn.close(CloseCode.UNSUPPORTED_PROTOCOL, f"server speaks protocol {PROTOCOL_VERSION}")
+        return
+    try:
+        actor = await services.boards.authenticate(conn.board_id, hello.credential)
+        entry = await services.store.entry(conn.board_id)
+        if actor.member_id not in entry.state.participants:
+            # Joined through another process a moment ago: catch up first.
+            entry = await services.store.sync(conn.board_id)
+    except DomainError as err:
+        code = (
+            CloseCode.BOARD_NOT_FOUND
+            if err.code is ErrorCode.BOARD_NOT_FOUND
+            else CloseCode.UNAUTHORIZED
+        )
+        conn.close(code, err.message)
+        return
+
+    # --- catching up: no await from here until the connection is live ---
+    conn.transition(ConnState.CATCHING_UP)
+    state = entry.state
+    member = state.participants[actor.member_id]
+    conn.actor, conn.member = actor, member
+    missed = entry.events_after(hello.last_seq) if hello.last_seq is not None else None
+    online = services.hub.join(conn, member)
+    welcome: dict[str, Any] = {
+        "type": "welcome",
+        "protocol": PROTOCOL_VERSION,
+        "board_id": conn.board_id,
+        "member": member.model_dump(mode="json"),
+        "resume": "incremental" if missed is not None else "reset",
+        "head_seq": state.seq,
+        "server_time": int(time.time() * 1000),
+        "online": [state.participants[m].model_dump(mode="json") for m in online],
+    }
+    conn.push(encode(welcome))
+    if missed is None:
+        conn.push(services.hub.snapshot(conn.board_id, state))
+    else:
+        conn.push_many([encode(ev.to_wire()) for ev in missed])
+    conn.transition(ConnState.LIVE)
+    # --- live ---
+
+    bucket = TokenBucket(services.settings.ops_per_second, services.settings.ops_burst)
+    while True:
+        raw = await _receive(conn, services)
+        if raw is None:
+            return
+        try:
+            message = parse_client_message(raw)
+        except BadMessage as bad:
+            conn.push(error_message(bad.code, bad.message, bad.op_id))
+            continue
+        if isinstance(message, Ping):
+            conn.push(encode({"type": "pong", "server_time": int(time.time() * 1000)}))
+        elif isinstance(message, Op):
+            if not bucket.take():
+                conn.push(
+                    error_message(
+                        ErrorCode.RATE_LIMITED, "Too many changes; slow down.", message.op_id
+                    )
+                )
+                continue
+            future = services.store.submit(conn.board_id, message.command, actor, message.op_id)
+            future.add_done_callback(_answer(conn, message.op_id))
+        else:
+            conn.close(CloseCode.PROTOCOL_ERROR, "hello was already received")
+            return
+
+
+def _answer(conn: Connection, op_id: str) -> Any:
+    """A done-callback that acks or rejects one op on its connection."""
+
+    def done(future: "asyncio.Future[AppendResult]") -> None:
+        if future.cancelled():
+            return
+        exc = future.exception()
+        if isinstance(exc, DomainError):
+            conn.push(error_message(exc.code, exc.message, op_id))
+        elif exc is not None:
+            conn.push(error_message(ErrorCode.INTERNAL_ERROR, "Could not save; retry.", op_id))
+        else:
+            result = future.result()
+            ack: dict[str, Any] = {"type": "ack", "op_id": op_id, "seq": result.seq}
+            if result.duplicate:
+                ack["duplicate"] = True
+            conn.push(encode(ack))
+
+    return done

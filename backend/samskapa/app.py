@@ -1,0 +1,126 @@
+"""`create_app(settings)`: the FastAPI application and its lifespan.
+
+Nothing connects at import time: the engine, the event store's writer and the
+hub are built when the app starts and closed when it stops.
+"""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from . import __version__
+from .api.deps import Services
+from .api.rest import health_router, router
+from .api.ws import board_socket
+from .demo import ensure_demo_board
+from .domain.errors import DomainError, ErrorCode
+from .realtime.hub import Hub
+from .service import Boards
+from .settings import Settings
+from .store.database import open_database
+from .store.eventstore import EventStore
+from .store.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+_STATUS = {
+    ErrorCode.UNAUTHORIZED: 401,
+    ErrorCode.INVALID_LINK: 403,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.BOARD_NOT_FOUND: 404,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.ALREADY_EXISTS: 409,
+    ErrorCode.MESSAGE_TOO_LARGE: 413,
+    ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.INTERNAL_ERROR: 500,
+}
+
+# Pages load only our own scripts and styles; note text is always rendered as text.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+PAGE_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+
+
+def frontend_dir() -> Path:
+    """Inside an installed wheel the pages ship in the package; in a checkout, at the top."""
+    packaged = Path(__file__).resolve().parent / "frontend"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "frontend"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = open_database(settings.resolved_database_url())
+        await upgrade(db)
+        store = EventStore(db)
+        hub = Hub()
+        store.subscribe(hub.on_events)
+        store.start()
+        boards = Boards(store)
+        app.state.services = Services(settings=settings, db=db, store=store, hub=hub, boards=boards)
+        if settings.demo:
+            base = settings.public_url.rstrip("/") or f"http://{settings.host}:{settings.port}"
+            links = await ensure_demo_board(boards, settings.data_dir, base)
+            print(f"Samskapa is running: {base}/", flush=True)
+            print(f"Demo board, facilitator link: {links['facilitator']}", flush=True)
+        try:
+            yield
+        finally:
+            await store.stop()
+            await db.dispose()
+
+    app = FastAPI(
+        title="Samskapa",
+        version=__version__,
+        summary="A real-time co-creation board for mission-oriented innovation workshops.",
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(DomainError)
+    async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse(
+            {"code": exc.code.value, "message": exc.message}, status_code=_STATUS.get(exc.code, 400)
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_body(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        return JSONResponse(
+            {"code": ErrorCode.INVALID_MESSAGE.value, "message": f"{where}: {first['msg']}"},
+            status_code=400,
+        )
+
+    app.include_router(router)
+    app.include_router(health_router)
+    app.add_api_websocket_route("/ws/boards/{board_id}", board_socket)
+
+    pages = frontend_dir()
+
+    @app.get("/", include_in_schema=False)
+    async def start_page() -> FileResponse:
+        return FileResponse(pages / "index.html", headers=PAGE_HEADERS)
+
+    @app.get("/b/{board_id}", include_in_schema=False)
+    async def board_page(board_id: str) -> FileResponse:
+        return FileResponse(pages / "board.html", headers=PAGE_HEADERS)
+
+    app.mount("/static", StaticFiles(directory=pages), name="static")
+    return app

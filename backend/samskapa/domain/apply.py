@@ -1,0 +1,86 @@
+"""`apply(state, event) -> state`: the one fold used by live state, catch-up and replay.
+
+For speed the fold updates the given state in place and returns it; callers that
+must keep the old state hand in `state.copy()` (entities are immutable, so that
+copy is cheap and complete). The browser's `frontend/js/state.js` mirrors this
+function; keep them in step.
+"""
+
+from typing import assert_never
+
+from .events import (
+    BoardCreated,
+    BoardUpdated,
+    FrameCreated,
+    FrameDeleted,
+    FrameUpdated,
+    NoteCreated,
+    NoteDeleted,
+    NoteEdited,
+    NoteMoved,
+    NoteRecolored,
+    ParticipantJoined,
+    ParticipantUpdated,
+    StoredEvent,
+)
+from .state import BoardState
+
+
+def apply(state: BoardState, event: StoredEvent) -> BoardState:
+    body = event.body
+    match body:
+        case BoardCreated():
+            state.board = body.board
+        case BoardUpdated():
+            assert state.board is not None
+            changes = body.model_dump(exclude={"type"}, exclude_none=True)
+            if body.mission is not None:
+                changes["mission"] = body.mission
+            state.board = state.board.model_copy(update=changes)
+        case ParticipantJoined():
+            state.participants[body.participant.id] = body.participant
+        case ParticipantUpdated():
+            member = state.participants[body.participant_id]
+            state.participants[member.id] = member.model_copy(
+                update=body.model_dump(exclude={"type", "participant_id"}, exclude_none=True)
+            )
+        case FrameCreated():
+            state.frames[body.frame.id] = body.frame
+        case FrameUpdated():
+            frame = state.frames[body.frame_id]
+            state.frames[frame.id] = frame.model_copy(
+                update=body.model_dump(exclude={"type", "frame_id"}, exclude_none=True)
+            )
+        case FrameDeleted():
+            del state.frames[body.frame_id]
+            # Notes stay where they are; they no longer belong to a frame.
+            for note in list(state.notes.values()):
+                if note.frame_id == body.frame_id:
+                    state.notes[note.id] = note.model_copy(update={"frame_id": None})
+        case NoteCreated():
+            state.notes[body.note.id] = body.note
+        case NoteEdited():
+            state.notes[body.note_id] = state.notes[body.note_id].model_copy(
+                update={"text": body.text}
+            )
+        case NoteMoved():
+            state.notes[body.note_id] = state.notes[body.note_id].model_copy(
+                update={"x": body.x, "y": body.y, "frame_id": body.frame_id}
+            )
+        case NoteRecolored():
+            state.notes[body.note_id] = state.notes[body.note_id].model_copy(
+                update={"color": body.color}
+            )
+        case NoteDeleted():
+            del state.notes[body.note_id]
+        case _:
+            assert_never(body)
+    state.seq = event.seq
+    return state
+
+
+def fold(events: list[StoredEvent], state: BoardState | None = None) -> BoardState:
+    state = state if state is not None else BoardState()
+    for event in events:
+        apply(state, event)
+    return state

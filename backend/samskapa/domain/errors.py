@@ -1,0 +1,33 @@
+"""One error vocabulary: stable machine codes shared by REST, websocket and CLI.
+
+Clients branch on `code`, never on `message`. The list is documented in
+docs/protocol.md §2.5; add a code there in the same change as here.
+"""
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    INVALID_JSON = "invalid_json"
+    UNKNOWN_TYPE = "unknown_type"
+    INVALID_MESSAGE = "invalid_message"
+    TEXT_TOO_LONG = "text_too_long"
+    MESSAGE_TOO_LARGE = "message_too_large"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    ALREADY_EXISTS = "already_exists"
+    LIMIT_REACHED = "limit_reached"
+    RATE_LIMITED = "rate_limited"
+    UNAUTHORIZED = "unauthorized"
+    INVALID_LINK = "invalid_link"
+    BOARD_NOT_FOUND = "board_not_found"
+    INTERNAL_ERROR = "internal_error"
+
+
+class DomainError(Exception):
+    """A command was refused. Nothing was appended."""
+
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message

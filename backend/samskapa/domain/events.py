@@ -1,0 +1,157 @@
+"""Events: facts about a board. Exactly one event per accepted command.
+
+An event body is tagged by `type`; the envelope (`StoredEvent`) adds what the
+event store assigns: the board's `seq`, the commit time, the actor and the
+client's `op_id`. On the wire an event is
+`{"seq", "type", "at", "actor", "op_id", "data"}` (docs/protocol.md §2.3).
+"""
+
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from .commands import Mission
+from .state import BoardInfo, Frame, Note, Participant
+from .values import Color, Sector
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Partial updates leave out the fields that did not change.
+    omit_none: ClassVar[bool] = False
+
+
+class BoardCreated(_Event):
+    type: Literal["board.created"] = "board.created"
+    board: BoardInfo
+
+
+class BoardUpdated(_Event):
+    type: Literal["board.updated"] = "board.updated"
+    omit_none: ClassVar[bool] = True
+    title: str | None = None
+    mission: Mission | None = None
+
+
+class ParticipantJoined(_Event):
+    type: Literal["participant.joined"] = "participant.joined"
+    participant: Participant
+
+
+class ParticipantUpdated(_Event):
+    type: Literal["participant.updated"] = "participant.updated"
+    omit_none: ClassVar[bool] = True
+    participant_id: str
+    name: str | None = None
+    sector: Sector | None = None
+
+
+class FrameCreated(_Event):
+    type: Literal["frame.created"] = "frame.created"
+    frame: Frame
+
+
+class FrameUpdated(_Event):
+    type: Literal["frame.updated"] = "frame.updated"
+    omit_none: ClassVar[bool] = True
+    frame_id: str
+    title: str | None = None
+    prompt: str | None = None
+    x: float | None = None
+    y: float | None = None
+    w: float | None = None
+    h: float | None = None
+
+
+class FrameDeleted(_Event):
+    type: Literal["frame.deleted"] = "frame.deleted"
+    frame_id: str
+
+
+class NoteCreated(_Event):
+    type: Literal["note.created"] = "note.created"
+    note: Note
+
+
+class NoteEdited(_Event):
+    type: Literal["note.edited"] = "note.edited"
+    note_id: str
+    text: str
+
+
+class NoteMoved(_Event):
+    type: Literal["note.moved"] = "note.moved"
+    note_id: str
+    x: float
+    y: float
+    frame_id: str | None
+
+
+class NoteRecolored(_Event):
+    type: Literal["note.recolored"] = "note.recolored"
+    note_id: str
+    color: Color
+
+
+class NoteDeleted(_Event):
+    type: Literal["note.deleted"] = "note.deleted"
+    note_id: str
+
+
+EventBody = Annotated[
+    BoardCreated
+    | BoardUpdated
+    | ParticipantJoined
+    | ParticipantUpdated
+    | FrameCreated
+    | FrameUpdated
+    | FrameDeleted
+    | NoteCreated
+    | NoteEdited
+    | NoteMoved
+    | NoteRecolored
+    | NoteDeleted,
+    Field(discriminator="type"),
+]
+event_body_adapter: TypeAdapter[EventBody] = TypeAdapter(EventBody)
+
+
+def event_data(body: EventBody) -> dict[str, Any]:
+    """The `data` part of an event as JSON-ready values."""
+    return body.model_dump(mode="json", exclude={"type"}, exclude_none=body.omit_none)
+
+
+def parse_body(event_type: str, data: dict[str, Any]) -> EventBody:
+    return event_body_adapter.validate_python({"type": event_type, **data})
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """An event as committed: the body plus what the store assigned."""
+
+    seq: int
+    at: int
+    actor: str
+    op_id: str
+    body: EventBody
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "type": self.body.type,
+            "at": self.at,
+            "actor": self.actor,
+            "op_id": self.op_id,
+            "data": event_data(self.body),
+        }
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> "StoredEvent":
+        return cls(
+            seq=int(data["seq"]),
+            at=int(data["at"]),
+            actor=str(data["actor"]),
+            op_id=str(data["op_id"]),
+            body=parse_body(str(data["type"]), dict(data["data"])),
+        )

@@ -1,0 +1,1 @@
+"""The real-time path: wire messages, connections, the hub and the broker."""

@@ -1,0 +1,166 @@
+"""One websocket connection: its state machine, bounded outbox and writer task.
+
+The hub never awaits a client. It appends already-encoded messages to the
+connection's outbox (a list of bytes) and wakes the writer; the writer sends
+everything that is pending as one frame, a JSON array (docs/protocol.md §2).
+A client that stops reading makes its own `send` wait on TCP back-pressure
+while its outbox grows; at the limit it is evicted with 4008 (resync) and
+resumes later from its `last_seq`. Nobody else waits for it.
+"""
+
+import asyncio
+import contextlib
+import logging
+import time
+from enum import Enum
+
+from starlette.websockets import WebSocket
+
+from ..domain.policy import Actor
+from ..domain.state import Participant
+from .protocol import CloseCode
+
+log = logging.getLogger(__name__)
+
+
+class ConnState(Enum):
+    AWAITING_HELLO = "awaiting_hello"
+    CATCHING_UP = "catching_up"
+    LIVE = "live"
+    CLOSED = "closed"
+
+
+_ALLOWED = {
+    ConnState.AWAITING_HELLO: {ConnState.CATCHING_UP, ConnState.CLOSED},
+    ConnState.CATCHING_UP: {ConnState.LIVE, ConnState.CLOSED},
+    ConnState.LIVE: {ConnState.CLOSED},
+    ConnState.CLOSED: {ConnState.CLOSED},
+}
+
+
+class TokenBucket:
+    """Ops per second per connection: `rate` sustained, `burst` at once."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate = rate
+        self.burst = float(burst)
+        self.tokens = float(burst)
+        self.stamp = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return True
+        return False
+
+
+class Connection:
+    def __init__(self, websocket: WebSocket, board_id: str, queue_limit: int) -> None:
+        self.websocket = websocket
+        self.board_id = board_id
+        self.queue_limit = queue_limit
+        self.state = ConnState.AWAITING_HELLO
+        self.actor: Actor | None = None
+        self.member: Participant | None = None
+        self._pending: list[bytes] = []
+        self._wake = asyncio.Event()
+        self._writer: asyncio.Task[None] | None = None
+        self._close_code: int | None = None
+        self._close_reason = ""
+        self.reader: asyncio.Task[None] | None = None
+        self.frames_sent = 0
+        self.messages_sent = 0
+        self.evicted = False
+
+    def transition(self, new: ConnState) -> None:
+        if new not in _ALLOWED[self.state]:
+            raise RuntimeError(f"illegal connection transition {self.state} -> {new}")
+        self.state = new
+
+    @property
+    def queued(self) -> int:
+        return len(self._pending)
+
+    def start_writer(self) -> None:
+        self._writer = asyncio.create_task(self._write_loop(), name=f"ws-writer-{self.board_id}")
+
+    def push(self, message: bytes) -> None:
+        """Queue an encoded message. Never blocks; evicts on overflow."""
+        if self.state is ConnState.CLOSED or self._close_code is not None:
+            return
+        if len(self._pending) >= self.queue_limit:
+            self.evicted = True
+            self.close(CloseCode.RESYNC, "too far behind; resume from last_seq")
+            return
+        self._pending.append(message)
+        self._wake.set()
+
+    def push_many(self, messages: list[bytes]) -> None:
+        for message in messages:
+            self.push(message)
+
+    def close(self, code: int, reason: str = "") -> None:
+        """Ask the writer to close the socket after what is already queued.
+
+        On eviction the queue is dropped: the client resumes from its last seq.
+        """
+        if self._close_code is not None:
+            return
+        self._close_code = code
+        self._close_reason = reason
+        if code == CloseCode.RESYNC:
+            self._pending.clear()
+            # The writer may be stuck in a send to a client that does not read:
+            # cancel it rather than wait, and end the reader so the handler returns.
+            if self._writer is not None:
+                self._writer.cancel()
+            if self.reader is not None:
+                self.reader.cancel()
+        self._wake.set()
+
+    async def _write_loop(self) -> None:
+        ws = self.websocket
+        try:
+            while True:
+                await self._wake.wait()
+                self._wake.clear()
+                if self._pending:
+                    items, self._pending = self._pending, []
+                    frame = b"[" + b",".join(items) + b"]"
+                    await ws.send_text(frame.decode())
+                    self.frames_sent += 1
+                    self.messages_sent += len(items)
+                if self._close_code is not None and not self._pending:
+                    with contextlib.suppress(Exception):
+                        await ws.close(self._close_code, self._close_reason)
+                    if self.reader is not None:
+                        self.reader.cancel()
+                    return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # The peer went away mid-send; the reader notices and cleans up.
+            log.debug("send failed on board %s", self.board_id, exc_info=True)
+            if self.reader is not None:
+                self.reader.cancel()
+
+    async def finish(self) -> None:
+        """Stop the writer; called once by the handler on its way out."""
+        self.state = ConnState.CLOSED
+        if self._close_code == CloseCode.RESYNC:
+            # Best effort: the client may not be reading, so do not wait long.
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(
+                    self.websocket.close(CloseCode.RESYNC, self._close_reason), 1.0
+                )
+        if self._writer is not None and not self._writer.done():
+            if self._close_code is not None and self._close_code != CloseCode.RESYNC:
+                # Let a graceful close flush what is queued (bounded).
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(asyncio.shield(self._writer), 2.0)
+            self._writer.cancel()
+            with contextlib.suppress(BaseException):
+                await self._writer

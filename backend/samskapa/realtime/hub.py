@@ -1,0 +1,105 @@
+"""The hub: which connections watch which board, and the fan-out to them.
+
+The event store calls `on_events` after each commit with a board's new events in
+`seq` order. Each event is encoded once and appended to every watcher's outbox;
+each connection's own writer sends what piled up as one frame. Nothing here
+awaits a client.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+import orjson
+
+from ..domain.events import StoredEvent
+from ..domain.state import BoardState, Participant
+from .connection import Connection
+from .protocol import encode
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Room:
+    board_id: str
+    connections: set[Connection] = field(default_factory=set)
+    # member id -> number of open connections (tabs) of that member
+    online: dict[str, int] = field(default_factory=dict)
+    # The last full-state encoding, reused by every reset at the same seq
+    # (after a restart hundreds of clients ask for the same snapshot).
+    snapshot_seq: int = -1
+    snapshot_bytes: bytes = b""
+
+    def broadcast(self, message: bytes, skip: Connection | None = None) -> None:
+        for conn in self.connections:
+            if conn is not skip:
+                conn.push(message)
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.rooms: dict[str, Room] = {}
+        self.deliveries = 0
+        self.evictions = 0
+
+    def on_events(self, board_id: str, events: list[StoredEvent]) -> None:
+        room = self.rooms.get(board_id)
+        if room is None or not room.connections:
+            return
+        encoded = [orjson.dumps(ev.to_wire()) for ev in events]
+        for conn in list(room.connections):
+            conn.push_many(encoded)
+        self.deliveries += len(encoded) * len(room.connections)
+
+    def snapshot(self, board_id: str, state: BoardState) -> bytes:
+        room = self.rooms[board_id]
+        if room.snapshot_seq != state.seq:
+            room.snapshot_bytes = encode(
+                {"type": "snapshot", "seq": state.seq, "state": state.to_json()}
+            )
+            room.snapshot_seq = state.seq
+        return room.snapshot_bytes
+
+    def join(self, conn: Connection, member: Participant) -> list[str]:
+        """Register a live connection; returns the ids of who is online (the member too)."""
+        room = self.rooms.get(conn.board_id)
+        if room is None:
+            room = self.rooms[conn.board_id] = Room(conn.board_id)
+        first = room.online.get(member.id, 0) == 0
+        room.online[member.id] = room.online.get(member.id, 0) + 1
+        room.connections.add(conn)
+        if first:
+            room.broadcast(
+                encode(
+                    {"type": "presence", "joined": [member.model_dump(mode="json")], "left": []}
+                ),
+                skip=conn,
+            )
+        return list(room.online)
+
+    def leave(self, conn: Connection) -> None:
+        room = self.rooms.get(conn.board_id)
+        if room is None or conn not in room.connections:
+            return
+        room.connections.discard(conn)
+        if conn.evicted:
+            self.evictions += 1
+        member = conn.member
+        if member is not None:
+            left = room.online.get(member.id, 1) - 1
+            if left <= 0:
+                room.online.pop(member.id, None)
+                room.broadcast(encode({"type": "presence", "joined": [], "left": [member.id]}))
+            else:
+                room.online[member.id] = left
+        if not room.connections:
+            del self.rooms[conn.board_id]
+
+    def connection_count(self) -> int:
+        return sum(len(r.connections) for r in self.rooms.values())
+
+    def queued_messages(self) -> int:
+        return sum(c.queued for r in self.rooms.values() for c in r.connections)
+
+    def all_connections(self) -> list[Connection]:
+        return [c for r in self.rooms.values() for c in r.connections]

@@ -1,0 +1,104 @@
+"""Wire messages of protocol version 1 (docs/protocol.md).
+
+Client messages are a tagged union with unknown fields refused. Server messages
+are built as plain dicts and encoded once (orjson); every server frame is a JSON
+array of them.
+"""
+
+from enum import IntEnum
+from typing import Annotated, Any, Literal
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from ..domain.commands import ClientCommand
+from ..domain.errors import ErrorCode
+from ..domain.values import Id
+
+PROTOCOL_VERSION = 1
+
+
+class CloseCode(IntEnum):
+    MESSAGE_TOO_BIG = 1009
+    SERVICE_RESTART = 1012
+    PROTOCOL_ERROR = 4000
+    UNAUTHORIZED = 4001
+    BOARD_NOT_FOUND = 4004
+    UNSUPPORTED_PROTOCOL = 4005
+    RESYNC = 4008
+    HEARTBEAT_TIMEOUT = 4009
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Hello(_Message):
+    type: Literal["hello"]
+    protocol: int
+    credential: Annotated[str, Field(min_length=1, max_length=200)]
+    last_seq: Annotated[int, Field(ge=0)] | None = None
+
+
+class Op(_Message):
+    type: Literal["op"]
+    op_id: Id
+    command: ClientCommand
+
+
+class Ping(_Message):
+    type: Literal["ping"]
+
+
+ClientMessage = Annotated[Hello | Op | Ping, Field(discriminator="type")]
+client_message_adapter: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
+
+
+class BadMessage(Exception):
+    def __init__(self, code: ErrorCode, message: str, op_id: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.op_id = op_id
+
+
+def parse_client_message(raw: str | bytes) -> ClientMessage:
+    """Parse one client frame, or raise `BadMessage` with the right stable code."""
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise BadMessage(ErrorCode.INVALID_JSON, "The message is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise BadMessage(ErrorCode.INVALID_JSON, "A message must be a JSON object.")
+    op_id = data.get("op_id") if isinstance(data.get("op_id"), str) else None
+    try:
+        return client_message_adapter.validate_python(data)
+    except ValidationError as exc:
+        raise _explain(exc, op_id) from None
+
+
+def _explain(exc: ValidationError, op_id: str | None) -> BadMessage:
+    errors = exc.errors(include_url=False, include_input=False)
+    for err in errors:
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            where = "command" if "command" in err["loc"] else "message"
+            return BadMessage(ErrorCode.UNKNOWN_TYPE, f"Unknown {where} type.", op_id)
+    for err in errors:
+        if err["type"] == "string_too_long":
+            field = str(err["loc"][-1])
+            return BadMessage(ErrorCode.TEXT_TOO_LONG, f"{field} is too long: {err['msg']}.", op_id)
+    first = errors[0]
+    # The first two parts of a location name the union branches, not fields.
+    field = ".".join(str(p) for p in first["loc"] if p not in ("op", "hello", "ping"))
+    return BadMessage(ErrorCode.INVALID_MESSAGE, f"{field}: {first['msg']}", op_id)
+
+
+def encode(message: dict[str, Any]) -> bytes:
+    return orjson.dumps(message)
+
+
+def error_message(code: ErrorCode, message: str, op_id: str | None = None) -> bytes:
+    body: dict[str, Any] = {"type": "error", "code": code.value, "message": message}
+    if op_id is not None:
+        body["op_id"] = op_id
+    return encode(body)

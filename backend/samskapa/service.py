@@ -1,0 +1,119 @@
+"""Boards, links and members: the application service behind REST and websockets.
+
+Every change goes through the event store's writer as a command; the rows that
+belong to it (the board's links, a member's credential hash) are written in the
+same transaction as its event.
+"""
+
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from .access import new_id, new_token, token_hash
+from .domain.commands import CreateBoard, JoinBoard, Mission
+from .domain.errors import DomainError, ErrorCode
+from .domain.policy import Actor
+from .domain.state import BoardInfo, Participant
+from .domain.values import Language, Role, Sector
+from .store.eventstore import EventStore
+from .store.tables import access_links, members
+
+# The actor recorded for events the server makes on its own (board creation).
+SYSTEM_ACTOR = Actor(member_id="system", role=Role.FACILITATOR)
+
+
+def _now() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedBoard:
+    board_id: str
+    tokens: dict[Role, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    member: Participant
+    credential: str
+
+
+class Boards:
+    def __init__(self, store: EventStore) -> None:
+        self.store = store
+
+    async def create(self, title: str, language: Language, mission: Mission) -> CreatedBoard:
+        board_id = new_id("b")
+        tokens = {role: new_token() for role in Role}
+        now = _now()
+        links = [
+            {
+                "token_hash": token_hash(token),
+                "board_id": board_id,
+                "role": role.value,
+                "revoked": False,
+                "created_at": now,
+            }
+            for role, token in tokens.items()
+        ]
+        command = CreateBoard(board_id=board_id, title=title, language=language, mission=mission)
+        await self.store.append(
+            board_id, command, SYSTEM_ACTOR, f"create-{board_id}", extra=[(access_links, links)]
+        )
+        return CreatedBoard(board_id, tokens)
+
+    async def inspect(self, board_id: str, link: str) -> tuple[Role, BoardInfo]:
+        async with self.store.db.read.connect() as conn:
+            role = (
+                await conn.execute(
+                    select(access_links.c.role).where(
+                        access_links.c.token_hash == token_hash(link),
+                        access_links.c.board_id == board_id,
+                        access_links.c.revoked.is_(False),
+                    )
+                )
+            ).scalar_one_or_none()
+        if role is None:
+            if await self.store.head_seq(board_id) is None:
+                raise DomainError(ErrorCode.BOARD_NOT_FOUND, "No such board.")
+            raise DomainError(ErrorCode.INVALID_LINK, "This link is not valid for this board.")
+        entry = await self.store.entry(board_id)
+        assert entry.state.board is not None
+        return Role(role), entry.state.board
+
+    async def join(self, board_id: str, link: str, name: str, sector: Sector) -> Joined:
+        role, _ = await self.inspect(board_id, link)
+        member_id = new_id("m")
+        credential = new_token()
+        row = {
+            "id": member_id,
+            "board_id": board_id,
+            "secret_hash": token_hash(credential),
+            "role": role.value,
+            "created_at": _now(),
+        }
+        command = JoinBoard(member_id=member_id, name=name, sector=sector, role=role)
+        result = await self.store.append(
+            board_id,
+            command,
+            Actor(member_id=member_id, role=role),
+            f"join-{member_id}",
+            extra=[(members, [row])],
+        )
+        assert result.event is not None
+        entry = await self.store.entry(board_id)
+        return Joined(entry.state.participants[member_id], credential)
+
+    async def authenticate(self, board_id: str, credential: str) -> Actor:
+        async with self.store.db.read.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(members.c.id, members.c.board_id, members.c.role).where(
+                        members.c.secret_hash == token_hash(credential)
+                    )
+                )
+            ).first()
+        if row is None or row.board_id != board_id:
+            raise DomainError(ErrorCode.UNAUTHORIZED, "Unknown credential for this board.")
+        return Actor(member_id=row.id, role=Role(row.role))

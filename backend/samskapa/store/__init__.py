@@ -1,0 +1,1 @@
+"""The event store: SQL tables, engines, migrations and the group-commit writer."""

@@ -1,0 +1,71 @@
+// The view onto the board: pan and zoom as pure arithmetic (tested in
+// tests/js/). The world div is drawn with
+//   transform: translate(camera.x px, camera.y px) scale(camera.scale)
+// so a world point (wx, wy) appears on screen (relative to the viewport) at
+//   (camera.x + wx * scale, camera.y + wy * scale).
+
+import { NOTE_HEIGHT, NOTE_WIDTH } from './state.js';
+
+export const MIN_SCALE = 0.1;
+export const MAX_SCALE = 3;
+
+const clampScale = (s) => Math.min(MAX_SCALE, Math.max(MIN_SCALE, s));
+
+export function initialCamera() {
+  return { x: 40, y: 40, scale: 1 };
+}
+
+export function screenToWorld(camera, sx, sy) {
+  return { x: (sx - camera.x) / camera.scale, y: (sy - camera.y) / camera.scale };
+}
+
+export function worldToScreen(camera, wx, wy) {
+  return { x: camera.x + wx * camera.scale, y: camera.y + wy * camera.scale };
+}
+
+/** Zoom by `factor` keeping the world point under screen point (sx, sy) in place. */
+export function zoomAt(camera, factor, sx, sy) {
+  const scale = clampScale(camera.scale * factor);
+  const w = screenToWorld(camera, sx, sy);
+  return { x: sx - w.x * scale, y: sy - w.y * scale, scale };
+}
+
+export function panBy(camera, dx, dy) {
+  return { ...camera, x: camera.x + dx, y: camera.y + dy };
+}
+
+/** The world point in the middle of a viewport of `width` × `height`. */
+export function viewCentre(camera, width, height) {
+  return screenToWorld(camera, width / 2, height / 2);
+}
+
+/** Bounding box of every frame and note, or null for an empty board. */
+export function boardBounds(state) {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  const grow = (x, y, w, h) => {
+    minX = Math.min(minX, x);
+    minY = Math.min(minY, y);
+    maxX = Math.max(maxX, x + w);
+    maxY = Math.max(maxY, y + h);
+  };
+  for (const f of Object.values(state.frames)) grow(f.x, f.y, f.w, f.h);
+  for (const n of Object.values(state.notes)) grow(n.x, n.y, NOTE_WIDTH, NOTE_HEIGHT);
+  if (minX === Infinity) return null;
+  return { x: minX, y: minY, w: maxX - minX, h: maxY - minY };
+}
+
+/** A camera that shows `bounds` whole in a `width` × `height` viewport. */
+export function fitBounds(bounds, width, height, padding = 40) {
+  if (!bounds) return { x: width / 2 - NOTE_WIDTH / 2, y: height / 2 - NOTE_HEIGHT / 2, scale: 1 };
+  const availW = Math.max(1, width - 2 * padding);
+  const availH = Math.max(1, height - 2 * padding);
+  const scale = clampScale(Math.min(1, availW / bounds.w, availH / bounds.h));
+  return {
+    x: width / 2 - (bounds.x + bounds.w / 2) * scale,
+    y: height / 2 - (bounds.y + bounds.h / 2) * scale,
+    scale,
+  };
+}

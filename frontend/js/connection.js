@@ -1,0 +1,557 @@
+// The websocket to one board (docs/protocol.md §2–3).
+//
+//   connecting → awaiting-welcome → catching-up → live
+//        ↑                                         │
+//        └──────── offline (backoff) ←─────────────┘   (or: stopped, for good)
+//
+// The connection owns the confirmed state (what the server has said, folded
+// with state.js) and the outbox (what this browser asked for and has no answer
+// to yet). It tells app.js about changes through a tiny event emitter.
+//
+// Everything the browser provides (WebSocket, timers, clock, storage) can be
+// handed in, so tests/js/ drive this module with fakes.
+
+import { applyEvent, emptyState, fromSnapshot, StateError, UnknownEventError } from './state.js';
+import {
+  backoffDelay,
+  classifySeq,
+  mergeSavedOutbox,
+  newOpId,
+  Outbox,
+  parseSavedOutbox,
+  RETRYABLE_ERRORS,
+  TokenBucket,
+} from './sync.js';
+
+export const PROTOCOL_VERSION = 1;
+
+export const ConnState = Object.freeze({
+  CONNECTING: 'connecting',
+  AWAITING_WELCOME: 'awaiting-welcome',
+  CATCHING_UP: 'catching-up',
+  LIVE: 'live',
+  OFFLINE: 'offline',
+  // Will not reconnect on its own: unauthorized, board gone, page too old.
+  STOPPED: 'stopped',
+});
+
+// §2.4: ping every 15 s; a client that hears nothing for 40 s reconnects.
+const PING_EVERY_MS = 15_000;
+const SILENCE_LIMIT_MS = 40_000;
+const WATCHDOG_EVERY_MS = 5_000;
+// Stay under the server's 30 ops/s with bursts of 60.
+const SEND_RATE = 25;
+const SEND_BURST = 50;
+// After `rate_limited` or `internal_error` the op is tried again this much later.
+const RETRY_AFTER_MS = 1_000;
+// §2: client frames are at most 64 KiB.
+const MAX_MESSAGE_BYTES = 64 * 1024;
+// How many settled op_ids to remember for the multi-tab outbox merge.
+const SETTLED_MEMORY = 1_000;
+
+export function outboxKey(boardId, memberId) {
+  return `samskapa:outbox:${boardId}:${memberId}`;
+}
+
+export function websocketUrl(location, boardId) {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${location.host}/ws/boards/${encodeURIComponent(boardId)}`;
+}
+
+const byteLength = (text) => new TextEncoder().encode(text).length;
+
+export class Connection {
+  /**
+   * @param {object} opts
+   * @param {string} opts.url         websocket URL
+   * @param {string} opts.boardId
+   * @param {{member_id: string, credential: string}} opts.member
+   * @param {Storage} [opts.storage]  localStorage or a fake
+   * @param {Function} [opts.WebSocket]
+   * @param {object} [opts.clock]     {now, setTimeout, clearTimeout, setInterval, clearInterval}
+   * @param {Function} [opts.random]
+   */
+  constructor(opts) {
+    this.url = opts.url;
+    this.boardId = opts.boardId;
+    this.memberId = opts.member.member_id;
+    this.credential = opts.member.credential;
+    this.storage = opts.storage ?? null;
+    this.WebSocket = opts.WebSocket ?? globalThis.WebSocket;
+    const g = globalThis;
+    this.clock = opts.clock ?? {
+      now: () => Date.now(),
+      setTimeout: (fn, ms) => g.setTimeout(fn, ms),
+      clearTimeout: (id) => g.clearTimeout(id),
+      setInterval: (fn, ms) => g.setInterval(fn, ms),
+      clearInterval: (id) => g.clearInterval(id),
+    };
+    this.random = opts.random ?? Math.random;
+
+    this.state = ConnState.OFFLINE;
+    this.board = emptyState(); // the confirmed state
+    this.lastSeq = null; // highest seq applied; null until a snapshot
+    this.headSeq = null; // head_seq from the last welcome
+    this.member = null; // welcome.member
+    this.online = new Map(); // member id → {id, name, role, sector}
+    this.serverOffset = 0; // server_time − local time, ms
+
+    this.outbox = new Outbox(this._loadOutbox());
+    this.settledHere = new Set();
+    this.bucket = new TokenBucket(SEND_RATE, SEND_BURST, this.clock.now());
+
+    this.ws = null;
+    this.attempt = 0;
+    this.retryAt = null;
+    this.lastHeard = 0;
+    this.timers = { reconnect: null, flush: null, ping: null, watchdog: null };
+    this.listeners = new Map();
+    this.stopped = false;
+  }
+
+  // ---- tiny event emitter ---------------------------------------------------
+
+  /** Listen to `type`; returns a function that stops listening. */
+  on(type, fn) {
+    if (!this.listeners.has(type)) this.listeners.set(type, new Set());
+    this.listeners.get(type).add(fn);
+    return () => this.listeners.get(type).delete(fn);
+  }
+
+  emit(type, detail) {
+    for (const fn of this.listeners.get(type) ?? []) fn(detail);
+  }
+
+  // ---- public API -------------------------------------------------------------
+
+  start() {
+    this.stopped = false;
+    this._connect();
+  }
+
+  /** Close for good (no reconnect). */
+  stop() {
+    this.stopped = true;
+    this._drop();
+    this._clearTimer('reconnect');
+    this._setState(ConnState.STOPPED);
+  }
+
+  /** Reconnect now if we are waiting for a backoff timer (e.g. the network is back). */
+  retryNow() {
+    if (this.state === ConnState.OFFLINE && !this.stopped) {
+      this._clearTimer('reconnect');
+      this._connect();
+    }
+  }
+
+  /** The network went away (browser `offline` event): do not wait for the heartbeat. */
+  networkLost() {
+    if (this.ws && !this.stopped) this._lost();
+  }
+
+  /**
+   * Ask the server for `command`. The op goes into the outbox (and
+   * localStorage) first, so it survives being offline and reloads. With
+   * `{coalesce: true}` a `note.move` may be folded into an unsent move of the
+   * same note. Returns the op_id.
+   */
+  send(command, { coalesce = false } = {}) {
+    const op =
+      coalesce && command.type === 'note.move'
+        ? this.outbox.addMove(command, newOpId())
+        : this.outbox.add(command, newOpId());
+    this._saveOutbox();
+    this.emit('outbox', { size: this.outbox.size });
+    this._flush();
+    return op.op_id;
+  }
+
+  /** Ops to show on top of the confirmed state (not yet echoed by the server). */
+  pendingOps() {
+    return this.outbox.pending();
+  }
+
+  onlineList() {
+    return [...this.online.values()];
+  }
+
+  // ---- socket lifecycle -----------------------------------------------------------
+
+  _connect() {
+    if (this.stopped) return;
+    this._drop();
+    this.retryAt = null;
+    this.outbox.resetSent();
+    this.lastHeard = this.clock.now();
+    let ws;
+    try {
+      ws = new this.WebSocket(this.url);
+    } catch (err) {
+      this.emit('log', { message: `websocket failed: ${err}` });
+      this._scheduleReconnect();
+      return;
+    }
+    this.ws = ws;
+    this._setState(ConnState.CONNECTING);
+    ws.onopen = () => this._onOpen(ws);
+    ws.onmessage = (ev) => this._onMessage(ws, ev);
+    ws.onclose = (ev) => this._onClose(ws, ev);
+    ws.onerror = () => {}; // a close event always follows
+    this._startHeartbeat();
+  }
+
+  _onOpen(ws) {
+    if (ws !== this.ws) return;
+    this.lastHeard = this.clock.now();
+    this._setState(ConnState.AWAITING_WELCOME);
+    this._sendRaw({
+      type: 'hello',
+      protocol: PROTOCOL_VERSION,
+      credential: this.credential,
+      last_seq: this.lastSeq,
+    });
+  }
+
+  _onClose(ws, ev) {
+    if (ws !== this.ws) return; // a socket we already gave up on
+    this.ws = null;
+    this._stopHeartbeat();
+    this._clearTimer('flush');
+    this.online.clear();
+    const code = ev?.code ?? 1006;
+    const fatal = {
+      4001: 'unauthorized',
+      4004: 'board_not_found',
+      4005: 'reload',
+    }[code];
+    if (fatal) {
+      this.stopped = true;
+      this._setState(ConnState.STOPPED);
+      this.emit('fatal', { reason: fatal, closeCode: code });
+      return;
+    }
+    // 4000 (our bug), 1009 (too big: we never send that), 1012 (restart),
+    // 4008 (resync), 4009 (heartbeat), 1006 (network, refused handshake) …
+    // all mean: come back with last_seq.
+    this.emit('presence', { online: [] });
+    this._scheduleReconnect();
+  }
+
+  /** Forget the current socket without waiting for its close handshake. */
+  _drop() {
+    const ws = this.ws;
+    this.ws = null;
+    this._stopHeartbeat();
+    this._clearTimer('flush');
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+      try {
+        ws.close(1000);
+      } catch {
+        // already closed
+      }
+    }
+  }
+
+  /** The connection is dead or unusable: drop it and come back later. */
+  _lost() {
+    this._drop();
+    this.online.clear();
+    this.emit('presence', { online: [] });
+    this._scheduleReconnect();
+  }
+
+  /** Reconnect at once (a gap or a resync), without waiting for a close. */
+  _reconnectNow() {
+    this._drop();
+    this._connect();
+  }
+
+  _scheduleReconnect() {
+    if (this.stopped) return;
+    const delay = backoffDelay(this.attempt, this.random);
+    this.attempt += 1;
+    this.retryAt = this.clock.now() + delay;
+    this._setState(ConnState.OFFLINE);
+    this._clearTimer('reconnect');
+    this.timers.reconnect = this.clock.setTimeout(() => {
+      this.timers.reconnect = null;
+      this._connect();
+    }, delay);
+  }
+
+  _startHeartbeat() {
+    this._stopHeartbeat();
+    this.timers.ping = this.clock.setInterval(() => {
+      if (this.ws && this.state !== ConnState.CONNECTING) this._sendRaw({ type: 'ping' });
+    }, PING_EVERY_MS);
+    this.timers.watchdog = this.clock.setInterval(() => {
+      if (this.ws && this.clock.now() - this.lastHeard > SILENCE_LIMIT_MS) {
+        this.emit('log', { message: 'heartbeat lost' });
+        this._lost();
+      }
+    }, WATCHDOG_EVERY_MS);
+  }
+
+  _stopHeartbeat() {
+    if (this.timers.ping !== null) this.clock.clearInterval(this.timers.ping);
+    if (this.timers.watchdog !== null) this.clock.clearInterval(this.timers.watchdog);
+    this.timers.ping = this.timers.watchdog = null;
+  }
+
+  _clearTimer(name) {
+    if (this.timers[name] !== null) this.clock.clearTimeout(this.timers[name]);
+    this.timers[name] = null;
+  }
+
+  _setState(state) {
+    if (this.state === state) return;
+    this.state = state;
+    this.emit('status', { state, retryAt: this.retryAt });
+  }
+
+  // ---- incoming -------------------------------------------------------------------
+
+  _onMessage(ws, ev) {
+    if (ws !== this.ws) return;
+    this.lastHeard = this.clock.now();
+    let messages;
+    try {
+      messages = JSON.parse(ev.data);
+    } catch {
+      this.emit('log', { message: 'a frame that is not JSON' });
+      return;
+    }
+    if (!Array.isArray(messages)) messages = [messages];
+
+    // One `change` per frame, however many events it carried.
+    const change = { reset: false, events: [] };
+    try {
+      for (const msg of messages) {
+        if (ws !== this.ws) break; // handled a gap or a fatal error
+        this._handle(msg, change);
+      }
+    } finally {
+      if (change.reset || change.events.length > 0) this.emit('change', change);
+    }
+  }
+
+  _handle(msg, change) {
+    if (msg && typeof msg.seq === 'number' && typeof msg.type === 'string' && msg.type.includes('.')) {
+      this._handleEvent(msg, change);
+      return;
+    }
+    switch (msg?.type) {
+      case 'welcome':
+        this._handleWelcome(msg);
+        return;
+      case 'snapshot':
+        this._handleSnapshot(msg, change);
+        return;
+      case 'ack':
+        this._settle(msg.op_id);
+        return;
+      case 'error':
+        this._handleError(msg);
+        return;
+      case 'presence':
+        for (const m of msg.joined ?? []) this.online.set(m.id, m);
+        for (const id of msg.left ?? []) this.online.delete(id);
+        this.emit('presence', { online: this.onlineList() });
+        return;
+      case 'pong':
+        if (typeof msg.server_time === 'number') {
+          this.serverOffset = msg.server_time - this.clock.now();
+        }
+        return;
+      default:
+        // A control message from a newer server: harmless to skip, but say so.
+        this.emit('log', { message: `unknown message type ${msg?.type}` });
+    }
+  }
+
+  _handleWelcome(msg) {
+    if (this.state !== ConnState.AWAITING_WELCOME) {
+      this.emit('log', { message: 'unexpected welcome' });
+      this._reconnectNow();
+      return;
+    }
+    if (msg.protocol !== PROTOCOL_VERSION) {
+      this.stop();
+      this.emit('fatal', { reason: 'reload', closeCode: null });
+      return;
+    }
+    this.member = msg.member;
+    this.headSeq = msg.head_seq;
+    if (typeof msg.server_time === 'number') this.serverOffset = msg.server_time - this.clock.now();
+    this.online = new Map((msg.online ?? []).map((m) => [m.id, m]));
+    this.emit('welcome', { member: msg.member, resume: msg.resume, online: this.onlineList() });
+    this.emit('presence', { online: this.onlineList() });
+    this._setState(ConnState.CATCHING_UP);
+    if (msg.resume === 'incremental') this._maybeLive();
+    // 'reset': a snapshot follows.
+  }
+
+  _handleSnapshot(msg, change) {
+    if (this.state !== ConnState.CATCHING_UP && this.state !== ConnState.LIVE) {
+      this.emit('log', { message: 'snapshot before welcome' });
+      this._reconnectNow();
+      return;
+    }
+    this.board = fromSnapshot(msg);
+    this.lastSeq = msg.seq;
+    // Ops whose events the old state held are in the snapshot too.
+    change.reset = true;
+    change.events = [];
+    this._maybeLive();
+  }
+
+  _handleEvent(event, change) {
+    if (this.state !== ConnState.CATCHING_UP && this.state !== ConnState.LIVE) {
+      this.emit('log', { message: 'event before welcome' });
+      this._reconnectNow();
+      return;
+    }
+    const verdict = classifySeq(this.lastSeq, event.seq);
+    if (verdict === 'stale') return;
+    if (verdict === 'gap') {
+      // §2.2: never paper over a gap; come back with last_seq and let the
+      // server send what is missing (or a snapshot).
+      this.emit('log', { message: `gap: have ${this.lastSeq}, got ${event.seq}` });
+      this._reconnectNow();
+      return;
+    }
+    try {
+      applyEvent(this.board, event);
+    } catch (err) {
+      if (err instanceof UnknownEventError) {
+        // The server speaks events this page does not know: it is out of date.
+        this.stop();
+        this.emit('fatal', { reason: 'reload', closeCode: null, error: err });
+        return;
+      }
+      if (err instanceof StateError) {
+        // Our state disagrees with the server's. Ask for a snapshot (hello
+        // with last_seq null); the old state stays on screen until it comes.
+        this.emit('log', { message: `state error: ${err.message}; resetting` });
+        this.lastSeq = null;
+        this._reconnectNow();
+        return;
+      }
+      throw err;
+    }
+    this.lastSeq = event.seq;
+    if (event.actor === this.memberId && event.op_id) this.outbox.markEchoed(event.op_id);
+    change.events.push(event);
+    if (this.state === ConnState.CATCHING_UP) this._maybeLive();
+  }
+
+  _maybeLive() {
+    if (this.state !== ConnState.CATCHING_UP) return;
+    if (this.lastSeq === null || this.lastSeq < this.headSeq) return;
+    this.attempt = 0;
+    this.retryAt = null;
+    this._setState(ConnState.LIVE);
+    // §3: after welcome (and snapshot), resend every outbox op with its original op_id.
+    this._flush();
+  }
+
+  _handleError(msg) {
+    const opId = msg.op_id;
+    if (!opId || !this.outbox.has(opId)) {
+      this.emit('servererror', { code: msg.code, message: msg.message });
+      return;
+    }
+    if (RETRYABLE_ERRORS.has(msg.code)) {
+      // Same op_id again a little later: it is applied at most once.
+      this.outbox.markUnsent(opId);
+      this._scheduleFlush(RETRY_AFTER_MS);
+      return;
+    }
+    const op = this._settle(opId);
+    this.emit('rejected', { op, code: msg.code, message: msg.message });
+  }
+
+  _settle(opId) {
+    const op = this.outbox.settle(opId);
+    if (!op) return null;
+    this.settledHere.add(opId);
+    if (this.settledHere.size > SETTLED_MEMORY) {
+      this.settledHere.delete(this.settledHere.values().next().value);
+    }
+    this._saveOutbox();
+    this.emit('outbox', { size: this.outbox.size, settled: op });
+    return op;
+  }
+
+  // ---- outgoing -------------------------------------------------------------------
+
+  _sendRaw(msg) {
+    if (!this.ws || this.ws.readyState !== 1) return false;
+    try {
+      this.ws.send(JSON.stringify(msg));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  _scheduleFlush(ms) {
+    if (this.timers.flush !== null) return;
+    this.timers.flush = this.clock.setTimeout(() => {
+      this.timers.flush = null;
+      this._flush();
+    }, ms);
+  }
+
+  /** Send every unsent outbox op, oldest first, as fast as the rate limit allows. */
+  _flush() {
+    if (this.state !== ConnState.LIVE || !this.ws) return;
+    for (const op of this.outbox.unsent()) {
+      const now = this.clock.now();
+      if (!this.bucket.take(now)) {
+        this._scheduleFlush(this.bucket.waitMs(now));
+        return;
+      }
+      const text = JSON.stringify({ type: 'op', op_id: op.op_id, command: op.command });
+      if (byteLength(text) > MAX_MESSAGE_BYTES) {
+        // The server would close the socket with 1009; refuse it here instead.
+        this._settle(op.op_id);
+        this.emit('rejected', { op, code: 'message_too_large', message: 'Too large.' });
+        continue;
+      }
+      try {
+        this.ws.send(text);
+      } catch {
+        return; // the close event will bring us back
+      }
+      this.outbox.markSent(op.op_id);
+    }
+  }
+
+  // ---- persistence --------------------------------------------------------------
+
+  _loadOutbox() {
+    if (!this.storage) return [];
+    try {
+      return parseSavedOutbox(this.storage.getItem(outboxKey(this.boardId, this.memberId)));
+    } catch {
+      return [];
+    }
+  }
+
+  _saveOutbox() {
+    if (!this.storage) return;
+    const key = outboxKey(this.boardId, this.memberId);
+    try {
+      const saved = parseSavedOutbox(this.storage.getItem(key));
+      const merged = mergeSavedOutbox(saved, this.outbox.list(), this.settledHere);
+      if (merged.length === 0) this.storage.removeItem(key);
+      else this.storage.setItem(key, JSON.stringify(merged));
+    } catch (err) {
+      // Storage full or disabled: the ops are still in memory and will be sent.
+      this.emit('log', { message: `could not save the outbox: ${err}` });
+    }
+  }
+}

@@ -1,0 +1,300 @@
+// DOM only: draws a (predicted) board state. User text only ever goes through
+// textContent (dom.js), never innerHTML.
+//
+// Incremental: every frame and note keeps its element (map id → element) and
+// remembers what it last drew. A render pass walks the state once and touches
+// only elements whose entity object changed (state.js replaces an entity on
+// every change, so `!==` is the test), plus those whose selection or author
+// label changed. Boards hold thousands of notes; nothing is rebuilt wholesale.
+
+import { h, setText } from './dom.js';
+import { t } from './i18n.js';
+import { canDeleteNote } from './state.js';
+
+const COLOR_CLASSES = ['yellow', 'orange', 'pink', 'green', 'blue', 'purple', 'grey'];
+
+export class BoardRenderer {
+  constructor({ framesLayer, notesLayer }) {
+    this.framesLayer = framesLayer;
+    this.notesLayer = notesLayer;
+    this.notes = new Map(); // id → {el, text, foot, drawn: {...}}
+    this.frames = new Map(); // id → {el, title, prompt, actions, drawn: {...}}
+  }
+
+  noteElement(id) {
+    return this.notes.get(id)?.el ?? null;
+  }
+
+  frameElement(id) {
+    return this.frames.get(id)?.el ?? null;
+  }
+
+  /**
+   * Draw `view` (a state). `ctx`: {memberId, role, selectedId, editingId,
+   * draggingId, lang}. Returns nothing; call as often as you like.
+   */
+  render(view, ctx) {
+    this._renderFrames(view, ctx);
+    this._renderNotes(view, ctx);
+  }
+
+  /** Forget every element (the language changed: labels must be redrawn). */
+  invalidate() {
+    for (const entry of this.notes.values()) entry.drawn = {};
+    for (const entry of this.frames.values()) entry.drawn = {};
+  }
+
+  // ---- frames -------------------------------------------------------------------
+
+  _renderFrames(view, ctx) {
+    const seen = new Set();
+    const facilitator = ctx.role === 'facilitator';
+    for (const frame of Object.values(view.frames)) {
+      seen.add(frame.id);
+      let entry = this.frames.get(frame.id);
+      if (!entry) {
+        entry = this._createFrame(frame);
+        this.frames.set(frame.id, entry);
+        this.framesLayer.append(entry.el); // creation order = drawing order
+      }
+      const d = entry.drawn;
+      if (d.frame === frame && d.facilitator === facilitator && d.lang === ctx.lang) continue;
+      const { el } = entry;
+      el.style.left = `${frame.x}px`;
+      el.style.top = `${frame.y}px`;
+      el.style.width = `${frame.w}px`;
+      el.style.height = `${frame.h}px`;
+      const title = frame.title || t('frame.untitled');
+      setText(entry.title, title);
+      entry.title.classList.toggle('untitled', !frame.title);
+      setText(entry.prompt, frame.prompt);
+      entry.prompt.hidden = !frame.prompt;
+      el.classList.toggle('pending', Boolean(frame.pending));
+      el.setAttribute('aria-label', `${t('frame')}: ${title}`);
+      entry.actions.hidden = !facilitator;
+      entry.editBtn.setAttribute('aria-label', t('frame.edit.aria', { title }));
+      entry.editBtn.title = t('frame.edit.aria', { title });
+      entry.deleteBtn.setAttribute('aria-label', t('frame.delete.aria', { title }));
+      entry.deleteBtn.title = t('frame.delete.aria', { title });
+      entry.drawn = { frame, facilitator, lang: ctx.lang };
+    }
+    for (const [id, entry] of this.frames) {
+      if (!seen.has(id)) {
+        entry.el.remove();
+        this.frames.delete(id);
+      }
+    }
+  }
+
+  _createFrame(frame) {
+    const title = h('h2', { class: 'frame-title' });
+    const prompt = h('p', { class: 'frame-prompt' });
+    const editBtn = h('button', {
+      type: 'button',
+      class: 'frame-btn',
+      'data-action': 'frame-edit',
+      'data-testid': 'frame-edit',
+      text: '✎',
+    });
+    const deleteBtn = h('button', {
+      type: 'button',
+      class: 'frame-btn',
+      'data-action': 'frame-delete',
+      'data-testid': 'frame-delete',
+      text: '✕',
+    });
+    const actions = h('div', { class: 'frame-actions', hidden: true }, editBtn, deleteBtn);
+    const el = h(
+      'section',
+      { class: 'frame', 'data-testid': 'frame', 'data-id': frame.id },
+      h('header', { class: 'frame-head' }, h('div', { class: 'frame-texts' }, title, prompt), actions),
+    );
+    return { el, title, prompt, actions, editBtn, deleteBtn, drawn: {} };
+  }
+
+  // ---- notes --------------------------------------------------------------------
+
+  _renderNotes(view, ctx) {
+    const seen = new Set();
+    for (const note of Object.values(view.notes)) {
+      seen.add(note.id);
+      let entry = this.notes.get(note.id);
+      if (!entry) {
+        entry = this._createNote(note);
+        this.notes.set(note.id, entry);
+        this.notesLayer.append(entry.el);
+      }
+      const author = view.participants[note.author];
+      const authorLabel = author ? author.name : '';
+      const sector = author ? author.sector : '';
+      const selected = ctx.selectedId === note.id;
+      const editing = ctx.editingId === note.id;
+      const dragging = ctx.draggingId === note.id;
+      const deletable = canDeleteNote(ctx.role, ctx.memberId, note);
+      const d = entry.drawn;
+      if (
+        d.note === note &&
+        d.authorLabel === authorLabel &&
+        d.sector === sector &&
+        d.selected === selected &&
+        d.editing === editing &&
+        d.dragging === dragging &&
+        d.deletable === deletable &&
+        d.lang === ctx.lang
+      ) {
+        continue;
+      }
+      const { el } = entry;
+      // While dragged, the pointer owns the position; while edited, the
+      // textarea owns the text. Everything else follows the state.
+      if (!dragging) {
+        el.style.left = `${note.x}px`;
+        el.style.top = `${note.y}px`;
+      }
+      if (!editing) {
+        setText(entry.text, note.text || t('note.empty'));
+        entry.text.classList.toggle('empty', !note.text);
+        const length = note.text.length;
+        el.classList.toggle('note-long', length > 120 && length <= 280);
+        el.classList.toggle('note-xlong', length > 280);
+      }
+      for (const c of COLOR_CLASSES) el.classList.toggle(`note-${c}`, note.color === c);
+      el.dataset.color = note.color;
+      el.dataset.kind = note.kind;
+      el.dataset.author = note.author;
+      el.classList.toggle('seeded', note.origin === 'facilitator');
+      el.classList.toggle('mine', note.author === ctx.memberId);
+      el.classList.toggle('pending', Boolean(note.pending));
+      el.classList.toggle('selected', selected);
+      el.classList.toggle('editing', editing);
+      el.classList.toggle('dragging', dragging);
+      el.dataset.deletable = deletable ? 'true' : 'false';
+      setText(entry.author, authorLabel);
+      entry.author.title = authorLabel && sector ? `${authorLabel} · ${t(`sector.${sector}`)}` : '';
+      entry.sector.className = `sector-dot sector-${sector || 'none'}`;
+      const who = authorLabel ? `, ${t('note.by', { name: authorLabel })}` : '';
+      el.setAttribute('aria-label', `${note.text || t('note.empty')}${who}`);
+      el.setAttribute('aria-roledescription', t('note'));
+      entry.drawn = { note, authorLabel, sector, selected, editing, dragging, deletable, lang: ctx.lang };
+    }
+    for (const [id, entry] of this.notes) {
+      if (!seen.has(id)) {
+        entry.el.remove();
+        this.notes.delete(id);
+      }
+    }
+  }
+
+  _createNote(note) {
+    const text = h('div', { class: 'note-text' });
+    const sector = h('span', { class: 'sector-dot', 'aria-hidden': 'true' });
+    const author = h('span', { class: 'note-author' });
+    const foot = h('div', { class: 'note-foot' }, sector, author);
+    const el = h(
+      'div',
+      {
+        class: 'note',
+        'data-testid': 'note',
+        'data-id': note.id,
+        tabindex: '0',
+        role: 'group',
+      },
+      text,
+      foot,
+    );
+    return { el, text, author, sector, drawn: {} };
+  }
+}
+
+// ---- header pieces ------------------------------------------------------------------
+
+const CONN_BADGE = {
+  live: ['live', 'conn.live'],
+  connecting: ['connecting', 'conn.connecting'],
+  'awaiting-welcome': ['connecting', 'conn.connecting'],
+  'catching-up': ['connecting', 'conn.connecting'],
+  offline: ['offline', 'conn.offline'],
+  stopped: ['offline', 'conn.stopped'],
+};
+
+/** The connection badge (`data-state` live|connecting|offline) and the unsent count. */
+export function renderConnection({ badge, text, outbox, count }, connState, outboxSize) {
+  const [state, key] = CONN_BADGE[connState] ?? CONN_BADGE.connecting;
+  badge.dataset.state = state;
+  badge.dataset.detail = connState;
+  setText(text, t(key));
+  setText(count, String(outboxSize));
+  outbox.hidden = outboxSize === 0;
+}
+
+/** The online list: one item per member with a sector badge, and the count. */
+export function renderOnline({ list, toggle }, online) {
+  const members = [...online].sort((a, b) => a.name.localeCompare(b.name));
+  setText(toggle, t('board.online.count', { n: members.length }));
+  list.replaceChildren(
+    ...members.map((m) =>
+      h(
+        'li',
+        { class: `online-member role-${m.role}`, 'data-member-id': m.id },
+        h('span', { class: `sector-dot sector-${m.sector}`, 'aria-hidden': 'true' }),
+        h('span', { class: 'online-name', text: m.name }),
+        h('span', { class: `sector-badge sector-${m.sector}`, text: t(`sector.${m.sector}.short`) }),
+      ),
+    ),
+  );
+}
+
+/** The pinned mission card (the bold goal, how it is measured, by when). */
+export function renderMission({ card, statement, measure, deadline }, board) {
+  const mission = board?.mission ?? { statement: '', measure: '', deadline: '' };
+  setText(statement, mission.statement);
+  setText(measure, mission.measure);
+  setText(deadline, mission.deadline);
+  measure.parentElement.hidden = !mission.measure;
+  deadline.parentElement.hidden = !mission.deadline;
+  card.hidden = !mission.statement && !mission.measure && !mission.deadline;
+}
+
+/**
+ * The list view: frames (in drawing order) with their notes, then the notes
+ * outside frames. Plain headings and lists for screen readers. Rebuilt whole:
+ * it is shown on demand and the caller throttles it.
+ */
+export function renderList(container, view) {
+  const byFrame = new Map();
+  for (const note of Object.values(view.notes)) {
+    const key = note.frame_id && view.frames[note.frame_id] ? note.frame_id : null;
+    if (!byFrame.has(key)) byFrame.set(key, []);
+    byFrame.get(key).push(note);
+  }
+  const noteItem = (note) => {
+    const author = view.participants[note.author];
+    return h(
+      'li',
+      { class: `list-note note-${note.color}`, 'data-id': note.id },
+      h('span', { class: 'list-note-text', text: note.text || t('note.empty') }),
+      author
+        ? h('span', {
+            class: 'list-note-author',
+            text: ` — ${author.name} (${t(`sector.${author.sector}`)})`,
+          })
+        : null,
+    );
+  };
+  const section = (title, prompt, notes) =>
+    h(
+      'section',
+      { class: 'list-frame' },
+      h('h3', { text: title }),
+      prompt ? h('p', { class: 'muted', text: prompt }) : null,
+      notes.length
+        ? h('ul', {}, notes.map(noteItem))
+        : h('p', { class: 'muted', text: t('list.empty') }),
+    );
+  const parts = Object.values(view.frames).map((frame) =>
+    section(frame.title || t('frame.untitled'), frame.prompt, byFrame.get(frame.id) ?? []),
+  );
+  const loose = byFrame.get(null) ?? [];
+  if (loose.length || parts.length === 0) parts.push(section(t('list.loose'), '', loose));
+  container.replaceChildren(...parts);
+}
