@@ -20,9 +20,8 @@ async def ensure_demo_board(boards: Boards, data_dir: Path, base_url: str) -> di
     """Create the demo board once; return its links."""
     saved = data_dir / "demo-board.json"
     known = await asyncio.to_thread(_read, saved)
-    if known is not None:
-        if await boards.store.head_seq(known["board_id"]) is not None:
-            return _links(base_url, known)
+    if known is not None and await boards.store.head_seq(known["board_id"]) is not None:
+        return _links(base_url, known)
     spec: dict[str, Any] = json.loads(
         resources.files("samskapa").joinpath("data/demo-board.json").read_text()
     )

@@ -57,15 +57,23 @@ export function boardBounds(state) {
   return { x: minX, y: minY, w: maxX - minX, h: maxY - minY };
 }
 
-/** A camera that shows `bounds` whole in a `width` × `height` viewport. */
-export function fitBounds(bounds, width, height, padding = 40) {
-  if (!bounds) return { x: width / 2 - NOTE_WIDTH / 2, y: height / 2 - NOTE_HEIGHT / 2, scale: 1 };
-  const availW = Math.max(1, width - 2 * padding);
-  const availH = Math.max(1, height - 2 * padding);
-  const scale = clampScale(Math.min(1, availW / bounds.w, availH / bounds.h));
+/**
+ * A camera that shows `bounds` whole in a `width` × `height` viewport, never
+ * zoomed in past 100 %. `insets` ({top, right, bottom, left} in px, or one
+ * number for all) keep the board clear of what floats over it (the mission
+ * card, the toolbar).
+ */
+export function fitBounds(bounds, width, height, insets = 40) {
+  const pad = typeof insets === 'number' ? { top: insets, right: insets, bottom: insets, left: insets } : insets;
+  const availW = Math.max(1, width - pad.left - pad.right);
+  const availH = Math.max(1, height - pad.top - pad.bottom);
+  const cx = pad.left + availW / 2;
+  const cy = pad.top + availH / 2;
+  if (!bounds) return { x: cx - NOTE_WIDTH / 2, y: cy - NOTE_HEIGHT / 2, scale: 1 };
+  const scale = clampScale(Math.min(1, availW / Math.max(1, bounds.w), availH / Math.max(1, bounds.h)));
   return {
-    x: width / 2 - (bounds.x + bounds.w / 2) * scale,
-    y: height / 2 - (bounds.y + bounds.h / 2) * scale,
+    x: cx - (bounds.x + bounds.w / 2) * scale,
+    y: cy - (bounds.y + bounds.h / 2) * scale,
     scale,
   };
 }

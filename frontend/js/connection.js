@@ -338,7 +338,9 @@ export class Connection {
   }
 
   _handle(msg, change) {
-    if (msg && typeof msg.seq === 'number' && typeof msg.type === 'string' && msg.type.includes('.')) {
+    // §2: a type with a dot is an event; the rest are control messages
+    // (`ack` and `snapshot` carry a seq too, so never branch on `seq`).
+    if (typeof msg?.type === 'string' && msg.type.includes('.')) {
       this._handleEvent(msg, change);
       return;
     }

@@ -77,6 +77,7 @@ export const STRINGS = {
     'board.deadline': 'By',
     'board.online': 'Online',
     'board.online.count': '{n} online',
+    'board.online.count.one': '1 online',
     'board.no_link': 'To open this board you need a link from the facilitator.',
     'board.not_found': 'This board does not exist.',
     'board.invalid_link': 'This link is not valid for this board (any more).',
@@ -89,8 +90,10 @@ export const STRINGS = {
     'conn.connecting': 'Connecting…',
     'conn.offline': 'Offline — changes are kept',
     'conn.stopped': 'Disconnected',
-    'outbox.label': 'unsent changes',
+    'outbox.label': 'unsent',
 
+    'tool.bar': 'Board tools',
+    'note.tools': 'Note tools',
     'tool.new_note': 'New note',
     'tool.new_note.aria': 'Add a new note in the middle of the view',
     'tool.new_frame': 'Add frame',
@@ -157,6 +160,7 @@ export const STRINGS = {
     'error.network': 'The server could not be reached. Try again.',
     'error.generic': 'The change was not accepted.',
     'dismiss': 'Dismiss',
+    'form.required': 'Please fill in: {field}',
   },
 
   sv: {
@@ -230,6 +234,7 @@ export const STRINGS = {
     'board.deadline': 'Senast',
     'board.online': 'Anslutna',
     'board.online.count': '{n} anslutna',
+    'board.online.count.one': '1 ansluten',
     'board.no_link': 'För att öppna tavlan behöver du en länk från processledaren.',
     'board.not_found': 'Tavlan finns inte.',
     'board.invalid_link': 'Länken gäller inte (längre) för den här tavlan.',
@@ -242,8 +247,10 @@ export const STRINGS = {
     'conn.connecting': 'Ansluter…',
     'conn.offline': 'Offline — ändringar sparas',
     'conn.stopped': 'Frånkopplad',
-    'outbox.label': 'ändringar ej skickade',
+    'outbox.label': 'ej skickade',
 
+    'tool.bar': 'Tavelverktyg',
+    'note.tools': 'Lappverktyg',
     'tool.new_note': 'Ny lapp',
     'tool.new_note.aria': 'Lägg till en ny lapp mitt i vyn',
     'tool.new_frame': 'Ny ram',
@@ -310,6 +317,7 @@ export const STRINGS = {
     'error.network': 'Servern gick inte att nå. Försök igen.',
     'error.generic': 'Ändringen godtogs inte.',
     'dismiss': 'Stäng',
+    'form.required': 'Fyll i: {field}',
   },
 };
 

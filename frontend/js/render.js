@@ -230,7 +230,7 @@ export function renderConnection({ badge, text, outbox, count }, connState, outb
 /** The online list: one item per member with a sector badge, and the count. */
 export function renderOnline({ list, toggle }, online) {
   const members = [...online].sort((a, b) => a.name.localeCompare(b.name));
-  setText(toggle, t('board.online.count', { n: members.length }));
+  setText(toggle, members.length === 1 ? t('board.online.count.one') : t('board.online.count', { n: members.length }));
   list.replaceChildren(
     ...members.map((m) =>
       h(

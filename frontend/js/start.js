@@ -42,12 +42,12 @@ async function createBoard(event) {
   const title = String(data.get('title') ?? '').trim();
   const statement = String(data.get('statement') ?? '').trim();
   if (!title) {
-    showError(`${t('create.title')}?`);
+    showError(t('form.required', { field: t('create.title') }));
     byTestId('create-title').focus();
     return;
   }
   if (!statement) {
-    showError(`${t('create.mission')}?`);
+    showError(t('form.required', { field: t('create.mission') }));
     byTestId('create-mission').focus();
     return;
   }

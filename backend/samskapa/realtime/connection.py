@@ -23,6 +23,11 @@ from .protocol import CloseCode
 log = logging.getLogger(__name__)
 
 
+# Seconds a closing connection may take to flush its last frame and close frame.
+CLOSE_GRACE = 2.0
+EVICTION_GRACE = 10.0
+
+
 class ConnState(Enum):
     AWAITING_HELLO = "awaiting_hello"
     CATCHING_UP = "catching_up"
@@ -105,7 +110,10 @@ class Connection:
     def close(self, code: int, reason: str = "") -> None:
         """Ask the writer to close the socket after what is already queued.
 
-        On eviction the queue is dropped: the client resumes from its last seq.
+        On eviction the queue is dropped instead (the client resumes from its
+        last seq) and the reader stops at once; the writer finishes the frame it
+        may be sending and then sends the close code, so a slow client that is
+        still reading learns that it must resync.
         """
         if self._close_code is not None:
             return
@@ -113,10 +121,6 @@ class Connection:
         self._close_reason = reason
         if code == CloseCode.RESYNC:
             self._pending.clear()
-            # The writer may be stuck in a send to a client that does not read:
-            # cancel it rather than wait, and end the reader so the handler returns.
-            if self._writer is not None:
-                self._writer.cancel()
             if self.reader is not None:
                 self.reader.cancel()
         self._wake.set()
@@ -148,19 +152,19 @@ class Connection:
                 self.reader.cancel()
 
     async def finish(self) -> None:
-        """Stop the writer; called once by the handler on its way out."""
+        """Stop the writer; called once by the handler on its way out.
+
+        The writer gets a bounded grace period to flush and send the close frame:
+        long enough for a slow client that still reads, never forever for one
+        that does not.
+        """
         self.state = ConnState.CLOSED
-        if self._close_code == CloseCode.RESYNC:
-            # Best effort: the client may not be reading, so do not wait long.
+        if self._writer is None or self._writer.done():
+            return
+        if self._close_code is not None:
+            grace = EVICTION_GRACE if self._close_code == CloseCode.RESYNC else CLOSE_GRACE
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(
-                    self.websocket.close(CloseCode.RESYNC, self._close_reason), 1.0
-                )
-        if self._writer is not None and not self._writer.done():
-            if self._close_code is not None and self._close_code != CloseCode.RESYNC:
-                # Let a graceful close flush what is queued (bounded).
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(asyncio.shield(self._writer), 2.0)
-            self._writer.cancel()
-            with contextlib.suppress(BaseException):
-                await self._writer
+                await asyncio.wait_for(asyncio.shield(self._writer), grace)
+        self._writer.cancel()
+        with contextlib.suppress(BaseException):
+            await self._writer

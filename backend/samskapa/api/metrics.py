@@ -1,0 +1,54 @@
+"""`/metrics` in the Prometheus text format.
+
+Counters come from the parts that own them (the event store, the hub); this
+module only renders them. Rates (ops/s, deliveries/s) are for Prometheus to
+derive from the counters.
+"""
+
+from fastapi import APIRouter
+from fastapi.responses import PlainTextResponse
+
+from .deps import ServicesDep
+
+router = APIRouter()
+
+
+def _line(name: str, kind: str, help_text: str, value: float) -> str:
+    return f"# HELP {name} {help_text}\n# TYPE {name} {kind}\n{name} {value}\n"
+
+
+@router.get("/metrics", response_class=PlainTextResponse, include_in_schema=False)
+async def metrics(services: ServicesDep) -> str:
+    hub, store = services.hub, services.store
+    return "".join(
+        [
+            _line("samskapa_connections", "gauge", "Open websockets.", hub.connection_count()),
+            _line("samskapa_boards_live", "gauge", "Boards with open websockets.", len(hub.rooms)),
+            _line("samskapa_events_appended_total", "counter", "Events committed.", store.appended),
+            _line("samskapa_commit_batches_total", "counter", "Group commits.", store.batches),
+            _line(
+                "samskapa_last_commit_seconds",
+                "gauge",
+                "Duration of the last group commit.",
+                store.last_commit_ms / 1000,
+            ),
+            _line(
+                "samskapa_deliveries_total",
+                "counter",
+                "Event messages queued to connections.",
+                hub.deliveries,
+            ),
+            _line(
+                "samskapa_outbound_queued_messages",
+                "gauge",
+                "Messages waiting in connection outboxes.",
+                hub.queued_messages(),
+            ),
+            _line(
+                "samskapa_evictions_total",
+                "counter",
+                "Connections cut off for falling behind (4008).",
+                hub.evictions,
+            ),
+        ]
+    )

@@ -1,0 +1,723 @@
+// The board page, wired together: who am I (member.js), the connection
+// (connection.js), drawing (render.js), input (gestures.js), and the page
+// state that ties them: selection, the note being written, the camera.
+
+import { boardBounds, fitBounds, initialCamera, panBy, viewCentre, worldToScreen, zoomAt } from './camera.js';
+import { Connection, websocketUrl } from './connection.js';
+import { askFrame, block, errorText, toast } from './dialogs.js';
+import { byTestId, h } from './dom.js';
+import { openNoteEditor } from './editor.js';
+import { installGestures } from './gestures.js';
+import { applyI18n, browserLang, getLang, rememberLang, setLang, storedLang, t } from './i18n.js';
+import { forgetMember, parseLocation, resolveMember, saveMember } from './member.js';
+import { BoardRenderer, renderConnection, renderList, renderMission, renderOnline } from './render.js';
+import {
+  canDeleteNote,
+  canEditNotes,
+  COLORS,
+  COORD_LIMIT,
+  NOTE_HEIGHT,
+  NOTE_WIDTH,
+  predictAll,
+} from './state.js';
+import { newFrameId, newNoteId } from './sync.js';
+
+// ---- where we are -------------------------------------------------------------------
+
+const { boardId, token } = parseLocation(location);
+
+const $ = (id) => document.getElementById(id);
+const dom = {
+  title: byTestId('board-title'),
+  roleBadge: byTestId('role-badge'),
+  badge: byTestId('conn-state'),
+  badgeText: document.querySelector('.conn-text'),
+  outbox: $('outbox'),
+  outboxCount: byTestId('outbox-count'),
+  online: $('online'),
+  onlineToggle: $('online-toggle'),
+  onlineList: $('online-list'),
+  editTools: $('edit-tools'),
+  newNote: $('new-note'),
+  newFrame: $('new-frame'),
+  viewport: $('viewport'),
+  world: $('world'),
+  help: $('board-help'),
+  listView: $('list-view'),
+  listBody: $('list-body'),
+  listToggle: $('list-toggle'),
+  zoomLevel: $('zoom-reset'),
+  selectionBar: $('selection-bar'),
+  swatches: $('swatches'),
+  noteEdit: $('note-edit'),
+  noteDelete: $('note-delete'),
+  mission: {
+    card: byTestId('mission-card'),
+    statement: byTestId('mission-statement'),
+    measure: byTestId('mission-measure'),
+    deadline: byTestId('mission-deadline'),
+  },
+};
+
+const renderer = new BoardRenderer({ framesLayer: $('frames-layer'), notesLayer: $('notes-layer') });
+
+// ---- page state -------------------------------------------------------------------------
+
+const ui = {
+  member: null, // {member_id, credential, role, name, sector}
+  role: null,
+  conn: null,
+  camera: initialCamera(),
+  fitted: false,
+  selectedId: null,
+  editing: null, // {id, isDraft, editor}
+  draggingId: null,
+  draft: null, // note.create command not sent yet (being written)
+  nudge: null, // {command, timer}: arrow-key moves not sent yet
+  lastColor: 'yellow',
+  listMode: false,
+  explicitLang: storedLang(localStorage) !== null,
+};
+
+window.samskapa = {
+  state: () => ui.conn?.board ?? null,
+  lastSeq: () => ui.conn?.lastSeq ?? null,
+  outbox: () => ui.conn?.outbox.list() ?? [],
+  connState: () => ui.conn?.state ?? 'offline',
+  camera: () => ({ ...ui.camera }),
+};
+
+const canEdit = () => canEditNotes(ui.role);
+const isFacilitator = () => ui.role === 'facilitator';
+const clampCoord = (v) => Math.round(Math.min(COORD_LIMIT, Math.max(-COORD_LIMIT, v)));
+
+// ---- language ---------------------------------------------------------------------------
+
+setLang(storedLang(localStorage) ?? browserLang(navigator.languages ?? [navigator.language]));
+
+function useBoardLanguage(lang) {
+  if (!ui.explicitLang && lang && lang !== getLang()) {
+    setLang(lang);
+    relabel();
+  }
+}
+
+function relabel() {
+  applyI18n(document);
+  buildSwatches();
+  renderer.invalidate();
+  renderHeader();
+  renderRole();
+  renderStatus();
+  renderOnline({ list: dom.onlineList, toggle: dom.onlineToggle }, ui.conn?.onlineList() ?? []);
+  dom.listToggle.textContent = t(ui.listMode ? 'tool.canvas' : 'tool.list');
+  dom.listToggle.setAttribute('aria-label', t(ui.listMode ? 'tool.canvas.aria' : 'tool.list.aria'));
+  renderZoom();
+  scheduleRender();
+}
+
+$('lang-toggle').addEventListener('click', () => {
+  const next = getLang() === 'sv' ? 'en' : 'sv';
+  setLang(next);
+  rememberLang(localStorage, next);
+  ui.explicitLang = true;
+  relabel();
+});
+
+// ---- who am I --------------------------------------------------------------------------------
+
+function setTitle(text) {
+  // From now on the heading holds the board's title, not the "loading" label.
+  dom.title.removeAttribute('data-i18n');
+  dom.title.textContent = text ?? '';
+}
+
+function findMember(note = '') {
+  return resolveMember({
+    boardId,
+    token,
+    storage: localStorage,
+    note,
+    block,
+    toast,
+    errorText,
+    onAccess: (access) => {
+      useBoardLanguage(access.language);
+      setTitle(access.title);
+    },
+  });
+}
+
+// ---- the connection -----------------------------------------------------------------------
+
+function connect(member) {
+  ui.member = member;
+  ui.role = member.role;
+  // The token has done its job: keep it out of the address bar, history and screenshots.
+  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+  const conn = new Connection({
+    url: websocketUrl(location, boardId),
+    boardId,
+    member,
+    storage: localStorage,
+  });
+  ui.conn = conn;
+  conn.on('status', renderStatus);
+  conn.on('outbox', () => {
+    renderStatus();
+    scheduleRender();
+  });
+  conn.on('welcome', ({ member: me }) => {
+    if (me.role !== ui.role) {
+      ui.role = me.role;
+      renderRole();
+    }
+    const updated = { ...ui.member, role: me.role, name: me.name, sector: me.sector };
+    ui.member = updated;
+    saveMember(localStorage, boardId, updated);
+  });
+  conn.on('presence', ({ online }) => renderOnline({ list: dom.onlineList, toggle: dom.onlineToggle }, online));
+  conn.on('change', onChange);
+  conn.on('rejected', ({ code, message }) => {
+    toast(errorText(code, message));
+    scheduleRender();
+  });
+  conn.on('servererror', ({ code, message }) => toast(errorText(code, message)));
+  conn.on('fatal', onFatal);
+  conn.on('log', ({ message }) => console.info('[samskapa]', message));
+  renderRole();
+  renderStatus();
+  conn.start();
+}
+
+window.addEventListener('online', () => ui.conn?.retryNow());
+// Opening another link of this board in the same tab changes only the
+// fragment: start over, so the new link is looked at (and maybe joined).
+window.addEventListener('hashchange', () => {
+  if (new URLSearchParams(location.hash.replace(/^#/, '')).get('k')) location.reload();
+});
+window.addEventListener('offline', () => ui.conn?.networkLost());
+
+function onChange(change) {
+  const board = ui.conn.board.board;
+  if (board) useBoardLanguage(board.language);
+  if (change.reset && !ui.fitted && board) {
+    ui.fitted = true;
+    fit();
+  }
+  renderHeader();
+  scheduleRender();
+}
+
+async function onFatal({ reason }) {
+  if (reason === 'unauthorized') {
+    // The stored credential is unknown to the server: forget it and join again.
+    forgetMember(localStorage, boardId);
+    ui.conn = null;
+    if (!token) {
+      block(t('board.unauthorized'));
+      return;
+    }
+    const member = await findMember(t('join.again'));
+    if (member) connect(member);
+    return;
+  }
+  if (reason === 'board_not_found') block(t('board.not_found'));
+  else block(t('board.reload'), { reload: true });
+}
+
+// ---- header -----------------------------------------------------------------------------
+
+function renderHeader() {
+  const board = ui.conn?.board.board;
+  if (!board) return;
+  setTitle(board.title);
+  document.title = `${board.title} · Samskapa`;
+  renderMission(dom.mission, board);
+}
+
+function renderRole() {
+  const role = ui.role;
+  dom.roleBadge.hidden = !role;
+  if (!role) return;
+  dom.roleBadge.textContent = t(`role.${role}`);
+  dom.roleBadge.className = `role-badge role-${role}`;
+  dom.editTools.hidden = !canEditNotes(role);
+  dom.newFrame.hidden = role !== 'facilitator';
+  dom.help.hidden = !canEditNotes(role);
+  document.body.classList.toggle('read-only', !canEditNotes(role));
+  scheduleRender();
+}
+
+function renderStatus() {
+  const conn = ui.conn;
+  renderConnection(
+    { badge: dom.badge, text: dom.badgeText, outbox: dom.outbox, count: dom.outboxCount },
+    conn ? conn.state : 'connecting',
+    conn ? conn.outbox.size : 0,
+  );
+}
+
+dom.onlineToggle.addEventListener('click', () => {
+  const open = dom.online.classList.toggle('open');
+  dom.onlineToggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+});
+
+// ---- the view: confirmed state + outbox + what is being written ---------------------------
+
+function currentView() {
+  const conn = ui.conn;
+  let view = predictAll(conn.board, conn.pendingOps(), ui.member.member_id);
+  const local = [];
+  if (ui.nudge) local.push({ command: ui.nudge.command });
+  if (ui.draft) local.push({ command: ui.draft });
+  if (local.length) view = predictAll(view, local, ui.member.member_id);
+  return view;
+}
+
+let renderQueued = false;
+function scheduleRender() {
+  if (renderQueued) return;
+  renderQueued = true;
+  requestAnimationFrame(() => {
+    renderQueued = false;
+    renderNow();
+  });
+}
+
+let listTimer = null;
+function renderNow() {
+  if (!ui.conn || !ui.member) return;
+  const view = currentView();
+  if (ui.selectedId && !view.notes[ui.selectedId]) ui.selectedId = null;
+  if (ui.editing && !view.notes[ui.editing.id]) finishEdit(false);
+  renderer.render(view, {
+    memberId: ui.member.member_id,
+    role: ui.role,
+    selectedId: ui.selectedId,
+    editingId: ui.editing?.id ?? null,
+    draggingId: ui.draggingId,
+    lang: getLang(),
+  });
+  renderSelectionBar(view);
+  if (ui.listMode && listTimer === null) {
+    // The list is rebuilt whole, so at most twice a second.
+    listTimer = setTimeout(() => {
+      listTimer = null;
+      if (ui.listMode && ui.conn) renderList(dom.listBody, currentView());
+    }, 500);
+  }
+}
+
+// ---- camera -------------------------------------------------------------------------------
+
+function applyCamera() {
+  const { x, y, scale } = ui.camera;
+  dom.world.style.transform = `translate(${x}px, ${y}px) scale(${scale})`;
+  // The dotted background moves with the board.
+  const step = 24 * scale;
+  dom.viewport.style.backgroundSize = `${step}px ${step}px`;
+  dom.viewport.style.backgroundPosition = `${x}px ${y}px`;
+  renderZoom();
+  positionSelectionBar();
+}
+
+function renderZoom() {
+  dom.zoomLevel.textContent = `${Math.round(ui.camera.scale * 100)}%`;
+}
+
+function setCamera(camera) {
+  ui.camera = camera;
+  applyCamera();
+}
+
+function viewportSize() {
+  const rect = dom.viewport.getBoundingClientRect();
+  return { width: rect.width, height: rect.height, rect };
+}
+
+/** Room taken by what floats over the canvas, so "fit" does not hide the board under it. */
+function overlayInsets(rect) {
+  const insets = { top: 32, right: 32, bottom: 32, left: 32 };
+  const card = dom.mission.card;
+  if (!card.hidden && !ui.listMode) {
+    insets.top = Math.max(insets.top, card.getBoundingClientRect().bottom - rect.top + 16);
+  }
+  const toolbar = $('toolbar').getBoundingClientRect();
+  if (toolbar.height) insets.bottom = Math.max(insets.bottom, rect.bottom - toolbar.top + 16);
+  // Never let the overlays eat more than half the height.
+  const spare = rect.height / 2;
+  if (insets.top + insets.bottom > spare) {
+    const k = spare / (insets.top + insets.bottom);
+    insets.top *= k;
+    insets.bottom *= k;
+  }
+  return insets;
+}
+
+function fit() {
+  const { width, height, rect } = viewportSize();
+  const view = ui.conn ? currentView() : null;
+  setCamera(fitBounds(view ? boardBounds(view) : null, width, height, overlayInsets(rect)));
+}
+
+/** Writing on a note far zoomed out is unreadable: zoom to 100 % around it first. */
+const READABLE_SCALE = 0.6;
+function zoomToNote(id) {
+  const note = noteInView(id);
+  if (!note || ui.camera.scale >= READABLE_SCALE) return;
+  const { width, height } = viewportSize();
+  const centre = worldToScreen(ui.camera, note.x + NOTE_WIDTH / 2, note.y + NOTE_HEIGHT / 2);
+  const cam = zoomAt(ui.camera, 1 / ui.camera.scale, centre.x, centre.y);
+  setCamera(panBy(cam, width / 2 - centre.x, height / 3 - centre.y));
+}
+
+function zoomBy(factor) {
+  const { width, height } = viewportSize();
+  setCamera(zoomAt(ui.camera, factor, width / 2, height / 2));
+}
+
+function centreOfView() {
+  const { width, height } = viewportSize();
+  return viewCentre(ui.camera, width, height);
+}
+
+$('zoom-in').addEventListener('click', () => zoomBy(1.25));
+$('zoom-out').addEventListener('click', () => zoomBy(0.8));
+$('zoom-reset').addEventListener('click', () => zoomBy(1 / ui.camera.scale));
+$('zoom-fit').addEventListener('click', fit);
+
+window.addEventListener('resize', () => positionSelectionBar());
+
+/** Pan so that the note is in view (keyboard users tabbing through notes). */
+function revealNote(id) {
+  const note = ui.conn && currentView().notes[id];
+  if (!note) return;
+  const { width, height } = viewportSize();
+  const tl = worldToScreen(ui.camera, note.x, note.y);
+  const br = worldToScreen(ui.camera, note.x + NOTE_WIDTH, note.y + NOTE_HEIGHT);
+  const margin = 24;
+  let dx = 0;
+  let dy = 0;
+  if (tl.x < margin) dx = margin - tl.x;
+  else if (br.x > width - margin) dx = width - margin - br.x;
+  if (tl.y < margin) dy = margin - tl.y;
+  else if (br.y > height - margin) dy = height - margin - br.y;
+  if (dx || dy) setCamera(panBy(ui.camera, dx, dy));
+}
+
+// ---- commands -------------------------------------------------------------------------------
+
+function send(command, options) {
+  if (!ui.conn || !canEdit()) return;
+  // Arrow-key moves not sent yet go first, so the server sees the same order.
+  if (ui.nudge && command.note_id === ui.nudge.command.note_id) flushNudge();
+  ui.conn.send(command, options);
+  scheduleRender();
+}
+
+function noteInView(id) {
+  return ui.conn ? (currentView().notes[id] ?? null) : null;
+}
+
+function startNewNote(x, y) {
+  if (!canEdit() || !ui.conn) return;
+  if (ui.editing) finishEdit(true);
+  ui.draft = {
+    type: 'note.create',
+    note_id: newNoteId(),
+    text: '',
+    x: clampCoord(x),
+    y: clampCoord(y),
+    color: ui.lastColor,
+    kind: 'idea',
+  };
+  select(ui.draft.note_id);
+  renderNow(); // the element must exist now, so typing goes straight in
+  startEdit(ui.draft.note_id, true);
+}
+
+function select(id) {
+  if (ui.selectedId === id) return;
+  ui.selectedId = id;
+  scheduleRender();
+}
+
+function deleteNote(id) {
+  const note = noteInView(id);
+  if (!note || !canDeleteNote(ui.role, ui.member.member_id, note)) return;
+  if (ui.draft?.note_id === id) {
+    ui.draft = null;
+  } else {
+    send({ type: 'note.delete', note_id: id });
+  }
+  if (ui.selectedId === id) ui.selectedId = null;
+  scheduleRender();
+  dom.viewport.focus({ preventScroll: true });
+}
+
+function recolor(id, color) {
+  ui.lastColor = color;
+  if (ui.draft?.note_id === id) {
+    ui.draft = { ...ui.draft, color };
+    scheduleRender();
+    return;
+  }
+  const note = noteInView(id);
+  if (note && note.color !== color) send({ type: 'note.recolor', note_id: id, color });
+}
+
+// Arrow keys: move at once on screen, send one note.move when the keys rest.
+const NUDGE_SETTLE_MS = 400;
+function nudge(id, dx, dy) {
+  const note = noteInView(id);
+  if (!note) return;
+  if (ui.draft?.note_id === id) return;
+  if (ui.nudge && ui.nudge.command.note_id !== id) flushNudge();
+  const x = clampCoord(note.x + dx);
+  const y = clampCoord(note.y + dy);
+  if (ui.nudge) clearTimeout(ui.nudge.timer);
+  ui.nudge = {
+    command: { type: 'note.move', note_id: id, x, y },
+    timer: setTimeout(flushNudge, NUDGE_SETTLE_MS),
+  };
+  renderNow();
+  revealNote(id);
+}
+
+function flushNudge() {
+  const pending = ui.nudge;
+  if (!pending) return;
+  clearTimeout(pending.timer);
+  ui.nudge = null;
+  ui.conn?.send(pending.command, { coalesce: true });
+  scheduleRender();
+}
+
+// ---- editing text in place -------------------------------------------------------------------
+
+function startEdit(id, isDraft = false) {
+  if (!canEdit()) return;
+  if (ui.editing) {
+    if (ui.editing.id === id) return;
+    finishEdit(true);
+  }
+  const note = noteInView(id);
+  const el = renderer.noteElement(id);
+  if (!note || !el) return;
+  ui.editing = { id, isDraft, editor: null };
+  zoomToNote(id);
+  select(id);
+  renderNow(); // marks the note as editing, so renders leave its text alone
+  ui.editing.editor = openNoteEditor(el, note.text, (save, text, { refocus }) =>
+    editDone(id, isDraft, save, text, refocus),
+  );
+  revealNote(id);
+}
+
+/** End the edit in progress (saving or not), e.g. before another gesture. */
+function finishEdit(save) {
+  ui.editing?.editor?.finish(save);
+}
+
+function editDone(id, isDraft, save, text, refocus) {
+  if (ui.editing?.id === id) ui.editing = null;
+  if (isDraft) {
+    const draft = ui.draft;
+    ui.draft = null;
+    if (save && draft && draft.note_id === id && text.trim() !== '') {
+      send({ ...draft, text });
+    } else if (ui.selectedId === id) {
+      ui.selectedId = null;
+    }
+  } else if (save) {
+    const note = noteInView(id);
+    if (note && note.text !== text) send({ type: 'note.edit', note_id: id, text });
+  }
+  renderNow();
+  if (refocus) {
+    const el = renderer.noteElement(id);
+    if (el) el.focus({ preventScroll: true });
+    else dom.viewport.focus({ preventScroll: true });
+  }
+}
+
+// ---- the selection bar (colours, edit, delete) -------------------------------------------------
+
+function buildSwatches() {
+  dom.swatches.replaceChildren(
+    ...COLORS.map((color) =>
+      h('button', {
+        type: 'button',
+        class: `swatch note-${color}`,
+        'data-testid': `color-${color}`,
+        'data-color': color,
+        'aria-label': t('note.color.aria', { color: t(`color.${color}`) }),
+        title: t(`color.${color}`),
+      }),
+    ),
+  );
+}
+
+dom.swatches.addEventListener('click', (e) => {
+  const button = e.target.closest('[data-color]');
+  if (button && ui.selectedId) recolor(ui.selectedId, button.dataset.color);
+});
+// Keep the note's editor open while a swatch is pressed (a blur would close it).
+dom.selectionBar.addEventListener('pointerdown', (e) => e.preventDefault());
+dom.noteEdit.addEventListener('click', () => ui.selectedId && startEdit(ui.selectedId));
+dom.noteDelete.addEventListener('click', () => ui.selectedId && deleteNote(ui.selectedId));
+
+function renderSelectionBar(view) {
+  const note = ui.selectedId ? view.notes[ui.selectedId] : null;
+  const show = Boolean(note) && canEdit() && !ui.listMode;
+  dom.selectionBar.hidden = !show;
+  if (!show) return;
+  for (const b of dom.swatches.children) {
+    b.setAttribute('aria-pressed', b.dataset.color === note.color ? 'true' : 'false');
+  }
+  dom.noteDelete.hidden = !canDeleteNote(ui.role, ui.member.member_id, note);
+  dom.noteEdit.hidden = ui.editing?.id === note.id;
+  positionSelectionBar();
+}
+
+function positionSelectionBar() {
+  if (dom.selectionBar.hidden || !ui.selectedId) return;
+  const el = renderer.noteElement(ui.selectedId);
+  if (!el) return;
+  const host = dom.selectionBar.offsetParent ?? document.body;
+  const hostRect = host.getBoundingClientRect();
+  const noteRect = el.getBoundingClientRect();
+  const barRect = dom.selectionBar.getBoundingClientRect();
+  let left = noteRect.left + noteRect.width / 2 - barRect.width / 2 - hostRect.left;
+  let top = noteRect.top - barRect.height - 10 - hostRect.top;
+  if (top < 4) top = noteRect.bottom + 10 - hostRect.top;
+  left = Math.max(4, Math.min(left, hostRect.width - barRect.width - 4));
+  dom.selectionBar.style.left = `${left}px`;
+  dom.selectionBar.style.top = `${top}px`;
+}
+
+// ---- frames -------------------------------------------------------------------------------------
+
+const FRAME_W = 800;
+const FRAME_H = 500;
+
+async function openFrameDialog(frame = null) {
+  if (!isFacilitator()) return;
+  const centre = centreOfView();
+  const fields = await askFrame(frame);
+  if (!fields) return;
+  if (frame) {
+    const changed = {};
+    if (fields.title !== frame.title) changed.title = fields.title;
+    if (fields.prompt !== frame.prompt) changed.prompt = fields.prompt;
+    if (Object.keys(changed).length) send({ type: 'frame.update', frame_id: frame.id, ...changed });
+  } else {
+    send({
+      type: 'frame.create',
+      frame_id: newFrameId(),
+      ...fields,
+      x: clampCoord(centre.x - FRAME_W / 2),
+      y: clampCoord(centre.y - FRAME_H / 2),
+      w: FRAME_W,
+      h: FRAME_H,
+    });
+  }
+}
+
+dom.newFrame.addEventListener('click', () => openFrameDialog());
+dom.newNote.addEventListener('click', () => {
+  const c = centreOfView();
+  // Spread notes made from the button a little, so they do not stack exactly.
+  const jitter = () => Math.round((Math.random() - 0.5) * 40);
+  startNewNote(c.x - NOTE_WIDTH / 2 + jitter(), c.y - NOTE_HEIGHT / 2 + jitter());
+});
+
+document.getElementById('frames-layer').addEventListener('click', (e) => {
+  const button = e.target.closest('[data-action]');
+  if (!button || !isFacilitator()) return;
+  const frameEl = button.closest('[data-testid="frame"]');
+  const frame = ui.conn && currentView().frames[frameEl?.dataset.id];
+  if (!frame) return;
+  if (button.dataset.action === 'frame-edit') openFrameDialog(frame);
+  else if (button.dataset.action === 'frame-delete') send({ type: 'frame.delete', frame_id: frame.id });
+});
+
+// ---- input on the canvas ----------------------------------------------------------------------------
+
+function focusNote(id) {
+  const el = renderer.noteElement(id);
+  select(id);
+  if (el) el.focus({ preventScroll: true });
+}
+
+installGestures(
+  { viewport: dom.viewport, notesLayer: $('notes-layer') },
+  {
+    canEdit,
+    isFacilitator,
+    camera: () => ui.camera,
+    setCamera,
+    noteInView,
+    frameInView: (id) => (ui.conn && id ? (currentView().frames[id] ?? null) : null),
+    isEditing: (id) => ui.editing?.id === id,
+    select,
+    focusNote,
+    beginDrag(id) {
+      if (ui.nudge?.command.note_id === id) flushNudge();
+      ui.draggingId = id;
+      select(id);
+      renderNow();
+    },
+    endDrag(id, to) {
+      ui.draggingId = null;
+      if (to) {
+        const x = clampCoord(to.x);
+        const y = clampCoord(to.y);
+        const note = noteInView(id);
+        if (ui.draft?.note_id === id) ui.draft = { ...ui.draft, x, y };
+        else if (note && (x !== note.x || y !== note.y)) send({ type: 'note.move', note_id: id, x, y });
+      }
+      renderNow();
+    },
+    afterDragMove: positionSelectionBar,
+    createNoteAt: startNewNote,
+    startEdit: (id) => startEdit(id),
+    openFrameDialog,
+    nudge,
+    deleteNote,
+    revealNote,
+  },
+);
+
+// ---- list view -----------------------------------------------------------------------------------
+
+dom.listToggle.addEventListener('click', () => {
+  ui.listMode = !ui.listMode;
+  if (ui.editing) finishEdit(true);
+  dom.listToggle.setAttribute('aria-pressed', ui.listMode ? 'true' : 'false');
+  dom.listToggle.textContent = t(ui.listMode ? 'tool.canvas' : 'tool.list');
+  dom.listToggle.setAttribute('aria-label', t(ui.listMode ? 'tool.canvas.aria' : 'tool.list.aria'));
+  dom.listView.hidden = !ui.listMode;
+  dom.viewport.hidden = ui.listMode;
+  document.body.classList.toggle('list-mode', ui.listMode);
+  if (ui.listMode && ui.conn) renderList(dom.listBody, currentView());
+  scheduleRender();
+});
+
+// ---- start ---------------------------------------------------------------------------------------
+
+async function main() {
+  // On a phone the mission card starts folded: the board needs the room.
+  if (window.matchMedia('(max-width: 40rem)').matches) dom.mission.card.open = false;
+  relabel();
+  applyCamera();
+  if (!boardId) {
+    block(t('board.not_found'));
+    return;
+  }
+  const member = await findMember();
+  if (member) connect(member);
+}
+
+main();

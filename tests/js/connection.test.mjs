@@ -1,0 +1,444 @@
+// The websocket client against a scripted fake server (docs/protocol.md §2–3).
+import assert from 'node:assert/strict';
+import { beforeEach, describe, test } from 'node:test';
+
+import { Connection, ConnState, outboxKey, websocketUrl } from '../../frontend/js/connection.js';
+
+class FakeClock {
+  constructor() {
+    this.t = 1_000_000;
+    this.timers = new Map();
+    this.nextId = 1;
+  }
+  now = () => this.t;
+  setTimeout = (fn, ms) => this._add(fn, ms, false);
+  setInterval = (fn, ms) => this._add(fn, ms, true);
+  clearTimeout = (id) => this.timers.delete(id);
+  clearInterval = (id) => this.timers.delete(id);
+  _add(fn, ms, repeat) {
+    const id = this.nextId++;
+    this.timers.set(id, { fn, at: this.t + ms, ms, repeat });
+    return id;
+  }
+  /** Move time forward, running every timer that comes due, in order. */
+  advance(ms) {
+    const end = this.t + ms;
+    for (;;) {
+      let next = null;
+      for (const [id, timer] of this.timers) {
+        if (timer.at <= end && (next === null || timer.at < next[1].at)) next = [id, timer];
+      }
+      if (!next) break;
+      const [id, timer] = next;
+      this.t = timer.at;
+      if (timer.repeat) timer.at += timer.ms;
+      else this.timers.delete(id);
+      timer.fn();
+    }
+    this.t = end;
+  }
+}
+
+class MemoryStorage {
+  constructor() {
+    this.items = new Map();
+  }
+  getItem(k) {
+    return this.items.has(k) ? this.items.get(k) : null;
+  }
+  setItem(k, v) {
+    this.items.set(k, String(v));
+  }
+  removeItem(k) {
+    this.items.delete(k);
+  }
+}
+
+let sockets = [];
+class FakeSocket {
+  constructor(url) {
+    this.url = url;
+    this.readyState = 0;
+    this.sent = [];
+    this.closedWith = null;
+    sockets.push(this);
+  }
+  send(text) {
+    if (this.readyState !== 1) throw new Error('not open');
+    this.sent.push(JSON.parse(text));
+  }
+  close(code) {
+    this.readyState = 3;
+    this.closedWith = code ?? 1000;
+  }
+  // --- the fake server's side ---
+  open() {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+  receive(...messages) {
+    this.onmessage?.({ data: JSON.stringify(messages) });
+  }
+  serverClose(code) {
+    this.readyState = 3;
+    this.onclose?.({ code });
+  }
+  ops() {
+    return this.sent.filter((m) => m.type === 'op');
+  }
+}
+
+const BOARD = {
+  id: 'b_1',
+  title: 'Tavla',
+  language: 'sv',
+  mission: { statement: 'Mål', measure: '', deadline: '2030' },
+  created_at: 1,
+};
+const ME = { id: 'm_me', name: 'Amira', role: 'participant', sector: 'business' };
+const snapshotState = (seq, notes = {}) => ({
+  board: BOARD,
+  seq,
+  participants: { m_me: ME },
+  frames: {},
+  notes,
+});
+const welcome = (resume, head_seq, online = [ME]) => ({
+  type: 'welcome',
+  protocol: 1,
+  board_id: 'b_1',
+  member: ME,
+  resume,
+  head_seq,
+  server_time: 5,
+  online,
+});
+const noteEvent = (seq, id, extra = {}) => ({
+  seq,
+  type: 'note.created',
+  at: seq,
+  actor: 'm_other',
+  op_id: `o_srv${seq}`,
+  data: {
+    note: { id, text: 't', x: 0, y: 0, color: 'yellow', kind: 'idea', frame_id: null, author: 'm_other', origin: 'participant' },
+  },
+  ...extra,
+});
+
+let clock;
+let storage;
+let conn;
+let log;
+
+function make(extra = {}) {
+  conn = new Connection({
+    url: 'ws://test/ws/boards/b_1',
+    boardId: 'b_1',
+    member: { member_id: 'm_me', credential: 'secret' },
+    storage,
+    WebSocket: FakeSocket,
+    clock,
+    random: () => 0.5,
+    ...extra,
+  });
+  log = { status: [], change: [], fatal: [], rejected: [], presence: [], outbox: [] };
+  for (const type of Object.keys(log)) conn.on(type, (d) => log[type].push(d));
+  return conn;
+}
+
+const last = () => sockets[sockets.length - 1];
+
+/** Connect and go live on a fresh board at `seq` (reset + snapshot). */
+function goLive(seq = 3, notes = {}) {
+  conn.start();
+  last().open();
+  last().receive(welcome('reset', seq), { type: 'snapshot', seq, state: snapshotState(seq, notes) });
+  assert.equal(conn.state, ConnState.LIVE);
+}
+
+beforeEach(() => {
+  sockets = [];
+  clock = new FakeClock();
+  storage = new MemoryStorage();
+});
+
+describe('handshake and resume', () => {
+  test('a fresh client says hello with last_seq null and loads the snapshot', () => {
+    make();
+    conn.start();
+    assert.equal(conn.state, ConnState.CONNECTING);
+    assert.equal(last().url, 'ws://test/ws/boards/b_1');
+    last().open();
+    assert.deepEqual(last().sent[0], { type: 'hello', protocol: 1, credential: 'secret', last_seq: null });
+    assert.equal(conn.state, ConnState.AWAITING_WELCOME);
+    last().receive(welcome('reset', 3));
+    assert.equal(conn.state, ConnState.CATCHING_UP);
+    last().receive({ type: 'snapshot', seq: 3, state: snapshotState(3) });
+    assert.equal(conn.state, ConnState.LIVE);
+    assert.equal(conn.lastSeq, 3);
+    assert.equal(conn.board.board.title, 'Tavla');
+    assert.equal(log.change.at(-1).reset, true);
+    assert.deepEqual(log.presence.at(-1).online, [ME]);
+    assert.deepEqual(
+      log.status.map((s) => s.state),
+      ['connecting', 'awaiting-welcome', 'catching-up', 'live'],
+    );
+  });
+
+  test('incremental resume: events in the welcome frame, live once at head_seq', () => {
+    make();
+    goLive(3);
+    last().serverClose(1012);
+    assert.equal(conn.state, ConnState.OFFLINE);
+    clock.advance(500);
+    last().open();
+    assert.equal(last().sent[0].last_seq, 3);
+    last().receive(welcome('incremental', 5), noteEvent(4, 'n_a'));
+    assert.equal(conn.state, ConnState.CATCHING_UP);
+    last().receive(noteEvent(5, 'n_b'));
+    assert.equal(conn.state, ConnState.LIVE);
+    assert.deepEqual(Object.keys(conn.board.notes), ['n_a', 'n_b']);
+  });
+
+  test('incremental resume with nothing missed is live at once', () => {
+    make();
+    goLive(3);
+    last().serverClose(1006);
+    clock.advance(600);
+    last().open();
+    last().receive(welcome('incremental', 3));
+    assert.equal(conn.state, ConnState.LIVE);
+  });
+
+  test('one change per frame, however many events it carries', () => {
+    make();
+    goLive(3);
+    const before = log.change.length;
+    last().receive(noteEvent(4, 'n_a'), noteEvent(5, 'n_b'), noteEvent(6, 'n_c'));
+    assert.equal(log.change.length, before + 1);
+    assert.equal(log.change.at(-1).events.length, 3);
+  });
+});
+
+describe('gaps and stale events', () => {
+  test('an event with seq ≤ last is ignored', () => {
+    make();
+    goLive(3);
+    last().receive(noteEvent(4, 'n_a'));
+    const socket = last();
+    last().receive(noteEvent(4, 'n_again'), noteEvent(2, 'n_old'));
+    assert.equal(last(), socket);
+    assert.deepEqual(Object.keys(conn.board.notes), ['n_a']);
+    assert.equal(conn.lastSeq, 4);
+  });
+
+  test('a gap closes the socket and reconnects with last_seq', () => {
+    make();
+    goLive(3);
+    const old = last();
+    old.receive(noteEvent(5, 'n_skip'), noteEvent(6, 'n_after'));
+    assert.notEqual(old.closedWith, null, 'the old socket is closed');
+    assert.equal(sockets.length, 2, 'a new socket at once');
+    assert.equal(conn.board.notes.n_skip, undefined);
+    assert.equal(conn.board.notes.n_after, undefined, 'nothing after the gap is applied');
+    last().open();
+    assert.equal(last().sent[0].last_seq, 3);
+    // messages that still arrive on the old socket are ignored
+    old.receive(noteEvent(4, 'n_late'));
+    assert.equal(conn.board.notes.n_late, undefined);
+  });
+
+  test('an event that does not fit the state asks for a snapshot', () => {
+    make();
+    goLive(3);
+    last().receive({ seq: 4, type: 'note.edited', at: 4, actor: 'm_x', op_id: 'o', data: { note_id: 'n_missing', text: 'x' } });
+    assert.equal(sockets.length, 2);
+    last().open();
+    assert.equal(last().sent[0].last_seq, null);
+  });
+
+  test('an unknown event type stops with a reload message', () => {
+    make();
+    goLive(3);
+    last().receive({ seq: 4, type: 'vote.cast', at: 4, actor: 'm_x', op_id: 'o', data: {} });
+    assert.equal(conn.state, ConnState.STOPPED);
+    assert.equal(log.fatal.at(-1).reason, 'reload');
+  });
+});
+
+describe('outbox', () => {
+  test('ops made offline are saved, then sent after welcome with their op_id; ack removes them', () => {
+    make();
+    const opId = conn.send({ type: 'note.move', note_id: 'n_1', x: 1, y: 2 });
+    assert.match(opId, /^o_[0-9a-z]{16}$/);
+    const saved = JSON.parse(storage.getItem(outboxKey('b_1', 'm_me')));
+    assert.deepEqual(saved, [{ op_id: opId, command: { type: 'note.move', note_id: 'n_1', x: 1, y: 2 } }]);
+    goLive(3, { n_1: { id: 'n_1', text: '', x: 0, y: 0, color: 'yellow', kind: 'idea', frame_id: null, author: 'm_me', origin: 'participant' } });
+    assert.deepEqual(last().ops(), [
+      { type: 'op', op_id: opId, command: { type: 'note.move', note_id: 'n_1', x: 1, y: 2 } },
+    ]);
+    last().receive(
+      { seq: 4, type: 'note.moved', at: 4, actor: 'm_me', op_id: opId, data: { note_id: 'n_1', x: 1, y: 2, frame_id: null } },
+      { type: 'ack', op_id: opId, seq: 4 },
+    );
+    assert.equal(conn.outbox.size, 0);
+    assert.equal(storage.getItem(outboxKey('b_1', 'm_me')), null);
+    assert.equal(conn.board.notes.n_1.x, 1);
+  });
+
+  test('an op sent but not acked is resent with the same op_id after reconnect; duplicate ack removes it', () => {
+    make();
+    goLive(3);
+    const opId = conn.send({ type: 'note.create', note_id: 'n_x', text: 'a', x: 0, y: 0, color: 'yellow', kind: 'idea' });
+    assert.equal(last().ops().length, 1);
+    last().serverClose(1006);
+    clock.advance(600);
+    last().open();
+    assert.equal(last().ops().length, 0, 'nothing before welcome');
+    last().receive(welcome('incremental', 4), noteEvent(4, 'n_x', { actor: 'm_me', op_id: opId }));
+    assert.deepEqual(last().ops().map((m) => m.op_id), [opId]);
+    last().receive({ type: 'ack', op_id: opId, seq: 4, duplicate: true });
+    assert.equal(conn.outbox.size, 0);
+  });
+
+  test('the outbox survives a reload (a new Connection on the same storage)', () => {
+    make();
+    const opId = conn.send({ type: 'note.delete', note_id: 'n_1' });
+    make();
+    assert.deepEqual(conn.outbox.list().map((op) => op.op_id), [opId]);
+    goLive(3);
+    assert.deepEqual(last().ops().map((m) => m.op_id), [opId]);
+  });
+
+  test('an echoed op is no longer predicted, even before its ack', () => {
+    make();
+    goLive(3);
+    const opId = conn.send({ type: 'note.create', note_id: 'n_x', text: 'a', x: 0, y: 0, color: 'yellow', kind: 'idea' });
+    assert.equal(conn.pendingOps().length, 1);
+    last().receive(noteEvent(4, 'n_x', { actor: 'm_me', op_id: opId }));
+    assert.equal(conn.pendingOps().length, 0);
+    assert.equal(conn.outbox.size, 1, 'kept until the ack');
+  });
+
+  test('a refused op is dropped and reported', () => {
+    make();
+    goLive(3);
+    const opId = conn.send({ type: 'note.delete', note_id: 'n_nope' });
+    last().receive({ type: 'error', code: 'not_found', message: 'gone', op_id: opId });
+    assert.equal(conn.outbox.size, 0);
+    assert.equal(log.rejected.at(-1).code, 'not_found');
+    assert.equal(log.rejected.at(-1).op.op_id, opId);
+  });
+
+  test('rate_limited and internal_error are retried with the same op_id', () => {
+    make();
+    goLive(3);
+    const opId = conn.send({ type: 'note.delete', note_id: 'n_1' });
+    last().receive({ type: 'error', code: 'internal_error', message: 'retry', op_id: opId });
+    assert.equal(conn.outbox.size, 1);
+    assert.equal(last().ops().length, 1);
+    clock.advance(1000);
+    assert.deepEqual(last().ops().map((m) => m.op_id), [opId, opId]);
+    assert.equal(log.rejected.length, 0);
+  });
+
+  test('a big outbox is paced under the server rate limit', () => {
+    make();
+    for (let i = 0; i < 80; i++) conn.send({ type: 'note.delete', note_id: `n_${i}` });
+    goLive(3);
+    assert.equal(last().ops().length, 50, 'a burst of 50');
+    clock.advance(1000);
+    assert.equal(last().ops().length, 75, '25 per second after that');
+    clock.advance(1000);
+    assert.equal(last().ops().length, 80);
+    assert.deepEqual(
+      last().ops().map((m) => m.command.note_id),
+      Array.from({ length: 80 }, (_, i) => `n_${i}`),
+      'in order',
+    );
+  });
+
+  test('nudges made offline are coalesced into one op', () => {
+    make();
+    conn.send({ type: 'note.move', note_id: 'n_1', x: 10, y: 0 }, { coalesce: true });
+    conn.send({ type: 'note.move', note_id: 'n_1', x: 20, y: 0 }, { coalesce: true });
+    conn.send({ type: 'note.move', note_id: 'n_1', x: 30, y: 0 }, { coalesce: true });
+    assert.equal(conn.outbox.size, 1);
+    goLive(3);
+    assert.equal(last().ops()[0].command.x, 30);
+  });
+});
+
+describe('close codes, heartbeat, backoff', () => {
+  for (const [code, reason] of [[4001, 'unauthorized'], [4004, 'board_not_found'], [4005, 'reload']]) {
+    test(`${code} stops with ${reason} and does not reconnect`, () => {
+      make();
+      goLive(3);
+      last().serverClose(code);
+      assert.equal(conn.state, ConnState.STOPPED);
+      assert.equal(log.fatal.at(-1).reason, reason);
+      clock.advance(60_000);
+      assert.equal(sockets.length, 1);
+    });
+  }
+
+  for (const code of [1006, 1009, 1012, 4000, 4008, 4009]) {
+    test(`${code} reconnects`, () => {
+      make();
+      goLive(3);
+      last().serverClose(code);
+      assert.equal(conn.state, ConnState.OFFLINE);
+      clock.advance(600);
+      assert.equal(sockets.length, 2);
+    });
+  }
+
+  test('backoff grows while the server is away and resets once live', () => {
+    make();
+    conn.start();
+    const waits = [];
+    for (let i = 0; i < 7; i++) {
+      const before = clock.t;
+      last().serverClose(1006);
+      const n = sockets.length;
+      while (sockets.length === n) clock.advance(50);
+      waits.push(clock.t - before);
+    }
+    assert.deepEqual(waits, [500, 1000, 2000, 4000, 8000, 15000, 15000]);
+    last().open();
+    last().receive(welcome('reset', 1), { type: 'snapshot', seq: 1, state: snapshotState(1) });
+    last().serverClose(1012);
+    const before = clock.t;
+    const n = sockets.length;
+    while (sockets.length === n) clock.advance(50);
+    assert.equal(clock.t - before, 500);
+  });
+
+  test('pings every 15 s; 40 s of silence means reconnect', () => {
+    make();
+    goLive(3);
+    clock.advance(15_000);
+    assert.deepEqual(last().sent.at(-1), { type: 'ping' });
+    last().receive({ type: 'pong', server_time: 1 });
+    clock.advance(30_000);
+    assert.equal(sockets.length, 1, 'heard 30 s ago: fine');
+    clock.advance(15_000);
+    assert.equal(conn.state, ConnState.OFFLINE);
+    assert.notEqual(sockets[0].closedWith, null);
+  });
+
+  test('presence updates the online list', () => {
+    make();
+    goLive(3);
+    const lina = { id: 'm_lina', name: 'Lina', role: 'facilitator', sector: 'public' };
+    last().receive({ type: 'presence', joined: [lina], left: [] });
+    assert.deepEqual(conn.onlineList().map((m) => m.id), ['m_me', 'm_lina']);
+    last().receive({ type: 'presence', joined: [], left: ['m_me'] });
+    assert.deepEqual(conn.onlineList().map((m) => m.id), ['m_lina']);
+  });
+
+  test('websocketUrl follows the page scheme', () => {
+    assert.equal(websocketUrl({ protocol: 'http:', host: 'localhost:8000' }, 'b_1'), 'ws://localhost:8000/ws/boards/b_1');
+    assert.equal(websocketUrl({ protocol: 'https:', host: 'x.se' }, 'b_1'), 'wss://x.se/ws/boards/b_1');
+  });
+});

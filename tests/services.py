@@ -1,0 +1,135 @@
+"""Real services for tests: PostgreSQL databases and server processes.
+
+PostgreSQL and Chromium are required when `SAMSKAPA_REQUIRE_SERVICES=1` (CI sets
+it); elsewhere a test that needs a missing one is skipped with a clear message.
+"""
+
+import asyncio
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+PG_ADMIN_URL = os.environ.get("SAMSKAPA_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+REQUIRED = os.environ.get("SAMSKAPA_REQUIRE_SERVICES") == "1"
+CHROMIUM = os.environ.get("SAMSKAPA_CHROMIUM", "/usr/bin/chromium")
+
+
+def missing(what: str) -> None:
+    """Fail where the service is required, skip with a reason elsewhere."""
+    if REQUIRED:
+        pytest.fail(f"{what} (SAMSKAPA_REQUIRE_SERVICES=1)")
+    pytest.skip(what)
+
+
+async def _pg_admin(sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_ADMIN_URL, timeout=5)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database; dropped afterwards."""
+    name = f"samskapa_test_{secrets.token_hex(6)}"
+    try:
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        missing(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc}")
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class ServerProcess:
+    """`samskapa serve` in its own process, on its own port."""
+
+    database_url: str
+    data_dir: Path
+    port: int = field(default_factory=free_port)
+    env: dict[str, str] = field(default_factory=dict)
+    proc: subprocess.Popen[bytes] | None = None
+    log_path: Path | None = None
+
+    @property
+    def http(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 20.0) -> "ServerProcess":
+        env = {
+            **os.environ,
+            "SAMSKAPA_DATABASE_URL": self.database_url,
+            "SAMSKAPA_DATA_DIR": str(self.data_dir),
+            "SAMSKAPA_DEMO": "false",
+            "SAMSKAPA_LOG_LEVEL": "warning",
+            **self.env,
+        }
+        self.log_path = self.data_dir / f"server-{self.port}.log"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "samskapa", "serve", "--port", str(self.port)],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log_path.read_text()}")
+            try:
+                if httpx.get(f"{self.http}/health", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"server did not start:\n{self.log_path.read_text()}")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no flushing: a crash."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def chromium_or_skip() -> str:
+    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+        missing(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
+    return CHROMIUM
