@@ -1,0 +1,112 @@
+"""Browser fixtures: one Chromium per test module, and tabs that record their errors.
+
+Every tab is its own browser context (its own localStorage), so two tabs are
+two different people on the board.
+"""
+
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page
+from playwright.sync_api import sync_playwright
+
+from tests.services import chromium_or_skip
+
+LAUNCH_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Milliseconds: the default for every action and wait in a tab.
+TIMEOUT_MS = 10_000
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = chromium_or_skip()
+    if not Path(executable).exists():
+        executable = shutil.which("chromium") or executable
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=executable, args=LAUNCH_ARGS, timeout=30_000)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@dataclass
+class Tab:
+    name: str
+    context: BrowserContext
+    page: Page
+    errors: list[str] = field(default_factory=list)
+
+
+class Tabs:
+    """Opens tabs (one context each) and keeps their console and page errors."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.browser = browser
+        self.tabs: list[Tab] = []
+
+    def open(self, name: str) -> Page:
+        context = self.browser.new_context(
+            viewport={"width": 1280, "height": 800},
+            locale="en-US",
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        tab = Tab(name, context, page)
+
+        def on_console(msg: ConsoleMessage) -> None:
+            if msg.type == "error":
+                tab.errors.append(f"{name}: console error: {msg.text}")
+
+        def on_page_error(exc: Error) -> None:
+            tab.errors.append(f"{name}: page error: {exc}")
+
+        page.on("console", on_console)
+        page.on("pageerror", on_page_error)
+        self.tabs.append(tab)
+        return page
+
+    def errors(self, ignore: str | None = None) -> list[str]:
+        pattern = re.compile(ignore) if ignore else None
+        return [e for tab in self.tabs for e in tab.errors if not (pattern and pattern.search(e))]
+
+    def assert_clean(self, ignore: str | None = None) -> None:
+        """No page errors and no console errors (except those matching `ignore`)."""
+        errors = self.errors(ignore)
+        assert errors == [], "errors in the browser:\n" + "\n".join(errors)
+
+    def close(self) -> None:
+        for tab in self.tabs:
+            tab.context.close()
+        self.tabs.clear()
+
+
+@pytest.fixture
+def tabs(browser: Browser) -> Iterator[Tabs]:
+    opened = Tabs(browser)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
