@@ -324,7 +324,7 @@ def test_an_observer_sees_live_but_cannot_change_anything(
 
     badge = c.get_by_test_id("role-badge")
     expect(badge).to_be_visible(timeout=T)
-    expect(badge).to_have_text("Observer", timeout=T)
+    expect(badge).to_have_text("Observer — read only", timeout=T)
     expect(c.get_by_test_id("new-note")).to_be_hidden(timeout=T)
     expect(c.get_by_test_id("new-frame")).to_be_hidden(timeout=T)
     expect(online_names(a)).to_have_text(["Lina", "Olle"], timeout=T)
