@@ -117,13 +117,18 @@ async def test_a_fresh_process_loads_the_same_state(database_url: str) -> None:
         first = await _open(database_url)
         board_id, actor = await _board(first)
         n = SNAPSHOT_EVERY + 137  # crosses a snapshot
+        futures = []
         for i in range(n):
-            first.submit(
-                board_id,
-                cmd({"type": "note.create", "note_id": f"n{i % 300}", "x": i, "y": 0}),
-                actor,
-                f"c-{i}",
+            futures.append(
+                first.submit(
+                    board_id,
+                    cmd({"type": "note.create", "note_id": f"n{i % 300}", "x": i, "y": 0}),
+                    actor,
+                    f"c-{i}",
+                )
             )
+        # Many are refused (the note id exists already); that is part of the test.
+        await asyncio.gather(*futures, return_exceptions=True)
         await first.append(
             board_id, cmd({"type": "note.move", "note_id": "n1", "x": 5, "y": 5}), actor, "last"
         )
