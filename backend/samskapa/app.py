@@ -19,13 +19,15 @@ from .api.deps import Services
 from .api.metrics import router as metrics_router
 from .api.rest import health_router, router
 from .api.ws import board_socket
-from .demo import ensure_demo_board
 from .domain.errors import DomainError, ErrorCode
+from .realtime.broker import open_broker
+from .realtime.doorbell import Follower
 from .realtime.hub import Hub
 from .service import Boards
 from .settings import Settings
 from .store.database import open_database
 from .store.eventstore import EventStore
+from .store.instance import InstanceConflict, claim
 from .store.migrate import upgrade
 
 log = logging.getLogger(__name__)
@@ -69,22 +71,36 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = open_database(settings.resolved_database_url())
+        broker = open_broker(settings.broker_url)
+        try:
+            instance = await claim(db, exclusive=not broker.crosses_processes)
+        except InstanceConflict:
+            await db.dispose()
+            raise
         await upgrade(db)
         store = EventStore(db)
-        hub = Hub()
+        hub = Hub(on_open=broker.watch, on_close=broker.unwatch)
         store.subscribe(hub.on_events)
+        store.on_commit(broker.ring)
         store.start()
+        follower = Follower(store, hub, broker)
+        await follower.start()
         boards = Boards(store)
-        app.state.services = Services(settings=settings, db=db, store=store, hub=hub, boards=boards)
-        if settings.demo:
-            base = settings.public_url.rstrip("/") or f"http://{settings.host}:{settings.port}"
-            links = await ensure_demo_board(boards, settings.data_dir, base)
-            print(f"Samskapa is running: {base}/", flush=True)
-            print(f"Demo board, facilitator link: {links['facilitator']}", flush=True)
+        app.state.services = Services(
+            settings=settings,
+            db=db,
+            store=store,
+            hub=hub,
+            boards=boards,
+            broker=broker,
+            follower=follower,
+        )
         try:
             yield
         finally:
+            await follower.stop()
             await store.stop()
+            await instance.release()
             await db.dispose()
 
     app = FastAPI(

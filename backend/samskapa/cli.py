@@ -1,7 +1,9 @@
 """The `samskapa` command."""
 
 import argparse
+import asyncio
 import os
+import sys
 from collections.abc import Sequence
 
 import uvicorn
@@ -9,22 +11,61 @@ import uvicorn
 from .settings import Settings
 
 
+async def _prepare(settings: Settings) -> None:
+    """Migrate, and create the demo board, once, before any worker starts."""
+    from .demo import ensure_demo_board
+    from .service import Boards
+    from .store.database import open_database
+    from .store.eventstore import EventStore
+    from .store.migrate import upgrade
+
+    db = open_database(settings.resolved_database_url())
+    try:
+        await upgrade(db)
+        if not settings.demo:
+            return
+        store = EventStore(db)
+        store.start()
+        try:
+            base = settings.public_url.rstrip("/") or f"http://{settings.host}:{settings.port}"
+            links = await ensure_demo_board(Boards(store), settings.data_dir, base)
+        finally:
+            await store.stop()
+        print(f"Samskapa is running: {base}/", flush=True)
+        print(f"Demo board, facilitator link: {links['facilitator']}", flush=True)
+    finally:
+        await db.dispose()
+
+
 def _serve(args: argparse.Namespace) -> None:
-    overrides: dict[str, object] = {"host": args.host, "port": args.port}
-    if args.database_url:
-        overrides["database_url"] = args.database_url
-    if args.data_dir:
-        overrides["data_dir"] = args.data_dir
+    # Workers are separate processes that read their settings from the
+    # environment, so command-line options are passed on that way.
+    for option, variable in (
+        ("host", "SAMSKAPA_HOST"),
+        ("port", "SAMSKAPA_PORT"),
+        ("database_url", "SAMSKAPA_DATABASE_URL"),
+        ("data_dir", "SAMSKAPA_DATA_DIR"),
+        ("broker_url", "SAMSKAPA_BROKER_URL"),
+    ):
+        value = getattr(args, option)
+        if value is not None:
+            os.environ[variable] = str(value)
     if args.no_demo:
-        overrides["demo"] = False
-    settings = Settings(**overrides)  # type: ignore[arg-type]
-
-    from .app import create_app
-
+        os.environ["SAMSKAPA_DEMO"] = "false"
+    settings = Settings()
+    if args.workers > 1 and settings.broker_url.startswith("memory:"):
+        sys.exit(
+            "samskapa: several workers need a broker that crosses processes; "
+            "set --broker-url redis://host:port (or SAMSKAPA_BROKER_URL)."
+        )
+    asyncio.run(_prepare(settings))
+    os.environ["SAMSKAPA_DEMO"] = "false"  # done; the workers must not do it again
     uvicorn.run(
-        create_app(settings),
+        "samskapa.app:create_app",
+        factory=True,
         host=settings.host,
         port=settings.port,
+        workers=args.workers,
         # Browsers ask for permessage-deflate; compressing every frame once per
         # recipient costs more CPU than the bandwidth it saves on a board.
         ws_per_message_deflate=False,
@@ -42,13 +83,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         prog="samskapa", description="A real-time co-creation board for mission workshops."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser(
-        "serve", help="run the server (SQLite in ./samskapa-data by default)"
-    )
-    serve.add_argument("--host", default=os.environ.get("SAMSKAPA_HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("SAMSKAPA_PORT", "8000")))
-    serve.add_argument("--database-url", help="overrides SAMSKAPA_DATABASE_URL")
-    serve.add_argument("--data-dir", help="overrides SAMSKAPA_DATA_DIR")
+    serve = commands.add_parser("serve", help="run the server (SQLite in ./samskapa-data)")
+    serve.add_argument("--host", help="address to listen on (SAMSKAPA_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (SAMSKAPA_PORT, 8000)")
+    serve.add_argument("--database-url", help="SQLAlchemy URL (SAMSKAPA_DATABASE_URL)")
+    serve.add_argument("--data-dir", help="folder of the embedded database (SAMSKAPA_DATA_DIR)")
+    serve.add_argument("--broker-url", help="memory:// or redis://host:port (SAMSKAPA_BROKER_URL)")
+    serve.add_argument("--workers", type=int, default=1, help="server processes on this port")
     serve.add_argument("--no-demo", action="store_true", help="do not create the demo board")
     serve.set_defaults(func=_serve)
     args = parser.parse_args(argv)

@@ -26,7 +26,7 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Extra origins allowed to open websockets (the server's own always is).",
     )
-    demo: bool = Field(True, description="Create a demo board on first start.")
+    demo: bool = Field(True, description="`samskapa serve` creates a demo board on first start.")
     max_message_bytes: int = Field(64 * 1024, ge=1024)
     outbound_queue_messages: int = Field(
         5000, ge=10, description="Messages waiting for one client before it is cut off (4008)."

@@ -90,12 +90,11 @@ def wait_js(page: Page, expression: str, arg: Any = None, timeout: int = T) -> N
 
 def wait_note(page: Page, note_id: str, check: str, timeout: int = T) -> None:
     """Wait until the confirmed note `note_id` exists and `check` (JS, of `n`) holds."""
-    wait_js(
-        page,
-        f"id => {{ const n = window.samskapa.state()?.notes?.[id]; return Boolean(n && ({check})); }}",
-        note_id,
-        timeout,
+    expression = (
+        "id => { const n = window.samskapa.state()?.notes?.[id];"
+        f" return Boolean(n && ({check})); }}"
     )
+    wait_js(page, expression, note_id, timeout)
 
 
 def write_in_editor(page: Page, text: str) -> str:
@@ -150,7 +149,10 @@ def settle_equal(pages: list[Page], timeout_s: float = T / 1000) -> None:
 
 
 # Chromium logs a console error for every websocket that cannot connect.
-WS_REFUSED = r"WebSocket connection to 'ws://[^']+/ws/boards/[^']+' failed"
+WS_REFUSED = (
+    r"WebSocket connection to 'ws://[^']+/ws/boards/[^']+' failed: "
+    r"Error in connection establishment: net::ERR_CONNECTION_REFUSED$"
+)
 
 
 # ---- 1. the start page -------------------------------------------------------------------
@@ -356,12 +358,14 @@ def test_an_observer_sees_live_but_cannot_change_anything(
     c.wait_for_timeout(QUIET_MS)
     expect(c.get_by_test_id("note-editor")).to_have_count(0, timeout=T)
 
-    # A drag by the observer pans the board; it does not move the note.
+    # Dragging the note does not move it.
     box = box_of(note_el(c, note_id))
     c.mouse.move(box["x"] + 20, box["y"] + 20)
     c.mouse.down()
     c.mouse.move(box["x"] + 120, box["y"] + 80, steps=5)
     c.mouse.up()
+    c.wait_for_timeout(QUIET_MS)
+    assert box_of(note_el(c, note_id)) == box
 
     assert c.evaluate("() => window.samskapa.outbox()") == []
     assert c.evaluate("() => window.samskapa.connState()") == "live"

@@ -7,6 +7,8 @@ from fastapi import Depends, Header, Request
 
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.policy import Actor
+from ..realtime.broker import Broker
+from ..realtime.doorbell import Follower
 from ..realtime.hub import Hub
 from ..service import Boards
 from ..settings import Settings
@@ -21,6 +23,8 @@ class Services:
     store: EventStore
     hub: Hub
     boards: Boards
+    broker: Broker
+    follower: Follower
 
 
 def get_services(request: Request) -> Services:

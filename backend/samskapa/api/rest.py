@@ -1,5 +1,6 @@
 """REST routes: create and join boards, read snapshots and event pages, health."""
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -133,6 +134,12 @@ async def health(services: ServicesDep, response: Response) -> dict[str, str]:
         await services.store.ping()
     except Exception as exc:  # any failure means "not ok"; the message helps the operator
         report["database"] = f"error: {type(exc).__name__}"
+    try:
+        await asyncio.wait_for(services.broker.ping(), 2.0)
+    except Exception as exc:
+        report["broker"] = f"error: {type(exc).__name__}"
+    if report["database"] != "ok" or report["broker"] != "ok":
+        # Without the broker the board still works (through SQL polling), slower.
         report["status"] = "degraded"
         response.status_code = 503
     return report

@@ -117,10 +117,14 @@ async def _run_session(conn: Connection, services: Services) -> None:
         return
     try:
         actor = await services.boards.authenticate(conn.board_id, hello.credential)
-        entry = await services.store.entry(conn.board_id)
-        if actor.member_id not in entry.state.participants:
-            # Joined through another process a moment ago: catch up first.
+        if services.broker.crosses_processes:
+            # Other processes write to this board too. Subscribe to its doorbells
+            # first, then catch up from SQL: an event committed elsewhere in
+            # between is then either in the catch-up or rings the bell.
+            services.broker.watch(conn.board_id)
             entry = await services.store.sync(conn.board_id)
+        else:
+            entry = await services.store.entry(conn.board_id)
     except DomainError as err:
         code = (
             CloseCode.BOARD_NOT_FOUND

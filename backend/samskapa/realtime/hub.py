@@ -7,6 +7,7 @@ awaits a client.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import orjson
@@ -37,7 +38,15 @@ class Room:
 
 
 class Hub:
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        on_open: Callable[[str], None] | None = None,
+        on_close: Callable[[str], None] | None = None,
+    ) -> None:
+        # Told when this process starts and stops watching a board (the broker
+        # subscribes to that board's doorbells).
+        self._on_open = on_open
+        self._on_close = on_close
         self.rooms: dict[str, Room] = {}
         self.deliveries = 0
         self.evictions = 0
@@ -65,6 +74,8 @@ class Hub:
         room = self.rooms.get(conn.board_id)
         if room is None:
             room = self.rooms[conn.board_id] = Room(conn.board_id)
+            if self._on_open is not None:
+                self._on_open(conn.board_id)
         first = room.online.get(member.id, 0) == 0
         room.online[member.id] = room.online.get(member.id, 0) + 1
         room.connections.add(conn)
@@ -94,6 +105,8 @@ class Hub:
                 room.online[member.id] = left
         if not room.connections:
             del self.rooms[conn.board_id]
+            if self._on_close is not None:
+                self._on_close(conn.board_id)
 
     def connection_count(self) -> int:
         return sum(len(r.connections) for r in self.rooms.values())

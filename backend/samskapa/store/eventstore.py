@@ -46,6 +46,7 @@ SNAPSHOT_EVERY = 500
 MAX_BATCH = 4000
 
 Listener = Callable[[str, list[StoredEvent]], None]
+CommitListener = Callable[[str, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,7 @@ class EventStore:
         self._queue: asyncio.Queue[_Item] = asyncio.Queue()
         self._entries: dict[str, BoardEntry] = {}
         self._listeners: list[Listener] = []
+        self._commit_listeners: list[CommitListener] = []
         self._task: asyncio.Task[None] | None = None
         self._is_postgres = db.write.dialect.name == "postgresql"
         # Figures for /metrics.
@@ -114,6 +116,10 @@ class EventStore:
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
+
+    def on_commit(self, listener: CommitListener) -> None:
+        """Called with (board_id, head seq) after this process committed new events."""
+        self._commit_listeners.append(listener)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="event-store-writer")
@@ -286,6 +292,8 @@ class EventStore:
             entry.state = work[board_id]
             entry.recent.extend(evs)
             self._publish(board_id, evs)
+            for listener in self._commit_listeners:
+                listener(board_id, entry.state.seq)
             if entry.state.seq - entry.snapshot_seq >= SNAPSHOT_EVERY:
                 entry.snapshot_seq = entry.state.seq
                 next_snapshots.append(_snapshot_row(board_id, entry.state))
@@ -376,6 +384,13 @@ class EventStore:
                 .limit(limit)
             )
             return [_from_row(r) for r in rows], int(head)
+
+    async def heads(self, board_ids: list[str]) -> dict[str, int]:
+        async with self.db.read.connect() as conn:
+            rows = await conn.execute(
+                select(boards.c.id, boards.c.head_seq).where(boards.c.id.in_(board_ids))
+            )
+            return {row.id: int(row.head_seq) for row in rows}
 
     async def head_seq(self, board_id: str) -> int | None:
         async with self.db.read.connect() as conn:
