@@ -79,10 +79,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise
         await upgrade(db)
         store = EventStore(db)
-        hub = Hub(on_open=broker.watch, on_close=broker.unwatch)
+        hub = Hub(on_open=broker.watch, on_close=broker.unwatch, relay=broker.relay)
         store.subscribe(hub.on_events)
         store.on_commit(broker.ring)
         store.start()
+        hub.start()
         follower = Follower(store, hub, broker)
         await follower.start()
         boards = Boards(store)
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await follower.stop()
+            await hub.stop()
             await store.stop()
             await instance.release()
             await db.dispose()

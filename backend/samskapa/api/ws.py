@@ -16,13 +16,16 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..domain.errors import DomainError, ErrorCode
 from ..realtime.connection import Connection, ConnState, TokenBucket
+from ..realtime.cursors import cells_for_view
 from ..realtime.protocol import (
     PROTOCOL_VERSION,
     BadMessage,
     CloseCode,
+    CursorMove,
     Hello,
     Op,
     Ping,
+    View,
     encode,
     error_message,
     parse_client_message,
@@ -169,7 +172,11 @@ async def _run_session(conn: Connection, services: Services) -> None:
         except BadMessage as bad:
             conn.push(error_message(bad.code, bad.message, bad.op_id))
             continue
-        if isinstance(message, Ping):
+        if isinstance(message, CursorMove):
+            services.hub.move_cursor(conn, message.x, message.y)
+        elif isinstance(message, View):
+            conn.view = cells_for_view(message.x, message.y, message.w, message.h)
+        elif isinstance(message, Ping):
             conn.push(encode({"type": "pong", "server_time": int(time.time() * 1000)}))
         elif isinstance(message, Op):
             if not bucket.take():

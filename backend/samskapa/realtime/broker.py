@@ -11,17 +11,23 @@ boundary) or `redis://host:port/db` (Redis pub/sub, one channel per board).
 import asyncio
 import contextlib
 import logging
+import secrets
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 
 # board_id, seq, the publisher's wall clock in ms (for the broker lag metric)
 DoorbellHandler = Callable[[str, int, int], None]
 ReconnectHandler = Callable[[], None]
+# board_id, payload: ephemeral traffic (cursor moves) relayed from another process
+EphemeralHandler = Callable[[str, bytes], None]
 
 CHANNEL_PREFIX = "samskapa:board:"
+# Cursor moves, one message per board per tick per process.
+EPHEMERAL_PREFIX = "samskapa:eph:"
 # A channel every process subscribes to, so the subscription is never empty.
 CONTROL_CHANNEL = "samskapa:control"
 
@@ -35,12 +41,21 @@ class Broker(ABC):
     crosses_processes: bool = False
 
     @abstractmethod
-    async def start(self, on_doorbell: DoorbellHandler, on_reconnect: ReconnectHandler) -> None:
-        """Begin delivering doorbells for watched boards."""
+    async def start(
+        self,
+        on_doorbell: DoorbellHandler,
+        on_reconnect: ReconnectHandler,
+        on_ephemeral: EphemeralHandler,
+    ) -> None:
+        """Begin delivering doorbells and ephemeral traffic for watched boards."""
 
     @abstractmethod
     def ring(self, board_id: str, seq: int) -> None:
         """Announce new events; never blocks and never raises."""
+
+    @abstractmethod
+    def relay(self, board_id: str, payload: bytes) -> None:
+        """Pass ephemeral traffic to the other processes; best effort, never blocks."""
 
     @abstractmethod
     def watch(self, board_id: str) -> None:
@@ -62,10 +77,18 @@ class Broker(ABC):
 class MemoryBroker(Broker):
     """One process: the event store already tells the local hub about every commit."""
 
-    async def start(self, on_doorbell: DoorbellHandler, on_reconnect: ReconnectHandler) -> None:
+    async def start(
+        self,
+        on_doorbell: DoorbellHandler,
+        on_reconnect: ReconnectHandler,
+        on_ephemeral: EphemeralHandler,
+    ) -> None:
         return None
 
     def ring(self, board_id: str, seq: int) -> None:
+        return None
+
+    def relay(self, board_id: str, payload: bytes) -> None:
         return None
 
     def watch(self, board_id: str) -> None:
@@ -93,17 +116,27 @@ class RedisBroker(Broker):
         self._redis = aioredis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
         self._channels: set[str] = set()
         self._pending: dict[str, int] = {}
+        self._ephemeral: dict[str, bytes] = {}
+        # Tells this process's own ephemeral messages apart when they come back.
+        self._origin = secrets.token_hex(6).encode()
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
-        self._pubsub: object | None = None
+        self._pubsub: Any = None
         self._on_doorbell: DoorbellHandler | None = None
         self._on_reconnect: ReconnectHandler | None = None
+        self._on_ephemeral: EphemeralHandler | None = None
         self.published = 0
         self.received = 0
 
-    async def start(self, on_doorbell: DoorbellHandler, on_reconnect: ReconnectHandler) -> None:
+    async def start(
+        self,
+        on_doorbell: DoorbellHandler,
+        on_reconnect: ReconnectHandler,
+        on_ephemeral: EphemeralHandler,
+    ) -> None:
         self._on_doorbell = on_doorbell
         self._on_reconnect = on_reconnect
+        self._on_ephemeral = on_ephemeral
         self._tasks = [
             asyncio.create_task(self._publish_loop(), name="broker-publish"),
             asyncio.create_task(self._listen_loop(), name="broker-listen"),
@@ -114,27 +147,29 @@ class RedisBroker(Broker):
             self._pending[board_id] = seq
         self._wake.set()
 
+    def relay(self, board_id: str, payload: bytes) -> None:
+        if self.healthy:
+            self._ephemeral[board_id] = payload
+            self._wake.set()
+
     def watch(self, board_id: str) -> None:
-        channel = CHANNEL_PREFIX + board_id
-        if channel not in self._channels:
-            self._channels.add(channel)
-            self._subscribe_later(channel)
+        channels = (CHANNEL_PREFIX + board_id, EPHEMERAL_PREFIX + board_id)
+        if channels[0] not in self._channels:
+            self._channels.update(channels)
+            pubsub = self._pubsub
+            if pubsub is not None and self.healthy:
+                task = asyncio.ensure_future(pubsub.subscribe(*channels))
+                task.add_done_callback(_ignore_result)
+            # Otherwise the listen loop subscribes to every watched channel when it connects.
 
     def unwatch(self, board_id: str) -> None:
-        channel = CHANNEL_PREFIX + board_id
-        if channel in self._channels:
-            self._channels.discard(channel)
+        channels = (CHANNEL_PREFIX + board_id, EPHEMERAL_PREFIX + board_id)
+        if channels[0] in self._channels:
+            self._channels.difference_update(channels)
             pubsub = self._pubsub
             if pubsub is not None:
-                task = asyncio.ensure_future(pubsub.unsubscribe(channel))  # type: ignore[attr-defined]
+                task = asyncio.ensure_future(pubsub.unsubscribe(*channels))
                 task.add_done_callback(_ignore_result)
-
-    def _subscribe_later(self, channel: str) -> None:
-        pubsub = self._pubsub
-        if pubsub is not None and self.healthy:
-            task = asyncio.ensure_future(pubsub.subscribe(channel))  # type: ignore[attr-defined]
-            task.add_done_callback(_ignore_result)
-        # Otherwise the listen loop subscribes to every watched channel when it connects.
 
     async def ping(self) -> None:
         await self._redis.ping()
@@ -153,13 +188,16 @@ class RedisBroker(Broker):
             await self._wake.wait()
             self._wake.clear()
             pending, self._pending = self._pending, {}
-            if not pending:
+            ephemeral, self._ephemeral = self._ephemeral, {}
+            if not pending and not ephemeral:
                 continue
             now = int(time.time() * 1000)
             try:
                 async with self._redis.pipeline(transaction=False) as pipe:
                     for board_id, seq in pending.items():
                         pipe.publish(CHANNEL_PREFIX + board_id, f"{seq}:{now}")
+                    for board_id, payload in ephemeral.items():
+                        pipe.publish(EPHEMERAL_PREFIX + board_id, self._origin + b"|" + payload)
                     await pipe.execute()
                 self.published += len(pending)
             except Exception as exc:
@@ -197,11 +235,17 @@ class RedisBroker(Broker):
         if message.get("type") != "message" or self._on_doorbell is None:
             return
         channel = message["channel"]
-        data = message["data"]
+        raw = message["data"]
         channel = channel.decode() if isinstance(channel, bytes) else str(channel)
-        data = data.decode() if isinstance(data, bytes) else str(data)
+        raw = raw if isinstance(raw, bytes) else str(raw).encode()
+        if channel.startswith(EPHEMERAL_PREFIX):
+            origin, _, payload = raw.partition(b"|")
+            if origin != self._origin and self._on_ephemeral is not None:
+                self._on_ephemeral(channel[len(EPHEMERAL_PREFIX) :], payload)
+            return
         if not channel.startswith(CHANNEL_PREFIX):
             return
+        data = raw.decode()
         try:
             seq_text, _, stamp = data.partition(":")
             seq, sent_at = int(seq_text), int(stamp or 0)

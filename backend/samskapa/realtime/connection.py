@@ -70,6 +70,8 @@ class Connection:
         self.state = ConnState.AWAITING_HELLO
         self.actor: Actor | None = None
         self.member: Participant | None = None
+        # The board cells this connection's viewport covers (cursors.py).
+        self.view: tuple[tuple[int, int], ...] = ()
         self._pending: list[bytes] = []
         self._wake = asyncio.Event()
         self._writer: asyncio.Task[None] | None = None

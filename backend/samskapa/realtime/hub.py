@@ -6,6 +6,8 @@ each connection's own writer sends what piled up as one frame. Nothing here
 awaits a client.
 """
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +16,9 @@ import orjson
 
 from ..domain.events import StoredEvent
 from ..domain.state import BoardState, Participant
+from ..domain.values import Role
 from .connection import Connection
+from .cursors import TICK_SECONDS, CursorField
 from .protocol import encode
 
 log = logging.getLogger(__name__)
@@ -26,6 +30,9 @@ class Room:
     connections: set[Connection] = field(default_factory=set)
     # member id -> number of open connections (tabs) of that member
     online: dict[str, int] = field(default_factory=dict)
+    # facilitators online: their cursors go to everyone, whatever the viewport
+    leaders: set[str] = field(default_factory=set)
+    cursors: CursorField = field(default_factory=CursorField)
     # The last full-state encoding, reused by every reset at the same seq
     # (after a restart hundreds of clients ask for the same snapshot).
     snapshot_seq: int = -1
@@ -42,11 +49,16 @@ class Hub:
         self,
         on_open: Callable[[str], None] | None = None,
         on_close: Callable[[str], None] | None = None,
+        relay: Callable[[str, bytes], None] | None = None,
     ) -> None:
         # Told when this process starts and stops watching a board (the broker
         # subscribes to that board's doorbells).
         self._on_open = on_open
         self._on_close = on_close
+        # Sends this process's cursor moves to the other processes (broker).
+        self._relay = relay
+        self.cursor_messages = 0
+        self._ticker: asyncio.Task[None] | None = None
         self.rooms: dict[str, Room] = {}
         self.deliveries = 0
         self.evictions = 0
@@ -78,6 +90,8 @@ class Hub:
                 self._on_open(conn.board_id)
         first = room.online.get(member.id, 0) == 0
         room.online[member.id] = room.online.get(member.id, 0) + 1
+        if member.role is Role.FACILITATOR:
+            room.leaders.add(member.id)
         room.connections.add(conn)
         if first:
             room.broadcast(
@@ -100,6 +114,7 @@ class Hub:
             left = room.online.get(member.id, 1) - 1
             if left <= 0:
                 room.online.pop(member.id, None)
+                room.leaders.discard(member.id)
                 room.broadcast(encode({"type": "presence", "joined": [], "left": [member.id]}))
             else:
                 room.online[member.id] = left
@@ -107,6 +122,50 @@ class Hub:
             del self.rooms[conn.board_id]
             if self._on_close is not None:
                 self._on_close(conn.board_id)
+
+    def move_cursor(self, conn: Connection, x: float, y: float) -> None:
+        room = self.rooms.get(conn.board_id)
+        if room is not None and conn.member is not None:
+            room.cursors.move(conn.member.id, x, y)
+
+    def remote_cursors(self, board_id: str, payload: bytes) -> None:
+        room = self.rooms.get(board_id)
+        if room is not None:
+            room.cursors.merge_remote(payload)
+
+    def tick(self) -> None:
+        """Send each connection what moved in its viewport since the last tick."""
+        for room in list(self.rooms.values()):
+            changed, relay = room.cursors.drain()
+            if not changed:
+                continue
+            if relay and self._relay is not None:
+                self._relay(room.board_id, relay)
+            messages = CursorField.messages(
+                changed, (c.view for c in room.connections), room.leaders
+            )
+            for conn in room.connections:
+                message = messages[conn.view]
+                if message:
+                    conn.push(message)
+                    self.cursor_messages += 1
+
+    def start(self) -> None:
+        self._ticker = asyncio.create_task(self._run_ticks(), name="cursor-ticks")
+
+    async def stop(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(BaseException):
+                await self._ticker
+
+    async def _run_ticks(self) -> None:
+        while True:
+            await asyncio.sleep(TICK_SECONDS)
+            try:
+                self.tick()
+            except Exception:
+                log.exception("cursor tick failed")
 
     def connection_count(self) -> int:
         return sum(len(r.connections) for r in self.rooms.values())

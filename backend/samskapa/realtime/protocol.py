@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from ..domain.commands import ClientCommand
 from ..domain.errors import ErrorCode
-from ..domain.values import Id
+from ..domain.values import Coord, Id
 
 PROTOCOL_VERSION = 1
 
@@ -50,7 +50,25 @@ class Ping(_Message):
     type: Literal["ping"]
 
 
-ClientMessage = Annotated[Hello | Op | Ping, Field(discriminator="type")]
+class CursorMove(_Message):
+    """Where this member's pointer is, in board units. Ephemeral."""
+
+    type: Literal["cursor"]
+    x: Coord
+    y: Coord
+
+
+class View(_Message):
+    """The part of the board this client shows, in board units."""
+
+    type: Literal["view"]
+    x: Coord
+    y: Coord
+    w: Annotated[float, Field(gt=0, le=1_000_000, allow_inf_nan=False)]
+    h: Annotated[float, Field(gt=0, le=1_000_000, allow_inf_nan=False)]
+
+
+ClientMessage = Annotated[Hello | Op | Ping | CursorMove | View, Field(discriminator="type")]
 client_message_adapter: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
 
 
@@ -89,7 +107,8 @@ def _explain(exc: ValidationError, op_id: str | None) -> BadMessage:
             return BadMessage(ErrorCode.TEXT_TOO_LONG, f"{field} is too long: {err['msg']}.", op_id)
     first = errors[0]
     # The first two parts of a location name the union branches, not fields.
-    field = ".".join(str(p) for p in first["loc"] if p not in ("op", "hello", "ping"))
+    branches = ("op", "hello", "ping", "cursor", "view")
+    field = ".".join(str(p) for p in first["loc"] if p not in branches)
     return BadMessage(ErrorCode.INVALID_MESSAGE, f"{field}: {first['msg']}", op_id)
 
 
