@@ -1,7 +1,7 @@
 """One error vocabulary: stable machine codes shared by REST, websocket and CLI.
 
 Clients branch on `code`, never on `message`. The list is documented in
-docs/protocol.md §2.5; add a code there in the same change as here.
+docs/protocol.md §2.6; add a code there in the same change as here.
 """
 
 from enum import StrEnum
