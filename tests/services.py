@@ -130,9 +130,13 @@ class ServerProcess:
 
 
 def chromium_or_skip() -> str:
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+    if Path(CHROMIUM).exists():
+        return CHROMIUM
+    found = shutil.which("chromium")
+    if found is None:
         missing(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
-    return CHROMIUM
+    assert found is not None
+    return found
 
 
 REDIS_URL = os.environ.get("SAMSKAPA_TEST_REDIS", "redis://127.0.0.1:6379/0")

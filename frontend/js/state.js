@@ -98,19 +98,19 @@ export function applyEvent(state, event) {
     }
     case 'frame.created':
       state.frames[data.frame.id] = { ...data.frame };
+      refit(state, [], state.frames[data.frame.id]);
       break;
     case 'frame.updated': {
       const frame = need(state.frames, data.frame_id, 'Frame');
       state.frames[frame.id] = { ...frame, ...present(data, 'frame_id') };
+      refit(state, [frame.id], state.frames[frame.id]);
       break;
     }
     case 'frame.deleted': {
       need(state.frames, data.frame_id, 'Frame');
       delete state.frames[data.frame_id];
-      // Notes stay where they are; they no longer belong to a frame.
-      for (const note of Object.values(state.notes)) {
-        if (note.frame_id === data.frame_id) state.notes[note.id] = { ...note, frame_id: null };
-      }
+      // Notes stay where they are, in whatever frame is now under them.
+      refit(state, [data.frame_id], null);
       break;
     }
     case 'note.created':
@@ -157,6 +157,23 @@ export function fromSnapshot(msg) {
     frames: copyMap(src.frames),
     notes: copyMap(src.notes),
   };
+}
+
+/**
+ * Keep notes in the frame under them when frames appear, move or go (mirrors
+ * `_refit` in domain/apply.py): only notes that were in one of `frameIds` or
+ * whose centre lies in `area` can change.
+ */
+function refit(state, frameIds, area) {
+  for (const note of Object.values(state.notes)) {
+    const cx = note.x + NOTE_WIDTH / 2;
+    const cy = note.y + NOTE_HEIGHT / 2;
+    const inArea = area && area.x <= cx && cx <= area.x + area.w && area.y <= cy && cy <= area.y + area.h;
+    if (frameIds.includes(note.frame_id) || inArea) {
+      const frameId = frameAt(state, note.x, note.y);
+      if (frameId !== note.frame_id) state.notes[note.id] = { ...note, frame_id: frameId };
+    }
+  }
 }
 
 /** The topmost (most recently created) frame holding a note whose top-left is (x, y). */

@@ -132,3 +132,22 @@ def test_fold_of_the_wire_log_equals_live_state() -> None:
     assert b.state.board is not None and b.state.board.title == "New"
     assert b.state.participants["m_par"].name == "Kim"
     assert b.state.frames["f"].title == "T2" and b.state.frames["f"].prompt == "P"
+
+
+def test_frames_drawn_or_moved_around_notes_take_them_in_and_let_them_go() -> None:
+    b = Board()
+    b.run({"type": "note.create", "note_id": "n1", "x": 100, "y": 100}, PARTICIPANT)
+    b.run(
+        {"type": "frame.create", "frame_id": "f1", "x": 0, "y": 0, "w": 600, "h": 600}, FACILITATOR
+    )
+    assert b.state.notes["n1"].frame_id == "f1"
+    b.run({"type": "frame.update", "frame_id": "f1", "x": 5000}, FACILITATOR)
+    assert b.state.notes["n1"].frame_id is None
+    b.run({"type": "frame.update", "frame_id": "f1", "x": 0}, FACILITATOR)
+    b.run(
+        {"type": "frame.create", "frame_id": "f2", "x": 50, "y": 50, "w": 400, "h": 400},
+        FACILITATOR,
+    )
+    assert b.state.notes["n1"].frame_id == "f2"
+    b.run({"type": "frame.delete", "frame_id": "f2"}, FACILITATOR)
+    assert b.state.notes["n1"].frame_id == "f1"

@@ -133,6 +133,19 @@ describe('applyEvent', () => {
     assert.equal(s.notes.n_2.frame_id, null);
   });
 
+  test('frames drawn or moved around notes take them in and let them go (as apply.py)', () => {
+    const s = seeded();
+    applyEvent(s, ev('note.created', { note: note('n_out', { frame_id: null, x: 3000, y: 0 }) }));
+    applyEvent(s, ev('frame.created', { frame: { ...frame, id: 'f_new', x: 2900, y: -100 } }));
+    assert.equal(s.notes.n_out.frame_id, 'f_new');
+    applyEvent(s, ev('frame.updated', { frame_id: 'f_new', x: 9000 }));
+    assert.equal(s.notes.n_out.frame_id, null);
+    applyEvent(s, ev('frame.created', { frame: { ...frame, id: 'f_top', x: 0, y: 0, w: 300, h: 300 } }));
+    assert.equal(s.notes.n_1.frame_id, 'f_top');
+    applyEvent(s, ev('frame.deleted', { frame_id: 'f_top' }));
+    assert.equal(s.notes.n_1.frame_id, 'f_ideas');
+  });
+
   test('note.created, note.edited, note.moved, note.recolored, note.deleted', () => {
     const s = seeded();
     assert.deepEqual(s.notes.n_1, note('n_1'));

@@ -23,7 +23,7 @@ from .events import (
     ParticipantUpdated,
     StoredEvent,
 )
-from .state import BoardState
+from .state import NOTE_HEIGHT, NOTE_WIDTH, BoardState, Frame
 
 
 def apply(state: BoardState, event: StoredEvent) -> BoardState:
@@ -46,17 +46,18 @@ def apply(state: BoardState, event: StoredEvent) -> BoardState:
             )
         case FrameCreated():
             state.frames[body.frame.id] = body.frame
+            _refit(state, set(), body.frame)
         case FrameUpdated():
             frame = state.frames[body.frame_id]
-            state.frames[frame.id] = frame.model_copy(
+            moved = frame.model_copy(
                 update=body.model_dump(exclude={"type", "frame_id"}, exclude_none=True)
             )
+            state.frames[frame.id] = moved
+            _refit(state, {frame.id}, moved)
         case FrameDeleted():
             del state.frames[body.frame_id]
-            # Notes stay where they are; they no longer belong to a frame.
-            for note in list(state.notes.values()):
-                if note.frame_id == body.frame_id:
-                    state.notes[note.id] = note.model_copy(update={"frame_id": None})
+            # Notes stay where they are, in whatever frame is now under them.
+            _refit(state, {body.frame_id}, None)
         case NoteCreated():
             state.notes[body.note.id] = body.note
         case NoteEdited():
@@ -77,6 +78,21 @@ def apply(state: BoardState, event: StoredEvent) -> BoardState:
             assert_never(body)
     state.seq = event.seq
     return state
+
+
+def _refit(state: BoardState, frame_ids: set[str], area: Frame | None) -> None:
+    """Keep notes in the frame under them when frames appear, move or go.
+
+    A note belongs to the topmost frame holding its centre (`BoardState.frame_at`).
+    Only notes that were in one of `frame_ids` or lie in `area` can change, so
+    only those are looked at.
+    """
+    for note in list(state.notes.values()):
+        cx, cy = note.x + NOTE_WIDTH / 2, note.y + NOTE_HEIGHT / 2
+        if note.frame_id in frame_ids or (area is not None and area.contains(cx, cy)):
+            frame_id = state.frame_at(note.x, note.y)
+            if frame_id != note.frame_id:
+                state.notes[note.id] = note.model_copy(update={"frame_id": frame_id})
 
 
 def fold(events: list[StoredEvent], state: BoardState | None = None) -> BoardState:
