@@ -79,7 +79,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise
         await upgrade(db)
         store = EventStore(db)
-        hub = Hub(on_open=broker.watch, on_close=broker.unwatch, relay=broker.relay)
+        hub = Hub(
+            on_open=broker.watch,
+            on_close=broker.unwatch,
+            relay=broker.relay,
+            heartbeat_timeout=settings.heartbeat_timeout,
+        )
         store.subscribe(hub.on_events)
         store.on_commit(broker.ring)
         store.start()

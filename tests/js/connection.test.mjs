@@ -442,3 +442,116 @@ describe('close codes, heartbeat, backoff', () => {
     assert.equal(websocketUrl({ protocol: 'https:', host: 'x.se' }, 'b_1'), 'wss://x.se/ws/boards/b_1');
   });
 });
+
+describe('live cursors (§2.5)', () => {
+  const cursorsSent = () => last().sent.filter((m) => m.type === 'cursor');
+  const viewsSent = () => last().sent.filter((m) => m.type === 'view');
+  const VIEW = { x: -200, y: -100, w: 1600, h: 900 };
+
+  test('cursor moves go out at most every 100 ms, the last position last', () => {
+    make();
+    goLive(3);
+    for (let i = 0; i < 20; i++) {
+      conn.moveCursor(100 + i, 50.04);
+      clock.advance(16);
+    }
+    clock.advance(200);
+    const sent = cursorsSent();
+    assert.ok(sent.length >= 3 && sent.length <= 5, `${sent.length} cursor messages for 320 ms`);
+    assert.deepEqual(sent[0], { type: 'cursor', x: 100, y: 50 });
+    assert.deepEqual(sent.at(-1), { type: 'cursor', x: 119, y: 50 });
+    assert.deepEqual(Object.keys(sent[0]).sort(), ['type', 'x', 'y'], 'no unknown fields');
+  });
+
+  test('cursors are never queued: dropped while offline, never in the outbox or storage', () => {
+    make();
+    conn.moveCursor(1, 2); // not connected yet
+    conn.start();
+    last().open();
+    conn.moveCursor(3, 4); // waiting for welcome
+    last().receive(welcome('reset', 3), { type: 'snapshot', seq: 3, state: snapshotState(3) });
+    clock.advance(500);
+    assert.deepEqual(cursorsSent(), []);
+    assert.equal(conn.outbox.size, 0);
+    assert.equal(storage.getItem(outboxKey('b_1', 'm_me')), null);
+
+    conn.moveCursor(5, 6);
+    conn.moveCursor(7, 8); // waits for the trailing send
+    last().serverClose(1006);
+    const old = last();
+    clock.advance(600); // reconnecting: the waiting position is not sent anywhere
+    assert.deepEqual(old.sent.filter((m) => m.type === 'cursor'), [{ type: 'cursor', x: 5, y: 6 }]);
+    conn.moveCursor(9, 10);
+    last().open();
+    last().receive(welcome('incremental', 3));
+    clock.advance(500);
+    assert.deepEqual(cursorsSent(), [], 'nothing from the offline spell is replayed');
+    assert.equal(conn.outbox.size, 0);
+  });
+
+  test('the view is sent once after every welcome, even when it did not change', () => {
+    make();
+    conn.setView(VIEW); // known before connecting
+    conn.start();
+    last().open();
+    assert.deepEqual(viewsSent(), [], 'not before welcome');
+    last().receive(welcome('reset', 3), { type: 'snapshot', seq: 3, state: snapshotState(3) });
+    assert.deepEqual(viewsSent(), [{ type: 'view', ...VIEW }]);
+    const hello = last().sent.findIndex((m) => m.type === 'hello');
+    const view = last().sent.findIndex((m) => m.type === 'view');
+    assert.ok(hello < view);
+    last().serverClose(1012);
+    clock.advance(600);
+    last().open();
+    last().receive(welcome('incremental', 3));
+    assert.deepEqual(viewsSent(), [{ type: 'view', ...VIEW }], 'again on the new socket');
+  });
+
+  test('view changes are coalesced (at most one per 200 ms, the latest) and repeats skipped', () => {
+    make();
+    conn.setView(VIEW);
+    goLive(3);
+    assert.equal(viewsSent().length, 1);
+    // A pan: a new view on every animation frame for half a second.
+    for (let i = 1; i <= 30; i++) {
+      conn.setView({ ...VIEW, x: VIEW.x - i });
+      clock.advance(16);
+    }
+    clock.advance(400);
+    const views = viewsSent();
+    assert.ok(views.length >= 3 && views.length <= 4, `${views.length} views for a 480 ms pan`);
+    assert.equal(views.at(-1).x, VIEW.x - 30, 'the final view is sent');
+    conn.setView({ ...VIEW, x: VIEW.x - 30 });
+    clock.advance(400);
+    assert.equal(viewsSent().length, views.length, 'the same view again is not resent');
+    conn.setView(null);
+    clock.advance(400);
+    assert.equal(viewsSent().length, views.length);
+  });
+
+  test('a view set while offline waits for the welcome; nothing goes to the outbox', () => {
+    make();
+    goLive(3);
+    last().serverClose(1006);
+    conn.setView(VIEW);
+    assert.equal(conn.outbox.size, 0);
+    clock.advance(600);
+    last().open();
+    assert.deepEqual(viewsSent(), []);
+    last().receive(welcome('incremental', 3));
+    assert.deepEqual(viewsSent(), [{ type: 'view', ...VIEW }]);
+  });
+
+  test('cursors messages reach the page; presence says who left', () => {
+    make();
+    const got = [];
+    conn.on('cursors', (d) => got.push(d.entries));
+    goLive(3);
+    last().receive({ type: 'cursors', c: [['m_lina', -90000.0, 3.0], ['m_me', 1, 1]] });
+    last().receive({ type: 'cursors', c: 'nonsense' });
+    assert.deepEqual(got, [[['m_lina', -90000, 3], ['m_me', 1, 1]]]);
+    last().receive({ type: 'presence', joined: [], left: ['m_lina'] });
+    assert.deepEqual(log.presence.at(-1).left, ['m_lina']);
+    assert.equal(log.change.length, 1, 'cursors are not board changes');
+  });
+});

@@ -45,3 +45,21 @@ def test_at_most_the_cap_per_tick_and_remote_moves_are_not_relayed_again() -> No
     field.move("m", 2, 2)
     changed, _ = field.drain()
     assert orjson.loads(changed["m"][1]) == ["m", 2.0, 2.0]
+
+
+def test_cursor_messages_take_the_fast_path_only_when_well_formed() -> None:
+    import pytest
+
+    from samskapa.realtime.protocol import BadMessage, CursorMove, parse_client_message
+
+    ok = parse_client_message(b'{"type":"cursor","x":1,"y":2.5}')
+    assert isinstance(ok, CursorMove) and (ok.x, ok.y) == (1.0, 2.5)
+    for bad in (
+        b'{"type":"cursor","x":true,"y":2}',
+        b'{"type":"cursor","x":1e9,"y":2}',
+        b'{"type":"cursor","x":1,"y":2,"z":3}',
+        b'{"type":"cursor","x":"1","y":2}',
+    ):
+        with pytest.raises(BadMessage) as err:
+            parse_client_message(bad)
+        assert err.value.code.value == "invalid_message"

@@ -2,6 +2,7 @@
 the server and every other client carry on."""
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -200,3 +201,28 @@ def test_rest_join_snapshot_and_event_pages(server: ServerProcess) -> None:
         )
         # The link tokens themselves are never stored: only their hashes.
         assert http.get("/openapi.json").status_code == 200
+
+
+@pytest.mark.asyncio
+async def test_a_silent_client_is_closed_with_the_heartbeat_code(tmp_path: Path) -> None:
+    server = ServerProcess(
+        f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
+        tmp_path / "data",
+        env={"SAMSKAPA_HEARTBEAT_TIMEOUT": "2"},
+    ).start()
+    try:
+        async with asyncio.timeout(30):
+            board = create_board(server.http)
+            cred = join(server.http, board, "participant", "Quiet")["credential"]
+            quiet = Client(server.ws, board["board_id"], cred)
+            talking = Client(server.ws, board["board_id"], cred)
+            await quiet.connect()
+            await talking.connect()
+            for _ in range(8):
+                await talking.send({"type": "ping"})
+                await asyncio.sleep(0.5)
+            assert await quiet.wait_closed() == 4009
+            assert talking.closed_code is None
+            await talking.close()
+    finally:
+        server.stop()

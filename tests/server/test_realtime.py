@@ -140,7 +140,7 @@ async def test_a_stalled_client_is_cut_off_and_delays_no_one(tmp_path: Path) -> 
         f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
         tmp_path / "data",
         env={
-            "SAMSKAPA_OUTBOUND_QUEUE_MESSAGES": "500",
+            "SAMSKAPA_OUTBOUND_QUEUE_MESSAGES": "1500",
             "SAMSKAPA_OPS_PER_SECOND": "100000",
             "SAMSKAPA_OPS_BURST": "100000",
         },

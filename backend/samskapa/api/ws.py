@@ -30,7 +30,7 @@ from ..realtime.protocol import (
     error_message,
     parse_client_message,
 )
-from ..store.eventstore import AppendResult
+from ..store.eventstore import AppendResult, Reply
 from .deps import Services
 
 log = logging.getLogger(__name__)
@@ -72,15 +72,25 @@ async def board_socket(websocket: WebSocket, board_id: str) -> None:
         await conn.finish()
 
 
-async def _receive(conn: Connection, services: Services) -> str | bytes | None:
-    """The next client frame, or None once the client is gone or closed."""
+async def _receive(
+    conn: Connection, services: Services, deadline: bool = False
+) -> str | bytes | None:
+    """The next client frame, or None once the client is gone or closed.
+
+    Only the first message (hello) is awaited with a timeout here; afterwards the
+    hub's heartbeat sweep closes silent connections, which saves a timer per
+    message on the busiest path (cursor moves arrive ten times a second).
+    """
+    receive = conn.websocket.receive()
     try:
-        message = await asyncio.wait_for(
-            conn.websocket.receive(), services.settings.heartbeat_timeout
-        )
+        if deadline:
+            message = await asyncio.wait_for(receive, services.settings.heartbeat_timeout)
+        else:
+            message = await receive
     except TimeoutError:
         conn.close(CloseCode.HEARTBEAT_TIMEOUT, "no message within the heartbeat timeout")
         return None
+    conn.last_seen = time.monotonic()
     if message["type"] == "websocket.disconnect":
         return None
     raw: str | bytes | None = message.get("text")
@@ -103,7 +113,7 @@ async def _session(conn: Connection, services: Services) -> None:
 
 
 async def _run_session(conn: Connection, services: Services) -> None:
-    raw = await _receive(conn, services)
+    raw = await _receive(conn, services, deadline=True)
     if raw is None:
         return
     try:
@@ -186,29 +196,24 @@ async def _run_session(conn: Connection, services: Services) -> None:
                     )
                 )
                 continue
-            future = services.store.submit(conn.board_id, message.command, actor, message.op_id)
-            future.add_done_callback(_answer(conn, message.op_id))
+            services.store.submit_with_reply(
+                conn.board_id, message.command, actor, message.op_id, _answer(conn, message.op_id)
+            )
         else:
             conn.close(CloseCode.PROTOCOL_ERROR, "hello was already received")
             return
 
 
-def _answer(conn: Connection, op_id: str) -> Any:
-    """A done-callback that acks or rejects one op on its connection."""
+def _answer(conn: Connection, op_id: str) -> Reply:
+    """Acks or rejects one op on its connection, right after its commit."""
 
-    def done(future: "asyncio.Future[AppendResult]") -> None:
-        if future.cancelled():
+    def reply(outcome: AppendResult | DomainError) -> None:
+        if isinstance(outcome, DomainError):
+            conn.push(error_message(outcome.code, outcome.message, op_id))
             return
-        exc = future.exception()
-        if isinstance(exc, DomainError):
-            conn.push(error_message(exc.code, exc.message, op_id))
-        elif exc is not None:
-            conn.push(error_message(ErrorCode.INTERNAL_ERROR, "Could not save; retry.", op_id))
-        else:
-            result = future.result()
-            ack: dict[str, Any] = {"type": "ack", "op_id": op_id, "seq": result.seq}
-            if result.duplicate:
-                ack["duplicate"] = True
-            conn.push(encode(ack))
+        ack: dict[str, Any] = {"type": "ack", "op_id": op_id, "seq": outcome.seq}
+        if outcome.duplicate:
+            ack["duplicate"] = True
+        conn.push(encode(ack))
 
-    return done
+    return reply

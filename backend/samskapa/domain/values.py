@@ -72,5 +72,6 @@ Title = Annotated[str, StringConstraints(max_length=TITLE_MAX)]
 Prompt = Annotated[str, StringConstraints(max_length=PROMPT_MAX)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX, strip_whitespace=True)]
 MissionText = Annotated[str, StringConstraints(max_length=MISSION_FIELD_MAX)]
-Coord = Annotated[float, Field(ge=-COORD_LIMIT, le=COORD_LIMIT, allow_inf_nan=False)]
-Size = Annotated[float, Field(ge=FRAME_MIN, le=FRAME_MAX, allow_inf_nan=False)]
+# Strict: a number must be a JSON number (lax mode would take "12" or true).
+Coord = Annotated[float, Field(ge=-COORD_LIMIT, le=COORD_LIMIT, allow_inf_nan=False, strict=True)]
+Size = Annotated[float, Field(ge=FRAME_MIN, le=FRAME_MAX, allow_inf_nan=False, strict=True)]

@@ -78,6 +78,7 @@ class Connection:
         self._close_code: int | None = None
         self._close_reason = ""
         self.reader: asyncio.Task[None] | None = None
+        self.last_seen = time.monotonic()
         self.frames_sent = 0
         self.messages_sent = 0
         self.evicted = False
@@ -123,8 +124,9 @@ class Connection:
         self._close_reason = reason
         if code == CloseCode.RESYNC:
             self._pending.clear()
-            if self.reader is not None:
-                self.reader.cancel()
+        if code in (CloseCode.RESYNC, CloseCode.HEARTBEAT_TIMEOUT) and self.reader is not None:
+            # Stop reading now: nothing more from this client will be used.
+            self.reader.cancel()
         self._wake.set()
 
     async def _write_loop(self) -> None:

@@ -9,6 +9,7 @@ awaits a client.
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,9 +20,12 @@ from ..domain.state import BoardState, Participant
 from ..domain.values import Role
 from .connection import Connection
 from .cursors import TICK_SECONDS, CursorField
-from .protocol import encode
+from .protocol import CloseCode, encode
 
 log = logging.getLogger(__name__)
+
+# Silent connections are looked for every second.
+SWEEP_EVERY_TICKS = 10
 
 
 @dataclass(slots=True)
@@ -50,6 +54,7 @@ class Hub:
         on_open: Callable[[str], None] | None = None,
         on_close: Callable[[str], None] | None = None,
         relay: Callable[[str, bytes], None] | None = None,
+        heartbeat_timeout: float = 45.0,
     ) -> None:
         # Told when this process starts and stops watching a board (the broker
         # subscribes to that board's doorbells).
@@ -59,6 +64,7 @@ class Hub:
         self._relay = relay
         self.cursor_messages = 0
         self._ticker: asyncio.Task[None] | None = None
+        self.heartbeat_timeout = heartbeat_timeout
         self.rooms: dict[str, Room] = {}
         self.deliveries = 0
         self.evictions = 0
@@ -159,11 +165,22 @@ class Hub:
             with contextlib.suppress(BaseException):
                 await self._ticker
 
+    def sweep(self) -> None:
+        """Close connections whose client has been silent too long (4009)."""
+        limit = time.monotonic() - self.heartbeat_timeout
+        for conn in self.all_connections():
+            if conn.last_seen < limit:
+                conn.close(CloseCode.HEARTBEAT_TIMEOUT, "no message within the heartbeat timeout")
+
     async def _run_ticks(self) -> None:
+        ticks = 0
         while True:
             await asyncio.sleep(TICK_SECONDS)
+            ticks += 1
             try:
                 self.tick()
+                if ticks % SWEEP_EVERY_TICKS == 0:
+                    self.sweep()
             except Exception:
                 log.exception("cursor tick failed")
 

@@ -77,14 +77,35 @@ class BoardEntry:
         return [e for e in self.recent if e.seq > seq]
 
 
+Reply = Callable[["AppendResult | DomainError"], None]
+
+
 @dataclass(slots=True)
 class _Append:
     board_id: str
     command: Command
     actor: Actor
     op_id: str
-    future: asyncio.Future[AppendResult]
+    future: "asyncio.Future[AppendResult] | None"
     extra: list[tuple[Any, list[dict[str, Any]]]] = field(default_factory=list)
+    # Called synchronously right after the op's event was published, instead of
+    # resolving a future: the websocket path uses it so that the sender's ack is
+    # queued in the same pass as its event and leaves in the same frame.
+    reply: Reply | None = None
+
+    def resolve(self, outcome: "AppendResult | DomainError") -> None:
+        if self.reply is not None:
+            reply, self.reply = self.reply, None
+            try:
+                reply(outcome)
+            except Exception:
+                # A reply's bug must not stop the writer or the other replies.
+                log.exception("reply for op %s failed", self.op_id)
+        elif self.future is not None and not self.future.done():
+            if isinstance(outcome, DomainError):
+                self.future.set_exception(outcome)
+            else:
+                self.future.set_result(outcome)
 
 
 @dataclass(slots=True)
@@ -93,6 +114,10 @@ class _Sync:
 
     board_id: str
     future: asyncio.Future[BoardEntry]
+
+    def fail(self, error: DomainError) -> None:
+        if not self.future.done():
+            self.future.set_exception(error)
 
 
 _Item = _Append | _Sync
@@ -131,11 +156,7 @@ class EventStore:
                 await self._task
             self._task = None
         while not self._queue.empty():
-            item = self._queue.get_nowait()
-            if not item.future.done():
-                item.future.set_exception(
-                    DomainError(ErrorCode.INTERNAL_ERROR, "The server is shutting down.")
-                )
+            _fail(self._queue.get_nowait(), "The server is shutting down.")
 
     # -- the write path ----------------------------------------------------------------
 
@@ -172,6 +193,12 @@ class EventStore:
         self._queue.put_nowait(_Append(board_id, command, actor, op_id, future, extra or []))
         return future
 
+    def submit_with_reply(
+        self, board_id: str, command: Command, actor: Actor, op_id: str, reply: Reply
+    ) -> None:
+        """Queue a command; `reply` is called right after its commit and publication."""
+        self._queue.put_nowait(_Append(board_id, command, actor, op_id, None, [], reply))
+
     async def entry(self, board_id: str) -> BoardEntry:
         """The board as this process holds it, loaded or caught up by the writer."""
         entry = self._entries.get(board_id)
@@ -198,10 +225,7 @@ class EventStore:
             except Exception as exc:
                 log.exception("commit of %d ops failed", len(batch))
                 for item in batch:
-                    if not item.future.done():
-                        item.future.set_exception(
-                            DomainError(ErrorCode.INTERNAL_ERROR, f"Could not commit: {exc}")
-                        )
+                    _fail(item, f"Could not commit: {exc}")
 
     async def _commit(
         self, batch: list[_Item], pending_snapshots: list[dict[str, Any]]
@@ -297,24 +321,16 @@ class EventStore:
             if entry.state.seq - entry.snapshot_seq >= SNAPSHOT_EVERY:
                 entry.snapshot_seq = entry.state.seq
                 next_snapshots.append(_snapshot_row(board_id, entry.state))
-        for item in batch:
-            if isinstance(item, _Sync) and not item.future.done():
-                if item.board_id in missing:
-                    item.future.set_exception(
-                        DomainError(ErrorCode.BOARD_NOT_FOUND, "No such board.")
-                    )
-                else:
-                    item.future.set_result(self._entries[item.board_id])
         for append, outcome in outcomes:
-            if append.future.done():
-                continue
-            if isinstance(outcome, DomainError):
-                append.future.set_exception(outcome)
-            else:
-                append.future.set_result(outcome)
+            append.resolve(outcome)
         for item in batch:
-            if item.board_id in missing and not item.future.done():
-                item.future.set_exception(DomainError(ErrorCode.BOARD_NOT_FOUND, "No such board."))
+            if item.board_id in missing:
+                if isinstance(item, _Sync):
+                    item.fail(DomainError(ErrorCode.BOARD_NOT_FOUND, "No such board."))
+                else:
+                    item.resolve(DomainError(ErrorCode.BOARD_NOT_FOUND, "No such board."))
+            elif isinstance(item, _Sync) and not item.future.done():
+                item.future.set_result(self._entries[item.board_id])
         return next_snapshots
 
     async def _lock_heads(self, conn: AsyncConnection, board_ids: list[str]) -> dict[str, int]:
@@ -402,6 +418,14 @@ class EventStore:
     async def ping(self) -> None:
         async with self.db.read.connect() as conn:
             await conn.execute(select(func.count()).select_from(boards).where(boards.c.id == ""))
+
+
+def _fail(item: _Item, message: str) -> None:
+    error = DomainError(ErrorCode.INTERNAL_ERROR, message)
+    if isinstance(item, _Sync):
+        item.fail(error)
+    else:
+        item.resolve(error)
 
 
 def _from_row(row: Any) -> StoredEvent:
