@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import uvicorn
 
+from .logs import log_config
 from .settings import Settings
 
 
@@ -73,7 +74,10 @@ def _serve(args: argparse.Namespace) -> None:
         ws_ping_interval=20.0,
         ws_ping_timeout=20.0,
         timeout_graceful_shutdown=5,
-        log_level=os.environ.get("SAMSKAPA_LOG_LEVEL", "info"),
+        log_config=log_config(
+            os.environ.get("SAMSKAPA_LOG_LEVEL", "info"),
+            os.environ.get("SAMSKAPA_LOG_FORMAT", "text"),
+        ),
         access_log=False,
     )
 

@@ -19,7 +19,7 @@ def _line(name: str, kind: str, help_text: str, value: float) -> str:
 
 @router.get("/metrics", response_class=PlainTextResponse, include_in_schema=False)
 async def metrics(services: ServicesDep) -> str:
-    hub, store = services.hub, services.store
+    hub, store, follower = services.hub, services.store, services.follower
     return "".join(
         [
             _line("samskapa_connections", "gauge", "Open websockets.", hub.connection_count()),
@@ -43,6 +43,36 @@ async def metrics(services: ServicesDep) -> str:
                 "gauge",
                 "Messages waiting in connection outboxes.",
                 hub.queued_messages(),
+            ),
+            _line(
+                "samskapa_cursor_messages_total",
+                "counter",
+                "Cursor messages queued to connections (one per connection per tick at most).",
+                hub.cursor_messages,
+            ),
+            _line(
+                "samskapa_broker_healthy",
+                "gauge",
+                "1 while the broker is reachable.",
+                1 if services.broker.healthy else 0,
+            ),
+            _line(
+                "samskapa_broker_lag_seconds",
+                "gauge",
+                "Delay of the last doorbell from another process.",
+                follower.last_lag_ms / 1000,
+            ),
+            _line(
+                "samskapa_doorbells_total",
+                "counter",
+                "Doorbells received from other processes.",
+                follower.doorbells,
+            ),
+            _line(
+                "samskapa_poll_catchups_total",
+                "counter",
+                "Boards found behind by polling SQL (a doorbell was lost or late).",
+                follower.polls_found,
             ),
             _line(
                 "samskapa_evictions_total",
