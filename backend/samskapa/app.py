@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             heartbeat_timeout=settings.heartbeat_timeout,
         )
         store.subscribe(hub.on_events)
+        store.is_watched = hub.rooms.__contains__
         store.on_commit(broker.ring)
         store.start()
         hub.start()

@@ -180,3 +180,29 @@ async def test_two_writers_on_one_database_never_gap_or_duplicate(database_url: 
         finally:
             await _close(a)
             await _close(b)
+
+
+@pytest.mark.asyncio
+async def test_idle_boards_are_forgotten_and_reload_on_demand(
+    store: EventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import samskapa.store.eventstore as eventstore
+
+    monkeypatch.setattr(eventstore, "MAX_IDLE_BOARDS", 2)
+    async with asyncio.timeout(60):
+        boards = [await _board(store) for _ in range(5)]
+        watched = boards[0][0]
+        store.is_watched = lambda board_id: board_id == watched
+        await store.append(
+            boards[0][0],
+            cmd({"type": "note.create", "note_id": "n", "x": 0, "y": 0}),
+            boards[0][1],
+            "one-more",
+        )
+        assert store.cached(watched) is not None
+        assert sum(store.cached(b) is not None for b, _ in boards) <= 3
+        # A forgotten board comes back whole.
+        oldest = boards[1][0]
+        assert store.cached(oldest) is None
+        entry = await store.entry(oldest)
+        assert len(entry.state.participants) == 1

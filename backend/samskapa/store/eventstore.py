@@ -44,6 +44,10 @@ RECENT_EVENTS = 2000
 SNAPSHOT_EVERY = 500
 # At most this many ops in one transaction; keeps a batch's commit latency bounded.
 MAX_BATCH = 4000
+# Boards kept in memory beyond those someone is watching; the rest reload on demand
+# (a snapshot plus at most SNAPSHOT_EVERY events), so days-long idea collections
+# on many boards do not grow the process forever.
+MAX_IDLE_BOARDS = 64
 
 Listener = Callable[[str, list[StoredEvent]], None]
 CommitListener = Callable[[str, int], None]
@@ -131,6 +135,8 @@ class EventStore:
         self._listeners: list[Listener] = []
         self._commit_listeners: list[CommitListener] = []
         self._task: asyncio.Task[None] | None = None
+        # Tells whether a board has live connections here (set by the app: the hub).
+        self.is_watched: Callable[[str], bool] = lambda _board_id: False
         self._is_postgres = db.write.dialect.name == "postgresql"
         # Figures for /metrics.
         self.appended = 0
@@ -226,6 +232,7 @@ class EventStore:
                 log.exception("commit of %d ops failed", len(batch))
                 for item in batch:
                     _fail(item, f"Could not commit: {exc}")
+            self._trim()
 
     async def _commit(
         self, batch: list[_Item], pending_snapshots: list[dict[str, Any]]
@@ -332,6 +339,15 @@ class EventStore:
             elif isinstance(item, _Sync) and not item.future.done():
                 item.future.set_result(self._entries[item.board_id])
         return next_snapshots
+
+    def _trim(self) -> None:
+        """Forget the least recently loaded boards nobody here is watching.
+
+        Runs in the writer task between batches, the only place entries change.
+        """
+        idle = [b for b in self._entries if not self.is_watched(b)]
+        for board_id in idle[: max(0, len(idle) - MAX_IDLE_BOARDS)]:
+            del self._entries[board_id]
 
     async def _lock_heads(self, conn: AsyncConnection, board_ids: list[str]) -> dict[str, int]:
         query = select(boards.c.id, boards.c.head_seq).where(boards.c.id.in_(board_ids))
