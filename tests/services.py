@@ -90,6 +90,7 @@ class ServerProcess:
             "SAMSKAPA_DATA_DIR": str(self.data_dir),
             "SAMSKAPA_DEMO": "false",
             "SAMSKAPA_LOG_LEVEL": "warning",
+            "SAMSKAPA_SECRET": "test-voter-secret",
             **self.env,
         }
         self.log_path = self.data_dir / f"server-{self.port}.log"

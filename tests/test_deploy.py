@@ -14,14 +14,23 @@ ROOT = Path(__file__).resolve().parent.parent
 BINARY = Path(os.path.dirname(compose.__file__)) / "docker-compose"
 
 
-def _config(*args: str) -> subprocess.CompletedProcess[str]:
+def _config(*args: str, secret: str | None = "s3cret") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "SAMSKAPA_SECRET"}
+    if secret is not None:
+        env["SAMSKAPA_SECRET"] = secret
     return subprocess.run(
         [str(BINARY), "-f", str(ROOT / "docker-compose.yml"), "config", *args],
         capture_output=True,
         text=True,
         timeout=60,
         cwd=ROOT,
+        env=env,
     )
+
+
+def test_compose_refuses_to_run_without_the_vote_secret() -> None:
+    result = _config("-q", secret=None)
+    assert result.returncode != 0 and "SAMSKAPA_SECRET" in result.stderr
 
 
 def test_compose_file_validates() -> None:

@@ -78,7 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await db.dispose()
             raise
         await upgrade(db)
-        store = EventStore(db)
+        store = EventStore(db, secret=settings.voter_secret(db.is_sqlite))
         hub = Hub(
             on_open=broker.watch,
             on_close=broker.unwatch,

@@ -16,6 +16,8 @@ from .domain.errors import DomainError, ErrorCode
 from .domain.policy import Actor
 from .domain.state import BoardInfo, Participant
 from .domain.values import Language, Role, Sector
+from .domain.visibility import Viewer
+from .domain.voting import voter_id
 from .store.eventstore import EventStore
 from .store.tables import access_links, members
 
@@ -104,6 +106,14 @@ class Boards:
         assert result.event is not None
         entry = await self.store.entry(board_id)
         return Joined(entry.state.participants[member_id], credential)
+
+    def viewer(self, actor: Actor) -> Viewer:
+        secret = self.store.secret
+        return Viewer(
+            member_id=actor.member_id,
+            role=actor.role,
+            voter_id_in=lambda vote_round: voter_id(secret, vote_round, actor.member_id),
+        )
 
     async def authenticate(self, board_id: str, credential: str) -> Actor:
         async with self.store.db.read.connect() as conn:

@@ -1,5 +1,6 @@
 """Configuration, from `SAMSKAPA_*` environment variables (or a `.env` file)."""
 
+import secrets
 from pathlib import Path
 
 from pydantic import Field
@@ -26,6 +27,12 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Extra origins allowed to open websockets (the server's own always is).",
     )
+    secret: str = Field(
+        "",
+        description="Key for the pseudonyms of anonymous vote rounds. With SQLite it is "
+        "made once and kept beside the database; with PostgreSQL set it (every process "
+        "the same), and keep it out of the database's backups.",
+    )
     demo: bool = Field(True, description="`samskapa serve` creates a demo board on first start.")
     max_message_bytes: int = Field(64 * 1024, ge=1024)
     outbound_queue_messages: int = Field(
@@ -34,6 +41,22 @@ class Settings(BaseSettings):
     ops_per_second: float = Field(30.0, gt=0, description="Sustained ops per connection.")
     ops_burst: int = Field(60, ge=1, description="Ops a connection may send at once.")
     heartbeat_timeout: float = Field(45.0, gt=0, description="Seconds of silence before 4009.")
+
+    def voter_secret(self, is_sqlite: bool) -> bytes:
+        """The pseudonym key: configured, or (SQLite only) a file beside the database."""
+        if self.secret:
+            return self.secret.encode()
+        if not is_sqlite:
+            raise SystemExit(
+                "samskapa: set SAMSKAPA_SECRET (a long random string, the same for every "
+                "process) when the database is PostgreSQL; it keys anonymous votes."
+            )
+        path = self.data_dir / "voter-secret.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(32))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()
 
     def resolved_database_url(self) -> str:
         if self.database_url:

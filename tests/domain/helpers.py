@@ -8,6 +8,7 @@ from samskapa.domain.policy import Actor
 from samskapa.domain.state import BoardState
 from samskapa.domain.values import Role
 
+SECRET = b"test-secret"
 FACILITATOR = Actor("m_fac", Role.FACILITATOR)
 PARTICIPANT = Actor("m_par", Role.PARTICIPANT)
 OTHER = Actor("m_oth", Role.PARTICIPANT)
@@ -29,7 +30,7 @@ class Board:
     def run(self, command: Command | dict[str, Any], actor: Actor) -> StoredEvent:
         if isinstance(command, dict):
             command = client_command_adapter.validate_python(command)
-        body = decide(self.state, command, actor, 1000 + len(self.log))
+        body = decide(self.state, command, actor, 1000 + len(self.log), SECRET)
         event = StoredEvent(
             self.state.seq + 1, 1000 + len(self.log), actor.member_id, f"op{len(self.log)}", body
         )

@@ -9,7 +9,7 @@ from samskapa.domain.errors import DomainError, ErrorCode
 from .helpers import FACILITATOR, OBSERVER, OTHER, PARTICIPANT, Board
 
 # command, and who may issue it. The note "n_own" is PARTICIPANT's own note;
-# "n_other" belongs to OTHER.
+# "n_other" belongs to OTHER; vote round "r1" is open (see _board).
 MATRIX: list[tuple[dict[str, Any], set[str]]] = [
     ({"type": "note.create", "note_id": "n_new", "x": 0, "y": 0}, {"facilitator", "participant"}),
     ({"type": "note.edit", "note_id": "n_other", "text": "x"}, {"facilitator", "participant"}),
@@ -31,15 +31,31 @@ MATRIX: list[tuple[dict[str, Any], set[str]]] = [
         {"type": "participant.update", "name": "New name"},
         {"facilitator", "participant", "observer"},
     ),
+    ({"type": "vote.open", "round_id": "r2"}, {"facilitator"}),
+    ({"type": "vote.limits", "round_id": "r1", "budget": 6, "cap": 3}, {"facilitator"}),
+    ({"type": "vote.close", "round_id": "r1"}, {"facilitator"}),
+    ({"type": "vote.cast", "round_id": "r1", "note_id": "n_other"}, {"facilitator", "participant"}),
+    (
+        {"type": "vote.withdraw", "round_id": "r1", "note_id": "n_own"},
+        {"facilitator", "participant"},
+    ),
+    ({"type": "vote.status", "round_id": "r1", "status": "done"}, {"facilitator", "participant"}),
 ]
 ACTORS = {"facilitator": FACILITATOR, "participant": PARTICIPANT, "observer": OBSERVER}
 
 
-def _board() -> Board:
+def _board(open_round: bool) -> Board:
+    """A frame, a note of PARTICIPANT's and one of OTHER's; and, unless told
+    otherwise, an open vote round in which the facilitator and the participant
+    each voted once for n_own."""
     b = Board()
     b.run({"type": "frame.create", "frame_id": "f1", "x": 0, "y": 0, "w": 99, "h": 99}, FACILITATOR)
     b.run({"type": "note.create", "note_id": "n_own", "x": 0, "y": 0}, PARTICIPANT)
     b.run({"type": "note.create", "note_id": "n_other", "x": 0, "y": 0}, OTHER)
+    if open_round:
+        b.run({"type": "vote.open", "round_id": "r1"}, FACILITATOR)
+        for actor in (FACILITATOR, PARTICIPANT):
+            b.run({"type": "vote.cast", "round_id": "r1", "note_id": "n_own"}, actor)
     return b
 
 
@@ -56,7 +72,7 @@ def test_matrix_covers_every_client_command() -> None:
 @pytest.mark.parametrize("role", sorted(ACTORS))
 @pytest.mark.parametrize(("command", "allowed"), MATRIX, ids=lambda v: str(v)[:40])
 def test_role_matrix(command: dict[str, Any], allowed: set[str], role: str) -> None:
-    b = _board()
+    b = _board(open_round=command["type"] != "vote.open")
     if role in allowed:
         b.run(command, ACTORS[role])
     else:

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.commands import Mission
 from ..domain.values import Language, Name, Role, Sector, Title
+from ..domain.visibility import own_votes, project, shared_state, variant
 from .deps import MemberDep, ServicesDep
 
 router = APIRouter(prefix="/api")
@@ -62,6 +63,7 @@ class JoinedOut(BaseModel):
 class SnapshotOut(BaseModel):
     seq: int
     state: dict[str, Any]
+    own_votes: dict[str, Any]
 
 
 class EventsOut(BaseModel):
@@ -106,22 +108,30 @@ async def join_board(board_id: str, body: JoinBody, services: ServicesDep) -> An
 
 
 @router.get("/boards/{board_id}/snapshot", response_model=SnapshotOut)
-async def board_snapshot(board_id: str, _member: MemberDep, services: ServicesDep) -> Any:
+async def board_snapshot(board_id: str, member: MemberDep, services: ServicesDep) -> Any:
+    """The board as this member may see it (the same projection as the websocket)."""
     entry = await services.store.entry(board_id)
-    return {"seq": entry.state.seq, "state": entry.state.to_json()}
+    return {
+        "seq": entry.state.seq,
+        "state": shared_state(entry.state),
+        "own_votes": own_votes(entry.state, services.boards.viewer(member)),
+    }
 
 
 @router.get("/boards/{board_id}/events", response_model=EventsOut)
 async def board_events(
     board_id: str,
-    _member: MemberDep,
+    member: MemberDep,
     services: ServicesDep,
     after: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> Any:
     events, head = await services.store.events_page(board_id, after, limit)
     last = events[-1].seq if events else after
-    return {"events": [e.to_wire() for e in events], "head_seq": head, "more": last < head}
+    viewer = services.boards.viewer(member)
+    state = (await services.store.entry(board_id)).state
+    projected = [project(e, variant(state, e, viewer)) for e in events]
+    return {"events": projected, "head_seq": head, "more": last < head}
 
 
 health_router = APIRouter()

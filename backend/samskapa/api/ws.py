@@ -152,6 +152,7 @@ async def _run_session(conn: Connection, services: Services) -> None:
     state = entry.state
     member = state.participants[actor.member_id]
     conn.actor, conn.member = actor, member
+    conn.viewer = services.boards.viewer(actor)
     missed = entry.events_after(hello.last_seq) if hello.last_seq is not None else None
     online = services.hub.join(conn, member)
     welcome: dict[str, Any] = {
@@ -166,9 +167,9 @@ async def _run_session(conn: Connection, services: Services) -> None:
     }
     conn.push(encode(welcome))
     if missed is None:
-        conn.push(services.hub.snapshot(conn.board_id, state))
+        conn.push_many(services.hub.snapshot(conn.board_id, state, conn.viewer))
     else:
-        conn.push_many([encode(ev.to_wire()) for ev in missed])
+        conn.push_many(services.hub.project_missed(missed, state, conn.viewer))
     conn.transition(ConnState.LIVE)
     # --- live ---
 

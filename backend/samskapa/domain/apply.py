@@ -22,8 +22,15 @@ from .events import (
     ParticipantJoined,
     ParticipantUpdated,
     StoredEvent,
+    VoteCast,
+    VoteClosed,
+    VoteLimitsChanged,
+    VoteOpened,
+    VoteStatusChanged,
+    VoteWithdrawn,
 )
 from .state import NOTE_HEIGHT, NOTE_WIDTH, BoardState, Frame
+from .voting import VoteStatus
 
 
 def apply(state: BoardState, event: StoredEvent) -> BoardState:
@@ -74,6 +81,32 @@ def apply(state: BoardState, event: StoredEvent) -> BoardState:
             )
         case NoteDeleted():
             del state.notes[body.note_id]
+            state.votes.refund_note(body.note_id)
+        case VoteOpened():
+            state.votes.rounds[body.round.id] = body.round
+            state.votes.open_round = body.round.id
+        case VoteCast():
+            state.votes.add(body.round_id, body.voter, body.note_id, 1)
+        case VoteWithdrawn():
+            state.votes.add(body.round_id, body.voter, body.note_id, -1)
+        case VoteLimitsChanged():
+            book = state.votes
+            book.rounds[body.round_id] = book.rounds[body.round_id].model_copy(
+                update={"budget": body.budget, "cap": body.cap}
+            )
+        case VoteStatusChanged():
+            key = f"{body.round_id}|{body.voter}"
+            if body.status is VoteStatus.VOTING:
+                state.votes.status.pop(key, None)
+            else:
+                state.votes.status[key] = body.status
+        case VoteClosed():
+            book = state.votes
+            book.rounds[body.round_id] = book.rounds[body.round_id].model_copy(
+                update={"closed_at": body.closed_at, "results": body.results}
+            )
+            if book.open_round == body.round_id:
+                book.open_round = None
         case _:
             assert_never(body)
     state.seq = event.seq

@@ -23,6 +23,7 @@ from .values import (
     Size,
     Title,
 )
+from .voting import BUDGET_MAX, VoteStatus
 
 
 class _Command(BaseModel):
@@ -110,6 +111,55 @@ class UpdateParticipant(_Command):
     sector: Sector | None = None
 
 
+VoteCount = Annotated[int, Field(ge=1, le=BUDGET_MAX, strict=True)]
+
+
+class OpenRound(_Command):
+    """Open a dot-vote round over the board or one frame (facilitator)."""
+
+    type: Literal["vote.open"]
+    round_id: Id
+    title: Title = ""
+    frame_id: Id | None = None
+    kinds: Annotated[tuple[NoteKind, ...], Field(min_length=1, max_length=7)] | None = None
+    budget: VoteCount = 5
+    cap: VoteCount = 3
+    blind: bool = True
+    anonymous: bool = True
+
+
+class ChangeLimits(_Command):
+    type: Literal["vote.limits"]
+    round_id: Id
+    budget: VoteCount
+    cap: VoteCount
+
+
+class CloseRound(_Command):
+    type: Literal["vote.close"]
+    round_id: Id
+
+
+class CastVote(_Command):
+    type: Literal["vote.cast"]
+    round_id: Id
+    note_id: Id
+
+
+class WithdrawVote(_Command):
+    type: Literal["vote.withdraw"]
+    round_id: Id
+    note_id: Id
+
+
+class SetVoteStatus(_Command):
+    """ "I'm done", "I abstain", or back to voting."""
+
+    type: Literal["vote.status"]
+    round_id: Id
+    status: VoteStatus
+
+
 ClientCommand = Annotated[
     CreateNote
     | EditNote
@@ -120,7 +170,13 @@ ClientCommand = Annotated[
     | UpdateFrame
     | DeleteFrame
     | UpdateBoard
-    | UpdateParticipant,
+    | UpdateParticipant
+    | OpenRound
+    | ChangeLimits
+    | CloseRound
+    | CastVote
+    | WithdrawVote
+    | SetVoteStatus,
     Field(discriminator="type"),
 ]
 client_command_adapter: TypeAdapter[ClientCommand] = TypeAdapter(ClientCommand)

@@ -8,6 +8,9 @@ the state that the event will follow.
 from typing import assert_never
 
 from .commands import (
+    CastVote,
+    ChangeLimits,
+    CloseRound,
     Command,
     CreateBoard,
     CreateFrame,
@@ -17,10 +20,13 @@ from .commands import (
     EditNote,
     JoinBoard,
     MoveNote,
+    OpenRound,
     RecolorNote,
+    SetVoteStatus,
     UpdateBoard,
     UpdateFrame,
     UpdateParticipant,
+    WithdrawVote,
 )
 from .errors import DomainError, ErrorCode
 from .events import (
@@ -37,10 +43,17 @@ from .events import (
     NoteRecolored,
     ParticipantJoined,
     ParticipantUpdated,
+    VoteCast,
+    VoteClosed,
+    VoteLimitsChanged,
+    VoteOpened,
+    VoteStatusChanged,
+    VoteWithdrawn,
 )
 from .policy import Actor, authorize
 from .state import BoardInfo, BoardState, Frame, Note, Participant
-from .values import MAX_FRAMES_PER_BOARD, MAX_NOTES_PER_BOARD, Origin, Role
+from .values import MAX_FRAMES_PER_BOARD, MAX_NOTES_PER_BOARD, Origin, Role, Sector
+from .voting import VoteRound, VoteStatus, results, voter_id
 
 
 def _note(state: BoardState, note_id: str) -> Note:
@@ -57,7 +70,30 @@ def _frame(state: BoardState, frame_id: str) -> Frame:
     return frame
 
 
-def decide(state: BoardState, command: Command, actor: Actor, now: int) -> EventBody:
+def _open_round(state: BoardState, round_id: str) -> VoteRound:
+    vote_round = state.votes.rounds.get(round_id)
+    if vote_round is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"Vote round {round_id} does not exist.")
+    if not vote_round.is_open:
+        raise DomainError(ErrorCode.ROUND_CLOSED, "This vote round is closed.")
+    return vote_round
+
+
+def _in_scope(vote_round: VoteRound, note: Note) -> bool:
+    if vote_round.frame_id is not None and note.frame_id != vote_round.frame_id:
+        return False
+    return vote_round.kinds is None or note.kind in vote_round.kinds
+
+
+def candidates(state: BoardState, vote_round: VoteRound) -> list[str]:
+    """The notes a round is about, in board order."""
+    return [n.id for n in state.notes.values() if _in_scope(vote_round, n)]
+
+
+def decide(
+    state: BoardState, command: Command, actor: Actor, now: int, secret: bytes = b""
+) -> EventBody:
+    """`secret` keys the pseudonyms of anonymous vote rounds (voting.pseudonym)."""
     match command:
         case CreateBoard():
             if state.board is not None:
@@ -160,5 +196,123 @@ def decide(state: BoardState, command: Command, actor: Actor, now: int) -> Event
             return ParticipantUpdated(
                 participant_id=actor.member_id, name=command.name, sector=command.sector
             )
+        case OpenRound():
+            return _decide_open(state, command, now)
+        case ChangeLimits():
+            vote_round = _open_round(state, command.round_id)
+            _check_limits(command.budget, command.cap)
+            spent = state.votes.max_spent(vote_round.id)
+            marked = state.votes.max_marks(vote_round.id)
+            if command.budget < spent or command.cap < marked:
+                raise DomainError(
+                    ErrorCode.LIMIT_TOO_LOW,
+                    f"Someone has already used {spent} votes, and {marked} on one note: "
+                    "the budget and the cap cannot go below that.",
+                )
+            return VoteLimitsChanged(round_id=vote_round.id, budget=command.budget, cap=command.cap)
+        case CloseRound():
+            vote_round = _open_round(state, command.round_id)
+            sectors: dict[str, Sector] = {}
+            for member in state.participants.values():
+                sectors[voter_id(secret, vote_round, member.id)] = member.sector
+            return VoteClosed(
+                round_id=vote_round.id,
+                closed_at=now,
+                results=results(state.votes, vote_round, candidates(state, vote_round), sectors),
+            )
+        case CastVote() | WithdrawVote():
+            return _decide_ballot(state, command, actor, secret)
+        case SetVoteStatus():
+            vote_round = _open_round(state, command.round_id)
+            voter = voter_id(secret, vote_round, actor.member_id)
+            book = state.votes
+            key = f"{vote_round.id}|{voter}"
+            before = book.status.get(key)
+            done = book.count_status(vote_round.id, VoteStatus.DONE)
+            abstained = book.count_status(vote_round.id, VoteStatus.ABSTAIN)
+            done += (command.status is VoteStatus.DONE) - (before == VoteStatus.DONE)
+            abstained += (command.status is VoteStatus.ABSTAIN) - (before == VoteStatus.ABSTAIN)
+            return VoteStatusChanged(
+                round_id=vote_round.id,
+                voter=voter,
+                status=command.status,
+                done=done,
+                abstained=abstained,
+                anonymous=vote_round.anonymous,
+            )
         case _:
             assert_never(command)
+
+
+def _check_limits(budget: int, cap: int) -> None:
+    if cap > budget:
+        raise DomainError(
+            ErrorCode.INVALID_MESSAGE, "The cap per note cannot be larger than the budget."
+        )
+
+
+def _decide_open(state: BoardState, command: OpenRound, now: int) -> VoteOpened:
+    book = state.votes
+    if command.round_id in book.rounds:
+        raise DomainError(ErrorCode.ALREADY_EXISTS, f"Round {command.round_id} exists.")
+    if book.open_round is not None:
+        raise DomainError(ErrorCode.ROUND_OPEN, "Close the open vote round before opening another.")
+    if command.frame_id is not None:
+        _frame(state, command.frame_id)
+    _check_limits(command.budget, command.cap)
+    return VoteOpened(
+        round=VoteRound(
+            id=command.round_id,
+            title=command.title,
+            frame_id=command.frame_id,
+            kinds=command.kinds,
+            budget=command.budget,
+            cap=command.cap,
+            blind=command.blind,
+            anonymous=command.anonymous,
+            opened_at=now,
+        )
+    )
+
+
+def _decide_ballot(
+    state: BoardState, command: CastVote | WithdrawVote, actor: Actor, secret: bytes
+) -> VoteCast | VoteWithdrawn:
+    """Budget and cap are checked here, inside the append: concurrent clicks from
+    many clients are decided one after another on the state each one follows."""
+    vote_round = _open_round(state, command.round_id)
+    note = _note(state, command.note_id)
+    if not _in_scope(vote_round, note):
+        raise DomainError(ErrorCode.NOT_IN_ROUND, "This note is not part of the vote round.")
+    book = state.votes
+    voter = voter_id(secret, vote_round, actor.member_id)
+    spent = book.spent_by(vote_round.id, voter)
+    marked = book.marks_of(vote_round.id, voter, note.id)
+    voters, total = book.voters(vote_round.id), book.total(vote_round.id)
+    if isinstance(command, CastVote):
+        if spent >= vote_round.budget:
+            raise DomainError(
+                ErrorCode.BUDGET_SPENT, f"You have used all {vote_round.budget} of your votes."
+            )
+        if marked >= vote_round.cap:
+            raise DomainError(ErrorCode.CAP_REACHED, f"At most {vote_round.cap} votes on one note.")
+        return VoteCast(
+            round_id=vote_round.id,
+            note_id=note.id,
+            voter=voter,
+            voters=voters + (spent == 0),
+            total=total + 1,
+            blind=vote_round.blind,
+            anonymous=vote_round.anonymous,
+        )
+    if marked == 0:
+        raise DomainError(ErrorCode.NOT_FOUND, "You have no vote on this note to take back.")
+    return VoteWithdrawn(
+        round_id=vote_round.id,
+        note_id=note.id,
+        voter=voter,
+        voters=voters - (spent == 1),
+        total=total - 1,
+        blind=vote_round.blind,
+        anonymous=vote_round.anonymous,
+    )

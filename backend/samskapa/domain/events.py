@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from .commands import Mission
 from .state import BoardInfo, Frame, Note, Participant
 from .values import Color, Sector
+from .voting import Results, VoteRound, VoteStatus
 
 
 class _Event(BaseModel):
@@ -99,6 +100,62 @@ class NoteDeleted(_Event):
     note_id: str
 
 
+class VoteOpened(_Event):
+    type: Literal["vote.opened"] = "vote.opened"
+    round: VoteRound
+
+
+class VoteCast(_Event):
+    """`voters` and `total` are the round's counts after this vote: safe to show
+    even in a blind round, and they save clients from counting."""
+
+    type: Literal["vote.cast"] = "vote.cast"
+    round_id: str
+    note_id: str
+    voter: str
+    voters: int
+    total: int
+    # The round's rules when this happened: what a viewer may see of this event
+    # depends on them, in replay too (domain/visibility.py).
+    blind: bool
+    anonymous: bool
+
+
+class VoteWithdrawn(_Event):
+    type: Literal["vote.withdrawn"] = "vote.withdrawn"
+    round_id: str
+    note_id: str
+    voter: str
+    voters: int
+    total: int
+    blind: bool
+    anonymous: bool
+
+
+class VoteLimitsChanged(_Event):
+    type: Literal["vote.limits_changed"] = "vote.limits_changed"
+    round_id: str
+    budget: int
+    cap: int
+
+
+class VoteStatusChanged(_Event):
+    type: Literal["vote.status_changed"] = "vote.status_changed"
+    round_id: str
+    voter: str
+    status: VoteStatus
+    done: int
+    abstained: int
+    anonymous: bool
+
+
+class VoteClosed(_Event):
+    type: Literal["vote.closed"] = "vote.closed"
+    round_id: str
+    closed_at: int
+    results: Results
+
+
 EventBody = Annotated[
     BoardCreated
     | BoardUpdated
@@ -111,7 +168,13 @@ EventBody = Annotated[
     | NoteEdited
     | NoteMoved
     | NoteRecolored
-    | NoteDeleted,
+    | NoteDeleted
+    | VoteOpened
+    | VoteCast
+    | VoteWithdrawn
+    | VoteLimitsChanged
+    | VoteStatusChanged
+    | VoteClosed,
     Field(discriminator="type"),
 ]
 event_body_adapter: TypeAdapter[EventBody] = TypeAdapter(EventBody)

@@ -7,17 +7,23 @@ The browser hides what a role cannot do, but this is what holds.
 from dataclasses import dataclass
 
 from .commands import (
+    CastVote,
+    ChangeLimits,
     ClientCommand,
+    CloseRound,
     CreateFrame,
     CreateNote,
     DeleteFrame,
     DeleteNote,
     EditNote,
     MoveNote,
+    OpenRound,
     RecolorNote,
+    SetVoteStatus,
     UpdateBoard,
     UpdateFrame,
     UpdateParticipant,
+    WithdrawVote,
 )
 from .errors import DomainError, ErrorCode
 from .state import BoardState
@@ -30,8 +36,27 @@ class Actor:
     role: Role
 
 
-_FACILITATOR_ONLY = (CreateFrame, UpdateFrame, DeleteFrame, UpdateBoard)
-_NOTE_WRITES = (CreateNote, EditNote, MoveNote, RecolorNote, DeleteNote)
+_FACILITATOR_ONLY = (
+    CreateFrame,
+    UpdateFrame,
+    DeleteFrame,
+    UpdateBoard,
+    OpenRound,
+    ChangeLimits,
+    CloseRound,
+)
+_PARTICIPANT_WRITES = (
+    CreateNote,
+    EditNote,
+    MoveNote,
+    OpenRound,
+    RecolorNote,
+    SetVoteStatus,
+    DeleteNote,
+    CastVote,
+    WithdrawVote,
+    SetVoteStatus,
+)
 
 
 def authorize(state: BoardState, command: ClientCommand, actor: Actor) -> None:
@@ -48,4 +73,4 @@ def authorize(state: BoardState, command: ClientCommand, actor: Actor) -> None:
         note = state.notes.get(command.note_id)
         if note is not None and note.author != actor.member_id:
             raise DomainError(ErrorCode.FORBIDDEN, "Participants may delete only their own notes.")
-    assert isinstance(command, _NOTE_WRITES)
+    assert isinstance(command, _PARTICIPANT_WRITES)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .commands import Mission
 from .values import Color, Language, NoteKind, Origin, Role, Sector
+from .voting import BallotBook
 
 # The nominal size of a note in board units. Frame membership is decided by the
 # point at the centre of this box, so it matches what people see.
@@ -71,6 +72,7 @@ class BoardState:
     # Insertion order is drawing order: later frames are on top.
     frames: dict[str, Frame] = field(default_factory=dict)
     notes: dict[str, Note] = field(default_factory=dict)
+    votes: BallotBook = field(default_factory=BallotBook)
 
     def copy(self) -> "BoardState":
         """A copy that shares the (immutable) entities but not the maps."""
@@ -80,6 +82,7 @@ class BoardState:
             participants=dict(self.participants),
             frames=dict(self.frames),
             notes=dict(self.notes),
+            votes=self.votes.copy(),
         )
 
     def frame_at(self, x: float, y: float) -> str | None:
@@ -97,6 +100,7 @@ class BoardState:
             "participants": {k: v.model_dump(mode="json") for k, v in self.participants.items()},
             "frames": {k: v.model_dump(mode="json") for k, v in self.frames.items()},
             "notes": {k: v.model_dump(mode="json") for k, v in self.notes.items()},
+            "votes": self.votes.to_json(),
         }
 
     @classmethod
@@ -110,4 +114,5 @@ class BoardState:
             },
             frames={k: Frame.model_validate(v) for k, v in data["frames"].items()},
             notes={k: Note.model_validate(v) for k, v in data["notes"].items()},
+            votes=BallotBook.from_json(data.get("votes")),
         )

@@ -18,6 +18,7 @@ from starlette.websockets import WebSocket
 
 from ..domain.policy import Actor
 from ..domain.state import Participant
+from ..domain.visibility import Viewer
 from .protocol import CloseCode
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ class Connection:
         self.state = ConnState.AWAITING_HELLO
         self.actor: Actor | None = None
         self.member: Participant | None = None
+        # What this connection may see (domain/visibility.py); set after hello.
+        self.viewer: Viewer | None = None
         # The board cells this connection's viewport covers (cursors.py).
         self.view: tuple[tuple[int, int], ...] = ()
         self._pending: list[bytes] = []

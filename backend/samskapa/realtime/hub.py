@@ -18,6 +18,7 @@ import orjson
 from ..domain.events import StoredEvent
 from ..domain.state import BoardState, Participant
 from ..domain.values import Role
+from ..domain.visibility import Viewer, is_public, own_votes, project, shared_state, variant
 from .connection import Connection
 from .cursors import TICK_SECONDS, CursorField
 from .protocol import CloseCode, encode
@@ -69,23 +70,49 @@ class Hub:
         self.deliveries = 0
         self.evictions = 0
 
-    def on_events(self, board_id: str, events: list[StoredEvent]) -> None:
+    def on_events(self, board_id: str, events: list[StoredEvent], state: BoardState) -> None:
         room = self.rooms.get(board_id)
         if room is None or not room.connections:
             return
-        encoded = [orjson.dumps(ev.to_wire()) for ev in events]
-        for conn in list(room.connections):
-            conn.push_many(encoded)
-        self.deliveries += len(encoded) * len(room.connections)
+        connections = list(room.connections)
+        if all(is_public(ev) for ev in events):
+            # The common case: one encoding per event for everyone.
+            encoded = [orjson.dumps(ev.to_wire()) for ev in events]
+            for conn in connections:
+                conn.push_many(encoded)
+        else:
+            for ev in events:
+                if is_public(ev):
+                    data = orjson.dumps(ev.to_wire())
+                    for conn in connections:
+                        conn.push(data)
+                    continue
+                # One encoding per variant (the voter's own view, everyone else's).
+                by_variant: dict[str, bytes] = {}
+                for conn in connections:
+                    assert conn.viewer is not None
+                    which = variant(state, ev, conn.viewer)
+                    projected = by_variant.get(which)
+                    if projected is None:
+                        projected = by_variant[which] = orjson.dumps(project(ev, which))
+                    conn.push(projected)
+        self.deliveries += len(events) * len(connections)
 
-    def snapshot(self, board_id: str, state: BoardState) -> bytes:
+    def snapshot(self, board_id: str, state: BoardState, viewer: Viewer) -> list[bytes]:
+        """A reset for one viewer: the shared state (encoded once per seq) and
+        the viewer's own votes."""
         room = self.rooms[board_id]
         if room.snapshot_seq != state.seq:
             room.snapshot_bytes = encode(
-                {"type": "snapshot", "seq": state.seq, "state": state.to_json()}
+                {"type": "snapshot", "seq": state.seq, "state": shared_state(state)}
             )
             room.snapshot_seq = state.seq
-        return room.snapshot_bytes
+        own = encode({"type": "own_votes", "seq": state.seq, **own_votes(state, viewer)})
+        return [room.snapshot_bytes, own]
+
+    @staticmethod
+    def project_missed(events: list[StoredEvent], state: BoardState, viewer: Viewer) -> list[bytes]:
+        return [orjson.dumps(project(ev, variant(state, ev, viewer))) for ev in events]
 
     def join(self, conn: Connection, member: Participant) -> list[str]:
         """Register a live connection; returns the ids of who is online (the member too)."""

@@ -49,7 +49,8 @@ MAX_BATCH = 4000
 # on many boards do not grow the process forever.
 MAX_IDLE_BOARDS = 64
 
-Listener = Callable[[str, list[StoredEvent]], None]
+# board_id, its new events in seq order, and the board's state after them
+Listener = Callable[[str, list[StoredEvent], BoardState], None]
 CommitListener = Callable[[str, int], None]
 
 
@@ -128,8 +129,10 @@ _Item = _Append | _Sync
 
 
 class EventStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, secret: bytes = b"") -> None:
         self.db = db
+        # Keys the pseudonyms of anonymous vote rounds; never stored in the database.
+        self.secret = secret
         self._queue: asyncio.Queue[_Item] = asyncio.Queue()
         self._entries: dict[str, BoardEntry] = {}
         self._listeners: list[Listener] = []
@@ -277,7 +280,7 @@ class EventStore:
                 if state is None:
                     state = work[board_id] = self._entries[board_id].state.copy()
                 try:
-                    body = decide(state, item.command, item.actor, now)
+                    body = decide(state, item.command, item.actor, now, self.secret)
                 except DomainError as err:
                     outcomes.append((item, err))
                     continue
@@ -322,7 +325,7 @@ class EventStore:
             entry = self._entries[board_id]
             entry.state = work[board_id]
             entry.recent.extend(evs)
-            self._publish(board_id, evs)
+            self._publish(board_id, evs, entry.state)
             for listener in self._commit_listeners:
                 listener(board_id, entry.state.seq)
             if entry.state.seq - entry.snapshot_seq >= SNAPSHOT_EVERY:
@@ -370,7 +373,7 @@ class EventStore:
         for ev in evs:
             apply(entry.state, ev)
         entry.recent.extend(evs)
-        self._publish(board_id, evs)
+        self._publish(board_id, evs, entry.state)
 
     async def _applied_ops(
         self, conn: AsyncConnection, batch: list[_Item]
@@ -390,12 +393,12 @@ class EventStore:
                 found[(row.board_id, row.op_id)] = int(row.seq)
         return found
 
-    def _publish(self, board_id: str, evs: list[StoredEvent]) -> None:
+    def _publish(self, board_id: str, evs: list[StoredEvent], state: BoardState) -> None:
         if not evs:
             return
         for listener in self._listeners:
             try:
-                listener(board_id, evs)
+                listener(board_id, evs, state)
             except Exception:
                 # A listener's bug must not undo a commit or stall the writer.
                 log.exception("event listener failed for board %s", board_id)
