@@ -34,7 +34,7 @@ def join(
     return out
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity
 class Client:
     """Keeps every message received, in order, and the last seq applied."""
 

@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from . import __version__
 from .api.deps import Services
+from .api.export import router as export_router
 from .api.metrics import router as metrics_router
 from .api.rest import health_router, router
 from .api.ws import board_socket
@@ -136,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(router)
     app.include_router(health_router)
     app.include_router(metrics_router)
+    app.include_router(export_router)
     app.add_api_websocket_route("/ws/boards/{board_id}", board_socket)
 
     pages = frontend_dir()

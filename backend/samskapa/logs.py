@@ -54,5 +54,10 @@ def log_config(level: str, fmt: str) -> dict[str, Any]:
             "uvicorn.error": {"level": level.upper()},
             # Migrations run at every start; their chatter is not news.
             "alembic": {"level": "WARNING"},
+            # Database drivers log every statement with its parameters at debug
+            # level: ballots and credential hashes do not belong in log files.
+            "aiosqlite": {"level": "WARNING"},
+            "asyncpg": {"level": "WARNING"},
+            "sqlalchemy": {"level": "WARNING"},
         },
     }

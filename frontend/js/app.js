@@ -2,8 +2,18 @@
 // (connection.js), drawing (render.js), input (gestures.js), and the page
 // state that ties them: selection, the note being written, the camera.
 
-import { boardBounds, fitBounds, initialCamera, panBy, viewCentre, worldToScreen, zoomAt } from './camera.js';
-import { Connection, websocketUrl } from './connection.js';
+import {
+  boardBounds,
+  fitBounds,
+  initialCamera,
+  panBy,
+  screenToWorld,
+  viewCentre,
+  worldToScreen,
+  zoomAt,
+} from './camera.js';
+import { Connection, ConnState, websocketUrl } from './connection.js';
+import { CursorLayer, viewRect } from './cursors.js';
 import { askFrame, block, errorText, toast } from './dialogs.js';
 import { byTestId, h } from './dom.js';
 import { openNoteEditor } from './editor.js';
@@ -61,6 +71,14 @@ const dom = {
 
 const renderer = new BoardRenderer({ framesLayer: $('frames-layer'), notesLayer: $('notes-layer') });
 
+// The others' pointers (§2.5), named from the board's participants.
+const cursors = new CursorLayer($('cursors-layer'), {
+  describe(id) {
+    const who = ui.conn?.board.participants[id] ?? ui.conn?.online.get(id);
+    return who ? { name: who.name, facilitator: who.role === 'facilitator' } : null;
+  },
+});
+
 // ---- page state -------------------------------------------------------------------------
 
 const ui = {
@@ -85,6 +103,7 @@ window.samskapa = {
   outbox: () => ui.conn?.outbox.list() ?? [],
   connState: () => ui.conn?.state ?? 'offline',
   camera: () => ({ ...ui.camera }),
+  cursors: () => cursors.shown(),
 };
 
 const canEdit = () => canEditNotes(ui.role);
@@ -113,6 +132,7 @@ function relabel() {
   dom.listToggle.textContent = t(ui.listMode ? 'tool.canvas' : 'tool.list');
   dom.listToggle.setAttribute('aria-label', t(ui.listMode ? 'tool.canvas.aria' : 'tool.list.aria'));
   renderZoom();
+  cursors.relabel();
   scheduleRender();
 }
 
@@ -162,7 +182,14 @@ function connect(member) {
     storage: localStorage,
   });
   ui.conn = conn;
-  conn.on('status', renderStatus);
+  cursors.clear();
+  cursors.setSelf(member.member_id);
+  publishView();
+  conn.on('status', ({ state }) => {
+    renderStatus();
+    // Pointers seen on a connection that is gone say nothing any more.
+    if (state !== ConnState.LIVE && state !== ConnState.CATCHING_UP) cursors.clear();
+  });
   conn.on('outbox', () => {
     renderStatus();
     scheduleRender();
@@ -176,7 +203,11 @@ function connect(member) {
     ui.member = updated;
     saveMember(localStorage, boardId, updated);
   });
-  conn.on('presence', ({ online }) => renderOnline({ list: dom.onlineList, toggle: dom.onlineToggle }, online));
+  conn.on('presence', ({ online, left = [] }) => {
+    renderOnline({ list: dom.onlineList, toggle: dom.onlineToggle }, online);
+    for (const id of left) cursors.remove(id);
+  });
+  conn.on('cursors', ({ entries }) => cursors.update(entries, performance.now()));
   conn.on('change', onChange);
   conn.on('rejected', ({ code, message }) => {
     toast(errorText(code, message));
@@ -207,6 +238,7 @@ function onChange(change) {
   }
   renderHeader();
   scheduleRender();
+  if (change.reset || change.events.some((e) => e.type.startsWith('participant.'))) cursors.relabel();
 }
 
 async function onFatal({ reason }) {
@@ -320,6 +352,9 @@ function applyCamera() {
   dom.viewport.style.backgroundPosition = `${x}px ${y}px`;
   renderZoom();
   positionSelectionBar();
+  cursors.setScale(scale);
+  publishView();
+  sendCursor(); // the board point under a still pointer has changed
 }
 
 function renderZoom() {
@@ -388,6 +423,52 @@ $('zoom-reset').addEventListener('click', () => zoomBy(1 / ui.camera.scale));
 $('zoom-fit').addEventListener('click', fit);
 
 window.addEventListener('resize', () => positionSelectionBar());
+
+// ---- live cursors: this pointer and this view, for the others -------------------------------
+
+// The viewport's box, measured only when it changes size (not on every
+// pointer move), so tracking the pointer never forces a layout.
+const viewportBox = { left: 0, top: 0, width: 0, height: 0 };
+const pointer = { inside: false, x: 0, y: 0 }; // px, relative to the viewport
+
+function measureViewport() {
+  const rect = dom.viewport.getBoundingClientRect();
+  viewportBox.left = rect.left;
+  viewportBox.top = rect.top;
+  viewportBox.width = rect.width;
+  viewportBox.height = rect.height;
+  publishView();
+}
+
+/** Tell the server which part of the board is on screen (it throttles and skips repeats). */
+function publishView() {
+  const rect = viewRect(ui.camera, viewportBox.width, viewportBox.height);
+  if (ui.conn && rect) ui.conn.setView(rect);
+}
+
+function sendCursor() {
+  if (!ui.conn || !pointer.inside) return;
+  const at = screenToWorld(ui.camera, pointer.x, pointer.y);
+  ui.conn.moveCursor(at.x, at.y);
+}
+
+if (typeof ResizeObserver === 'function') new ResizeObserver(measureViewport).observe(dom.viewport);
+window.addEventListener('resize', measureViewport);
+dom.viewport.addEventListener(
+  'pointermove',
+  (e) => {
+    pointer.inside = true;
+    pointer.x = e.clientX - viewportBox.left;
+    pointer.y = e.clientY - viewportBox.top;
+    sendCursor();
+  },
+  { passive: true },
+);
+dom.viewport.addEventListener('pointerleave', () => {
+  pointer.inside = false;
+});
+// Pointers that stopped moving fade out (CursorLayer keeps their elements).
+setInterval(() => cursors.sweep(performance.now()), 500);
 
 /** Pan so that the note is in view (keyboard users tabbing through notes). */
 function revealNote(id) {

@@ -10,7 +10,12 @@
 //
 // Everything the browser provides (WebSocket, timers, clock, storage) can be
 // handed in, so tests/js/ drive this module with fakes.
+//
+// Live cursors (§2.5) ride on the same socket but never touch the outbox: a
+// pointer position is worth sending only now, so while the connection is not
+// live it is dropped, not kept.
 
+import { CURSOR_EVERY_MS, cursorPoint, sameRect, Throttle, VIEW_EVERY_MS } from './cursors.js';
 import { applyEvent, emptyState, fromSnapshot, StateError, UnknownEventError } from './state.js';
 import {
   backoffDelay,
@@ -100,6 +105,13 @@ export class Connection {
     this.settledHere = new Set();
     this.bucket = new TokenBucket(SEND_RATE, SEND_BURST, this.clock.now());
 
+    // Ephemeral: the pointer (to send at most every 100 ms) and the board
+    // rectangle on screen (the latest is kept and sent after every welcome).
+    this.view = null;
+    this.sentView = null;
+    this.cursorThrottle = new Throttle(CURSOR_EVERY_MS, this.clock, (p) => this._sendCursor(p));
+    this.viewThrottle = new Throttle(VIEW_EVERY_MS, this.clock, (v) => this._sendView(v));
+
     this.ws = null;
     this.attempt = 0;
     this.retryAt = null;
@@ -176,6 +188,29 @@ export class Connection {
     return [...this.online.values()];
   }
 
+  /**
+   * Where this person's pointer is, in board units. Sent at most every 100 ms
+   * (the latest position last), and only while live: offline it is dropped.
+   */
+  moveCursor(x, y) {
+    const point = cursorPoint(x, y);
+    if (!point) return;
+    if (this.state !== ConnState.LIVE || !this.ws) {
+      this.cursorThrottle.cancel();
+      return;
+    }
+    this.cursorThrottle.push(point);
+  }
+
+  /**
+   * The board rectangle `{x, y, w, h}` on screen (null: nothing shown). Kept,
+   * sent at most every 200 ms when it changes, and again after every welcome.
+   */
+  setView(rect) {
+    this.view = rect ? { x: rect.x, y: rect.y, w: rect.w, h: rect.h } : null;
+    if (this.view && this._welcomed()) this.viewThrottle.push(this.view);
+  }
+
   // ---- socket lifecycle -----------------------------------------------------------
 
   _connect() {
@@ -218,6 +253,7 @@ export class Connection {
     this.ws = null;
     this._stopHeartbeat();
     this._clearTimer('flush');
+    this._stopEphemeral();
     this.online.clear();
     const code = ev?.code ?? 1006;
     const fatal = {
@@ -244,6 +280,7 @@ export class Connection {
     this.ws = null;
     this._stopHeartbeat();
     this._clearTimer('flush');
+    this._stopEphemeral();
     if (ws) {
       ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
       try {
@@ -360,7 +397,10 @@ export class Connection {
       case 'presence':
         for (const m of msg.joined ?? []) this.online.set(m.id, m);
         for (const id of msg.left ?? []) this.online.delete(id);
-        this.emit('presence', { online: this.onlineList() });
+        this.emit('presence', { online: this.onlineList(), left: msg.left ?? [] });
+        return;
+      case 'cursors':
+        if (Array.isArray(msg.c)) this.emit('cursors', { entries: msg.c });
         return;
       case 'pong':
         if (typeof msg.server_time === 'number') {
@@ -391,6 +431,9 @@ export class Connection {
     this.emit('welcome', { member: msg.member, resume: msg.resume, online: this.onlineList() });
     this.emit('presence', { online: this.onlineList() });
     this._setState(ConnState.CATCHING_UP);
+    // §2.5: say once per connection which part of the board is on screen.
+    this.sentView = null;
+    if (this.view) this.viewThrottle.sendNow(this.view);
     if (msg.resume === 'incremental') this._maybeLive();
     // 'reset': a snapshot follows.
   }
@@ -497,6 +540,28 @@ export class Connection {
     } catch {
       return false;
     }
+  }
+
+  /** After welcome on the current socket (catching up or live). */
+  _welcomed() {
+    return Boolean(this.ws) && (this.state === ConnState.CATCHING_UP || this.state === ConnState.LIVE);
+  }
+
+  _sendCursor(point) {
+    if (this.state !== ConnState.LIVE) return;
+    this._sendRaw({ type: 'cursor', x: point.x, y: point.y });
+  }
+
+  _sendView(view) {
+    if (!this._welcomed() || sameRect(view, this.sentView)) return;
+    if (this._sendRaw({ type: 'view', x: view.x, y: view.y, w: view.w, h: view.h })) this.sentView = view;
+  }
+
+  /** The socket is gone: whatever pointer or view was waiting is worthless now. */
+  _stopEphemeral() {
+    this.cursorThrottle.cancel();
+    this.viewThrottle.cancel();
+    this.sentView = null;
   }
 
   _scheduleFlush(ms) {

@@ -47,6 +47,7 @@ export const STRINGS = {
     'role.facilitator': 'Facilitator',
     'role.participant': 'Participant',
     'role.observer': 'Observer — read only',
+    'cursor.facilitator': 'Facilitator',
 
     'sector.public': 'Public sector',
     'sector.business': 'Business',
@@ -204,6 +205,7 @@ export const STRINGS = {
     'role.facilitator': 'Processledare',
     'role.participant': 'Deltagare',
     'role.observer': 'Observatör — endast läsning',
+    'cursor.facilitator': 'Processledare',
 
     'sector.public': 'Offentlig sektor',
     'sector.business': 'Näringsliv',

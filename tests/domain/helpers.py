@@ -7,6 +7,7 @@ from samskapa.domain.events import StoredEvent
 from samskapa.domain.policy import Actor
 from samskapa.domain.state import BoardState
 from samskapa.domain.values import Role
+from samskapa.domain.visibility import recorded_actor
 
 SECRET = b"test-secret"
 FACILITATOR = Actor("m_fac", Role.FACILITATOR)
@@ -31,8 +32,9 @@ class Board:
         if isinstance(command, dict):
             command = client_command_adapter.validate_python(command)
         body = decide(self.state, command, actor, 1000 + len(self.log), SECRET)
+        author = recorded_actor(body, actor.member_id)
         event = StoredEvent(
-            self.state.seq + 1, 1000 + len(self.log), actor.member_id, f"op{len(self.log)}", body
+            self.state.seq + 1, 1000 + len(self.log), author, f"op{len(self.log)}", body
         )
         apply(self.state, event)
         self.log.append(event)

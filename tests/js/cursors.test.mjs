@@ -8,6 +8,8 @@ import {
   CURSOR_FADE_MS,
   CursorBook,
   cursorColor,
+  GLIDE_MAX,
+  GlidePacer,
   cursorHue,
   cursorPoint,
   sameRect,
@@ -240,5 +242,22 @@ describe('CursorBook', () => {
     assert.equal(Object.keys(shown).length, 299);
     assert.deepEqual(shown.m_7, { x: 497, y: 7 });
     assert.equal(book.members.size, 299);
+  });
+});
+
+describe('GlidePacer', () => {
+  test('gliding stops at once when too many pointers move, and resumes only after calm', () => {
+    const pacer = new GlidePacer(100, 3);
+    assert.equal(pacer.note(50), false, 'the server sends at most 50 a tick: glide');
+    assert.equal(pacer.note(100), false);
+    assert.equal(pacer.note(300), true, '300 at once: jump');
+    assert.equal(pacer.note(80), true, 'not calm enough (over three quarters)');
+    assert.equal(pacer.note(10), true);
+    assert.equal(pacer.note(10), true);
+    assert.equal(pacer.note(150), true, 'busy again: the count starts over');
+    assert.equal(pacer.note(10), true);
+    assert.equal(pacer.note(10), true);
+    assert.equal(pacer.note(10), false, 'calm for 3 messages');
+    assert.equal(GLIDE_MAX, 100);
   });
 });

@@ -20,7 +20,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .events import StoredEvent, VoteCast, VoteStatusChanged, VoteWithdrawn, event_data
+from .events import (
+    EventBody,
+    StoredEvent,
+    VoteCast,
+    VoteStatusChanged,
+    VoteWithdrawn,
+    event_data,
+)
 from .state import BoardState
 from .values import Role
 from .voting import VoteRound, VoteStatus
@@ -47,6 +54,14 @@ class Viewer:
     def owns(self, state: BoardState, round_id: str, voter: str) -> bool:
         vote_round = state.votes.rounds.get(round_id)
         return vote_round is not None and self.voter_id(vote_round) == voter
+
+
+def recorded_actor(body: EventBody, member_id: str) -> str:
+    """Who the log records as the actor: the voter's pseudonym for anonymous votes,
+    so that not even the stored envelope links a vote to a member."""
+    if isinstance(body, VoteCast | VoteWithdrawn | VoteStatusChanged) and body.anonymous:
+        return body.voter
+    return member_id
 
 
 def variant(state: BoardState, event: StoredEvent, viewer: Viewer) -> str:
@@ -82,6 +97,12 @@ def project(event: StoredEvent, which: str) -> dict[str, Any]:
             data["mine"] = True
         elif not body.anonymous:
             data["voter"] = body.voter
+    if isinstance(body, VoteCast | VoteWithdrawn | VoteStatusChanged) and body.anonymous:
+        # The envelope would give the voter away: the actor is a pseudonym that
+        # never leaves the server, and a client's op_id could be recognised.
+        wire["actor"] = ""
+        if which != MINE:
+            wire["op_id"] = ""
     wire["data"] = data
     return wire
 

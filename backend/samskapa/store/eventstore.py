@@ -33,6 +33,7 @@ from ..domain.errors import DomainError, ErrorCode
 from ..domain.events import StoredEvent, event_data, parse_body
 from ..domain.policy import Actor
 from ..domain.state import BoardState
+from ..domain.visibility import recorded_actor
 from .database import Database
 from .tables import boards, events, snapshots
 
@@ -284,7 +285,8 @@ class EventStore:
                 except DomainError as err:
                     outcomes.append((item, err))
                     continue
-                stored = StoredEvent(state.seq + 1, now, item.actor.member_id, item.op_id, body)
+                author = recorded_actor(body, item.actor.member_id)
+                stored = StoredEvent(state.seq + 1, now, author, item.op_id, body)
                 apply(state, stored)
                 seen[key] = stored.seq
                 new_events.setdefault(board_id, []).append(stored)
