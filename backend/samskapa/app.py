@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hub = Hub(
             on_open=broker.watch,
             on_close=broker.unwatch,
-            relay=broker.relay,
+            relay=broker.relay if broker.crosses_processes else None,
             heartbeat_timeout=settings.heartbeat_timeout,
         )
         store.subscribe(hub.on_events)

@@ -221,3 +221,55 @@ def test_several_workers_need_a_real_broker(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "several workers need a broker" in result.stderr
+
+
+@pytest.mark.asyncio
+async def test_presence_and_facilitator_cursors_span_processes(pg_url: str, tmp_path: Path) -> None:
+    broker = redis_or_skip()
+    servers = _servers(2, pg_url, broker, tmp_path)
+    try:
+        async with asyncio.timeout(60):
+            board = create_board(servers[0].http)
+            lina = Client(
+                servers[0].ws,
+                board["board_id"],
+                join(servers[0].http, board, "facilitator", "Lina")["credential"],
+            )
+            amira = Client(
+                servers[1].ws,
+                board["board_id"],
+                join(servers[1].http, board, "participant", "Amira")["credential"],
+            )
+            await lina.connect()
+            await amira.connect()
+            lina_id = lina.messages[0]["member"]["id"]
+            amira_id = amira.messages[0]["member"]["id"]
+            # Each sees the other online, though they are on different processes.
+            await lina.wait_for(
+                lambda m: (
+                    m.get("type") == "presence" and any(j["id"] == amira_id for j in m["joined"])
+                )
+            )
+            if not any(o["id"] == lina_id for o in amira.messages[0]["online"]):
+                await amira.wait_for(
+                    lambda m: (
+                        m.get("type") == "presence" and any(j["id"] == lina_id for j in m["joined"])
+                    )
+                )
+            # The facilitator's pointer reaches Amira wherever it is, across processes.
+            await amira.send({"type": "view", "x": 0, "y": 0, "w": 500, "h": 500})
+            for i in range(20):
+                await lina.send({"type": "cursor", "x": 90_000 + i, "y": 90_000})
+                await asyncio.sleep(0.1)
+            await amira.wait_for(
+                lambda m: m.get("type") == "cursors" and any(e[0] == lina_id for e in m["c"])
+            )
+            await lina.close()
+            left = await amira.wait_for(
+                lambda m: m.get("type") == "presence" and lina_id in m["left"]
+            )
+            assert left["left"] == [lina_id]
+            await amira.close()
+    finally:
+        for s in servers:
+            s.stop()

@@ -163,7 +163,7 @@ async def _run_session(conn: Connection, services: Services) -> None:
         "resume": "incremental" if missed is not None else "reset",
         "head_seq": state.seq,
         "server_time": int(time.time() * 1000),
-        "online": [state.participants[m].model_dump(mode="json") for m in online],
+        "online": online,
     }
     conn.push(encode(welcome))
     if missed is None:

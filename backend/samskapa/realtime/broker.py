@@ -22,8 +22,9 @@ log = logging.getLogger(__name__)
 # board_id, seq, the publisher's wall clock in ms (for the broker lag metric)
 DoorbellHandler = Callable[[str, int, int], None]
 ReconnectHandler = Callable[[], None]
-# board_id, payload: ephemeral traffic (cursor moves) relayed from another process
-EphemeralHandler = Callable[[str, bytes], None]
+# board_id, the sending process's id, payload: ephemeral traffic (cursor moves,
+# presence) relayed from another process
+EphemeralHandler = Callable[[str, bytes, bytes], None]
 
 CHANNEL_PREFIX = "samskapa:board:"
 # Cursor moves, one message per board per tick per process.
@@ -116,7 +117,7 @@ class RedisBroker(Broker):
         self._redis = aioredis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
         self._channels: set[str] = set()
         self._pending: dict[str, int] = {}
-        self._ephemeral: dict[str, bytes] = {}
+        self._ephemeral: list[tuple[str, bytes]] = []
         # Tells this process's own ephemeral messages apart when they come back.
         self._origin = secrets.token_hex(6).encode()
         self._wake = asyncio.Event()
@@ -149,7 +150,7 @@ class RedisBroker(Broker):
 
     def relay(self, board_id: str, payload: bytes) -> None:
         if self.healthy:
-            self._ephemeral[board_id] = payload
+            self._ephemeral.append((board_id, payload))
             self._wake.set()
 
     def watch(self, board_id: str) -> None:
@@ -188,7 +189,7 @@ class RedisBroker(Broker):
             await self._wake.wait()
             self._wake.clear()
             pending, self._pending = self._pending, {}
-            ephemeral, self._ephemeral = self._ephemeral, {}
+            ephemeral, self._ephemeral = self._ephemeral, []
             if not pending and not ephemeral:
                 continue
             now = int(time.time() * 1000)
@@ -196,7 +197,7 @@ class RedisBroker(Broker):
                 async with self._redis.pipeline(transaction=False) as pipe:
                     for board_id, seq in pending.items():
                         pipe.publish(CHANNEL_PREFIX + board_id, f"{seq}:{now}")
-                    for board_id, payload in ephemeral.items():
+                    for board_id, payload in ephemeral:
                         pipe.publish(EPHEMERAL_PREFIX + board_id, self._origin + b"|" + payload)
                     await pipe.execute()
                 self.published += len(pending)
@@ -241,7 +242,7 @@ class RedisBroker(Broker):
         if channel.startswith(EPHEMERAL_PREFIX):
             origin, _, payload = raw.partition(b"|")
             if origin != self._origin and self._on_ephemeral is not None:
-                self._on_ephemeral(channel[len(EPHEMERAL_PREFIX) :], payload)
+                self._on_ephemeral(channel[len(EPHEMERAL_PREFIX) :], origin, payload)
             return
         if not channel.startswith(CHANNEL_PREFIX):
             return

@@ -36,7 +36,7 @@ class Follower:
         self.polls_found = 0
 
     async def start(self) -> None:
-        await self.broker.start(self.on_doorbell, self.on_reconnect, self.hub.remote_cursors)
+        await self.broker.start(self.on_doorbell, self.on_reconnect, self.hub.remote)
         self._poller = asyncio.create_task(self._poll_loop(), name="doorbell-poll")
 
     async def stop(self) -> None:

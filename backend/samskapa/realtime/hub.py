@@ -12,15 +12,16 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
 
 from ..domain.events import StoredEvent
 from ..domain.state import BoardState, Participant
-from ..domain.values import Role
 from ..domain.visibility import Viewer, is_public, own_votes, project, shared_state, variant
 from .connection import Connection
 from .cursors import TICK_SECONDS, CursorField
+from .presence import ANNOUNCE_SECONDS, Presence
 from .protocol import CloseCode, encode
 
 log = logging.getLogger(__name__)
@@ -33,10 +34,7 @@ SWEEP_EVERY_TICKS = 10
 class Room:
     board_id: str
     connections: set[Connection] = field(default_factory=set)
-    # member id -> number of open connections (tabs) of that member
-    online: dict[str, int] = field(default_factory=dict)
-    # facilitators online: their cursors go to everyone, whatever the viewport
-    leaders: set[str] = field(default_factory=set)
+    presence: Presence = field(default_factory=Presence)
     cursors: CursorField = field(default_factory=CursorField)
     # The last full-state encoding, reused by every reset at the same seq
     # (after a restart hundreds of clients ask for the same snapshot).
@@ -61,7 +59,8 @@ class Hub:
         # subscribes to that board's doorbells).
         self._on_open = on_open
         self._on_close = on_close
-        # Sends this process's cursor moves to the other processes (broker).
+        # Sends this process's ephemeral traffic (cursor moves: b"c" + payload,
+        # presence: b"p" + payload) to the other processes (broker).
         self._relay = relay
         self.cursor_messages = 0
         self._ticker: asyncio.Task[None] | None = None
@@ -114,26 +113,17 @@ class Hub:
     def project_missed(events: list[StoredEvent], state: BoardState, viewer: Viewer) -> list[bytes]:
         return [orjson.dumps(project(ev, variant(state, ev, viewer))) for ev in events]
 
-    def join(self, conn: Connection, member: Participant) -> list[str]:
-        """Register a live connection; returns the ids of who is online (the member too)."""
+    def join(self, conn: Connection, member: Participant) -> list[dict[str, Any]]:
+        """Register a live connection; returns who is online (the member too)."""
         room = self.rooms.get(conn.board_id)
         if room is None:
             room = self.rooms[conn.board_id] = Room(conn.board_id)
             if self._on_open is not None:
                 self._on_open(conn.board_id)
-        first = room.online.get(member.id, 0) == 0
-        room.online[member.id] = room.online.get(member.id, 0) + 1
-        if member.role is Role.FACILITATOR:
-            room.leaders.add(member.id)
         room.connections.add(conn)
-        if first:
-            room.broadcast(
-                encode(
-                    {"type": "presence", "joined": [member.model_dump(mode="json")], "left": []}
-                ),
-                skip=conn,
-            )
-        return list(room.online)
+        room.presence.join_local(member.model_dump(mode="json"))
+        self._announce(room, skip=conn)
+        return list(room.presence.union().values())
 
     def leave(self, conn: Connection) -> None:
         room = self.rooms.get(conn.board_id)
@@ -142,40 +132,58 @@ class Hub:
         room.connections.discard(conn)
         if conn.evicted:
             self.evictions += 1
-        member = conn.member
-        if member is not None:
-            left = room.online.get(member.id, 1) - 1
-            if left <= 0:
-                room.online.pop(member.id, None)
-                room.leaders.discard(member.id)
-                room.broadcast(encode({"type": "presence", "joined": [], "left": [member.id]}))
-            else:
-                room.online[member.id] = left
+        if conn.member is not None:
+            room.presence.leave_local(conn.member.id)
+            self._announce(room)
         if not room.connections:
             del self.rooms[conn.board_id]
+            if self._relay is not None:
+                # Tell the other processes at once that nobody here watches it.
+                self._relay(conn.board_id, b"p" + room.presence.local_payload())
             if self._on_close is not None:
                 self._on_close(conn.board_id)
+
+    def _announce(self, room: Room, skip: Connection | None = None) -> None:
+        """Tell this process's clients who appeared or went since last time."""
+        joined, left = room.presence.changes()
+        if joined or left:
+            room.broadcast(encode({"type": "presence", "joined": joined, "left": left}), skip)
 
     def move_cursor(self, conn: Connection, x: float, y: float) -> None:
         room = self.rooms.get(conn.board_id)
         if room is not None and conn.member is not None:
             room.cursors.move(conn.member.id, x, y)
 
-    def remote_cursors(self, board_id: str, payload: bytes) -> None:
+    def remote(self, board_id: str, origin: bytes, payload: bytes) -> None:
+        """Ephemeral traffic from another process (through the broker)."""
         room = self.rooms.get(board_id)
-        if room is not None:
-            room.cursors.merge_remote(payload)
+        if room is None or not payload:
+            return
+        kind, body = payload[:1], payload[1:]
+        if kind == b"c":
+            room.cursors.merge_remote(body)
+        elif kind == b"p":
+            room.presence.merge_remote(origin, body)
+            self._announce(room)
 
     def tick(self) -> None:
         """Send each connection what moved in its viewport since the last tick."""
+        now = time.monotonic()
         for room in list(self.rooms.values()):
+            if self._relay is not None:
+                presence = room.presence
+                presence.expire(now)
+                self._announce(room)
+                if presence.dirty or now - presence.announced_at > ANNOUNCE_SECONDS:
+                    presence.dirty, presence.announced_at = False, now
+                    self._relay(room.board_id, b"p" + presence.local_payload())
             changed, relay = room.cursors.drain()
             if not changed:
                 continue
             if relay and self._relay is not None:
-                self._relay(room.board_id, relay)
+                self._relay(room.board_id, b"c" + relay)
             messages = CursorField.messages(
-                changed, (c.view for c in room.connections), room.leaders
+                changed, (c.view for c in room.connections), room.presence.leaders()
             )
             for conn in room.connections:
                 message = messages[conn.view]
