@@ -193,3 +193,21 @@ async def test_a_stalled_client_is_cut_off_and_delays_no_one(tmp_path: Path) -> 
             await watcher.close()
     finally:
         server.stop()
+
+
+@pytest.mark.asyncio
+async def test_graceful_shutdown_tells_clients_to_reconnect(tmp_path: Path) -> None:
+    server = ServerProcess(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}", tmp_path / "d").start()
+    try:
+        async with asyncio.timeout(30):
+            board = create_board(server.http)
+            c = Client(
+                server.ws,
+                board["board_id"],
+                join(server.http, board, "participant", "A")["credential"],
+            )
+            await c.connect()
+            await asyncio.to_thread(server.stop)  # SIGTERM
+            assert await c.wait_closed() == 1012
+    finally:
+        server.stop()
