@@ -15,7 +15,7 @@ import {
 import { Connection, ConnState, websocketUrl } from './connection.js';
 import { CursorLayer, viewRect } from './cursors.js';
 import { askFrame, block, errorText, toast } from './dialogs.js';
-import { byTestId, h } from './dom.js';
+import { byTestId, h, readError } from './dom.js';
 import { openNoteEditor } from './editor.js';
 import { installGestures } from './gestures.js';
 import { applyI18n, browserLang, getLang, rememberLang, setLang, storedLang, t } from './i18n.js';
@@ -30,7 +30,9 @@ import {
   NOTE_WIDTH,
   predictAll,
 } from './state.js';
-import { newFrameId, newNoteId } from './sync.js';
+import { newFrameId, newNoteId, newRoundId } from './sync.js';
+import { canVote, closedRounds, myStatus, noteVoteInfo, openRound, voteProblem } from './voting.js';
+import { VoteBanner, VotePanel } from './votes-ui.js';
 
 // ---- where we are -------------------------------------------------------------------
 
@@ -61,6 +63,8 @@ const dom = {
   swatches: $('swatches'),
   noteEdit: $('note-edit'),
   noteDelete: $('note-delete'),
+  voteTools: $('vote-tools'),
+  voteToggle: $('vote-toggle'),
   mission: {
     card: byTestId('mission-card'),
     statement: byTestId('mission-statement'),
@@ -95,6 +99,12 @@ const ui = {
   lastColor: 'yellow',
   listMode: false,
   explicitLang: storedLang(localStorage) !== null,
+  // Dot voting: the side panel, which closed round it shows, and how.
+  votePanelOpen: false,
+  voteRound: null, // the closed round picked in the panel (null: the latest)
+  voteBySector: false,
+  voteOnNotes: true,
+  voteOpening: null, // round id of a vote.open sent from this page
 };
 
 window.samskapa = {
@@ -104,6 +114,7 @@ window.samskapa = {
   connState: () => ui.conn?.state ?? 'offline',
   camera: () => ({ ...ui.camera }),
   cursors: () => cursors.shown(),
+  votes: () => ui.conn?.board.votes ?? null,
 };
 
 const canEdit = () => canEditNotes(ui.role);
@@ -206,11 +217,13 @@ function connect(member) {
   conn.on('presence', ({ online, left = [] }) => {
     renderOnline({ list: dom.onlineList, toggle: dom.onlineToggle }, online);
     for (const id of left) cursors.remove(id);
+    scheduleRender(); // the vote progress counts who is online
   });
   conn.on('cursors', ({ entries }) => cursors.update(entries, performance.now()));
   conn.on('change', onChange);
-  conn.on('rejected', ({ code, message }) => {
-    toast(errorText(code, message));
+  conn.on('rejected', ({ op, code, message }) => {
+    if (op?.command?.type?.startsWith('vote.')) voteRejected(op.command, code, message);
+    else toast(errorText(code, message));
     scheduleRender();
   });
   conn.on('servererror', ({ code, message }) => toast(errorText(code, message)));
@@ -237,6 +250,7 @@ function onChange(change) {
     fit();
   }
   renderHeader();
+  for (const event of change.events) if (event.type.startsWith('vote.')) onVoteEvent(event);
   scheduleRender();
   if (change.reset || change.events.some((e) => e.type.startsWith('participant.'))) cursors.relabel();
 }
@@ -323,6 +337,7 @@ function renderNow() {
   const view = currentView();
   if (ui.selectedId && !view.notes[ui.selectedId]) ui.selectedId = null;
   if (ui.editing && !view.notes[ui.editing.id]) finishEdit(false);
+  const voteOpts = { role: ui.role, shownRound: shownRound(view), resultsOnNotes: ui.voteOnNotes };
   renderer.render(view, {
     memberId: ui.member.member_id,
     role: ui.role,
@@ -330,8 +345,10 @@ function renderNow() {
     editingId: ui.editing?.id ?? null,
     draggingId: ui.draggingId,
     lang: getLang(),
+    voteInfo: (note) => noteVoteInfo(view, note, voteOpts),
   });
   renderSelectionBar(view);
+  renderVotes(view, voteOpts.shownRound);
   if (ui.listMode && listTimer === null) {
     // The list is rebuilt whole, so at most twice a second.
     listTimer = setTimeout(() => {
@@ -353,6 +370,8 @@ function applyCamera() {
   renderZoom();
   positionSelectionBar();
   cursors.setScale(scale);
+  // Vote buttons on notes stay big enough to hit when the board is zoomed out.
+  dom.world.style.setProperty('--vote-ui-scale', String(Math.min(1.6, Math.max(1, 1 / scale))));
   publishView();
   sendCursor(); // the board point under a still pointer has changed
 }
@@ -768,8 +787,203 @@ installGestures(
     nudge,
     deleteNote,
     revealNote,
+    vote,
   },
 );
+
+// ---- dot voting -----------------------------------------------------------------------------------
+
+const voteBanner = new VoteBanner($('vote-banner'), {
+  setStatus(status) {
+    const round = ui.conn && openRound(ui.conn.board.votes);
+    if (round && canVote(ui.role)) send({ type: 'vote.status', round_id: round.id, status });
+  },
+});
+
+const votePanel = new VotePanel($('vote-panel'), {
+  open(fields) {
+    if (!isFacilitator()) return;
+    const roundId = newRoundId();
+    ui.voteOpening = roundId;
+    send({ type: 'vote.open', round_id: roundId, ...fields });
+  },
+  limits(budget, cap) {
+    const round = ui.conn && openRound(ui.conn.board.votes);
+    if (round && isFacilitator()) send({ type: 'vote.limits', round_id: round.id, budget, cap });
+  },
+  close() {
+    const round = ui.conn && openRound(ui.conn.board.votes);
+    if (round && isFacilitator()) send({ type: 'vote.close', round_id: round.id });
+  },
+  selectRound(id) {
+    ui.voteRound = id;
+    scheduleRender();
+  },
+  toggleBySector() {
+    ui.voteBySector = !ui.voteBySector;
+    scheduleRender();
+  },
+  toggleOnNotes(on) {
+    ui.voteOnNotes = on;
+    scheduleRender();
+  },
+  exportCsv: exportVotes,
+  hide() {
+    setVotePanel(false);
+    dom.voteToggle.focus();
+  },
+});
+
+/** The closed round whose results are shown: the one picked, else the latest. */
+function shownRound(view) {
+  const closed = closedRounds(view.votes);
+  return closed.find((r) => r.id === ui.voteRound) ?? closed[closed.length - 1] ?? null;
+}
+
+function setVotePanel(open) {
+  ui.votePanelOpen = open;
+  renderNow();
+  if (open) votePanel.focus();
+}
+
+dom.voteToggle.addEventListener('click', () => setVotePanel(!ui.votePanelOpen));
+
+function renderVotes(view, shown) {
+  const votes = view.votes;
+  const round = openRound(votes);
+  dom.voteTools.hidden = !isFacilitator() && !round && !shown;
+  dom.voteToggle.setAttribute('aria-expanded', ui.votePanelOpen ? 'true' : 'false');
+  dom.voteToggle.classList.toggle('vote-running', Boolean(round));
+  document.body.classList.toggle('voting', Boolean(round));
+  document.body.classList.toggle('vote-panel-open', ui.votePanelOpen);
+  voteBanner.render({ view, role: ui.role });
+  const online = ui.conn.onlineList().filter((m) => m.role === 'participant').length;
+  votePanel.render({
+    view,
+    role: ui.role,
+    onlineParticipants: online,
+    shownRound: shown,
+    bySector: ui.voteBySector,
+    onNotes: ui.voteOnNotes,
+    open: ui.votePanelOpen,
+  });
+}
+
+/** What a vote event means for the page (beyond the state, which the connection folds). */
+function onVoteEvent(event) {
+  switch (event.type) {
+    case 'vote.opened':
+      if (event.data.round.id === ui.voteOpening) {
+        ui.voteOpening = null;
+        votePanel.resetOpenForm();
+      }
+      return;
+    case 'vote.limits_changed': {
+      const round = ui.conn.board.votes.rounds[event.data.round_id];
+      if (round && isFacilitator()) votePanel.limitsChanged(round);
+      return;
+    }
+    case 'vote.closed':
+      // Everyone sees the results as soon as the round closes, from the top.
+      ui.voteRound = event.data.round_id;
+      votePanel.el.scrollTop = 0;
+      if (!ui.votePanelOpen) {
+        ui.votePanelOpen = true;
+        scheduleRender();
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+/** The gentle words for a vote that cannot be cast or taken back. */
+function voteHintText(code, round) {
+  const key = `vote.hint.${code}`;
+  const text = t(key, { cap: round?.cap ?? '' });
+  return text === key ? errorText(code) : text;
+}
+
+/**
+ * Add (`delta` 1) or take back (-1) one of this person's votes on a note.
+ * Returns whether a round is open (the key was about voting).
+ */
+function vote(id, delta) {
+  if (!ui.conn) return false;
+  const view = currentView();
+  const round = openRound(view.votes);
+  if (!round) return false;
+  if (!canVote(ui.role) || ui.draft?.note_id === id) return true;
+  if (myStatus(view.votes, round.id) !== 'voting') {
+    voteBanner.showHint(t('vote.hint.not_voting'));
+    return true;
+  }
+  const problem = voteProblem(view, id, delta);
+  if (problem) {
+    voteBanner.showHint(voteHintText(problem, round));
+    return true;
+  }
+  send({ type: delta > 0 ? 'vote.cast' : 'vote.withdraw', round_id: round.id, note_id: id });
+  return true;
+}
+
+function voteRejected(command, code, message) {
+  const round = ui.conn?.board.votes.rounds[command.round_id];
+  switch (command.type) {
+    case 'vote.cast':
+    case 'vote.withdraw':
+    case 'vote.status':
+      voteBanner.showHint(voteHintText(code, round));
+      return;
+    case 'vote.limits':
+      votePanel.showLimitsError(
+        code === 'limit_too_low' ? t('vote.limits.too_low') : errorText(code, message),
+        message,
+      );
+      setVotePanel(true);
+      return;
+    case 'vote.open':
+      ui.voteOpening = null;
+      votePanel.showOpenError(errorText(code, message));
+      return;
+    default:
+      toast(errorText(code, message));
+  }
+}
+
+// Clicks on a note's vote controls (the "+", the "−", or the dots themselves).
+$('notes-layer').addEventListener('click', (e) => {
+  const control = e.target.closest('[data-vote]');
+  const noteEl = control?.closest('[data-testid="note"]');
+  if (!control || !noteEl) return;
+  e.stopPropagation();
+  // The dots add a vote only where the "+" is offered.
+  if (!control.matches('button') && control.parentElement.querySelector('.vote-add')?.hidden) return;
+  vote(noteEl.dataset.id, Number(control.dataset.vote));
+});
+
+/** The facilitator's CSV of every closed round: fetched with the credential, saved from a Blob. */
+async function exportVotes() {
+  if (!ui.member || !isFacilitator()) return;
+  try {
+    const response = await fetch(`/api/boards/${encodeURIComponent(boardId)}/votes.csv`, {
+      headers: { Authorization: `Bearer ${ui.member.credential}` },
+    });
+    if (!response.ok) {
+      const error = await readError(response);
+      toast(errorText(error.code, t('vote.export.failed')));
+      return;
+    }
+    const url = URL.createObjectURL(await response.blob());
+    const link = h('a', { href: url, download: `votes-${boardId}.csv`, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 30_000);
+  } catch {
+    toast(t('error.network'));
+  }
+}
 
 // ---- list view -----------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@
 // live it is dropped, not kept.
 
 import { CURSOR_EVERY_MS, cursorPoint, sameRect, Throttle, VIEW_EVERY_MS } from './cursors.js';
-import { applyEvent, emptyState, fromSnapshot, StateError, UnknownEventError } from './state.js';
+import { applyEvent, applyOwnVotes, emptyState, fromSnapshot, StateError, UnknownEventError } from './state.js';
 import {
   backoffDelay,
   classifySeq,
@@ -363,20 +363,20 @@ export class Connection {
     if (!Array.isArray(messages)) messages = [messages];
 
     // One `change` per frame, however many events it carried.
-    const change = { reset: false, events: [] };
+    const change = { reset: false, events: [], ownVotes: false };
     try {
       for (const msg of messages) {
         if (ws !== this.ws) break; // handled a gap or a fatal error
         this._handle(msg, change);
       }
     } finally {
-      if (change.reset || change.events.length > 0) this.emit('change', change);
+      if (change.reset || change.ownVotes || change.events.length > 0) this.emit('change', change);
     }
   }
 
   _handle(msg, change) {
     // §2: a type with a dot is an event; the rest are control messages
-    // (`ack` and `snapshot` carry a seq too, so never branch on `seq`).
+    // (`ack`, `snapshot` and `own_votes` carry a seq too, so never branch on `seq`).
     if (typeof msg?.type === 'string' && msg.type.includes('.')) {
       this._handleEvent(msg, change);
       return;
@@ -387,6 +387,9 @@ export class Connection {
         return;
       case 'snapshot':
         this._handleSnapshot(msg, change);
+        return;
+      case 'own_votes':
+        this._handleOwnVotes(msg, change);
         return;
       case 'ack':
         this._settle(msg.op_id);
@@ -452,6 +455,17 @@ export class Connection {
     this._maybeLive();
   }
 
+  /** §2.3: this viewer's own ballots, right after every snapshot (same seq). */
+  _handleOwnVotes(msg, change) {
+    if (this.lastSeq === null || (msg.seq !== undefined && msg.seq !== this.lastSeq)) {
+      // Not for the state we hold: the events since carry `mine` themselves.
+      this.emit('log', { message: `own_votes for seq ${msg.seq}, have ${this.lastSeq}; skipped` });
+      return;
+    }
+    applyOwnVotes(this.board, msg);
+    change.ownVotes = true;
+  }
+
   _handleEvent(event, change) {
     if (this.state !== ConnState.CATCHING_UP && this.state !== ConnState.LIVE) {
       this.emit('log', { message: 'event before welcome' });
@@ -487,7 +501,10 @@ export class Connection {
       throw err;
     }
     this.lastSeq = event.seq;
-    if (event.actor === this.memberId && event.op_id) this.outbox.markEchoed(event.op_id);
+    // Our own vote in an anonymous round has an empty actor but keeps its
+    // op_id and says `mine`.
+    const ours = event.actor === this.memberId || event.data?.mine === true;
+    if (ours && event.op_id) this.outbox.markEchoed(event.op_id);
     change.events.push(event);
     if (this.state === ConnState.CATCHING_UP) this._maybeLive();
   }

@@ -5,7 +5,8 @@
 // - drag anything else: pan; wheel or two fingers: zoom around the pointer
 // - double-click (double-tap on touch) on the board or in a frame: new note
 // - double-click a note: edit it; double-click a frame's head: rename it
-// - on a focused note: arrows move it, Enter edits, Delete removes, Escape lets go
+// - on a focused note: arrows move it, Enter edits, Delete removes, Escape lets go;
+//   while a dot vote is open, + (or =) adds a vote and - takes one back
 
 import { panBy, screenToWorld, zoomAt } from './camera.js';
 import { NOTE_HEIGHT, NOTE_WIDTH } from './state.js';
@@ -21,7 +22,7 @@ const noteTarget = (target) => target.closest?.('[data-testid="note"]') ?? null;
  * noteInView(id), frameInView(id), isEditing(id), select(id|null),
  * focusNote(id), beginDrag(id), endDrag(id, {x, y} | null), afterDragMove(),
  * createNoteAt(x, y), startEdit(id), openFrameDialog(frame), nudge(id, dx, dy),
- * deleteNote(id), revealNote(id).
+ * deleteNote(id), revealNote(id), vote(id, delta) (true when a round is open).
  */
 export function installGestures({ viewport, notesLayer }, board) {
   const pointers = new Map(); // pointerId → {x, y}
@@ -56,7 +57,8 @@ export function installGestures({ viewport, notesLayer }, board) {
 
   viewport.addEventListener('pointerdown', (e) => {
     if (e.button !== 0 && e.pointerType === 'mouse') return;
-    if (e.target.closest('button, textarea, input')) return;
+    // The note's own controls (vote buttons and dots) are clicks, never drags.
+    if (e.target.closest('button, textarea, input, .note-vote')) return;
     pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
     if (pointers.size === 2) {
       // A second finger: pinch, whatever the first one was doing.
@@ -157,7 +159,7 @@ export function installGestures({ viewport, notesLayer }, board) {
   viewport.addEventListener('pointercancel', (e) => endPointer(e, true));
 
   viewport.addEventListener('dblclick', (e) => {
-    if (e.target.closest('button, textarea, input')) return;
+    if (e.target.closest('button, textarea, input, .note-vote')) return;
     const noteEl = noteTarget(e.target);
     if (noteEl) {
       board.startEdit(noteEl.dataset.id);
@@ -193,7 +195,8 @@ export function installGestures({ viewport, notesLayer }, board) {
 
   notesLayer.addEventListener('focusin', (e) => {
     const noteEl = noteTarget(e.target);
-    if (!noteEl || e.target.closest('.note-editor')) return;
+    // A click on a vote button focuses it: that is voting, not picking the note to edit.
+    if (!noteEl || e.target.closest('.note-editor, .note-vote')) return;
     board.select(noteEl.dataset.id);
     // Tabbing to a note off screen brings it into view; a click must not
     // move the board under the pointer.
@@ -219,6 +222,12 @@ export function installGestures({ viewport, notesLayer }, board) {
       return;
     }
     if (!board.canEdit()) return;
+    if (e.key === '+' || e.key === '=' || e.key === '-') {
+      if (board.vote(id, e.key === '-' ? -1 : 1)) e.preventDefault();
+      return;
+    }
+    // On a button inside the note (its vote controls) the keys are the button's.
+    if (e.target.closest('button')) return;
     if (e.key in moves) {
       e.preventDefault();
       board.nudge(id, ...moves[e.key]);

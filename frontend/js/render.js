@@ -31,7 +31,8 @@ export class BoardRenderer {
 
   /**
    * Draw `view` (a state). `ctx`: {memberId, role, selectedId, editingId,
-   * draggingId, lang}. Returns nothing; call as often as you like.
+   * draggingId, lang, voteInfo(note) (voting.js noteVoteInfo, or absent)}.
+   * Returns nothing; call as often as you like.
    */
   render(view, ctx) {
     this._renderFrames(view, ctx);
@@ -131,7 +132,13 @@ export class BoardRenderer {
       const editing = ctx.editingId === note.id;
       const dragging = ctx.draggingId === note.id;
       const deletable = canDeleteNote(ctx.role, ctx.memberId, note);
+      const vote = ctx.voteInfo ? ctx.voteInfo(note) : null;
       const d = entry.drawn;
+      if (!sameVote(d.vote, vote) || d.voteLang !== ctx.lang) {
+        this._renderVote(entry, vote);
+        d.vote = vote;
+        d.voteLang = ctx.lang;
+      }
       if (
         d.note === note &&
         d.authorLabel === authorLabel &&
@@ -175,7 +182,18 @@ export class BoardRenderer {
       const who = authorLabel ? `, ${t('note.by', { name: authorLabel })}` : '';
       el.setAttribute('aria-label', `${note.text || t('note.empty')}${who}`);
       el.setAttribute('aria-roledescription', t('note'));
-      entry.drawn = { note, authorLabel, sector, selected, editing, dragging, deletable, lang: ctx.lang };
+      entry.drawn = {
+        note,
+        authorLabel,
+        sector,
+        selected,
+        editing,
+        dragging,
+        deletable,
+        lang: ctx.lang,
+        vote: d.vote,
+        voteLang: d.voteLang,
+      };
     }
     for (const [id, entry] of this.notes) {
       if (!seen.has(id)) {
@@ -183,6 +201,103 @@ export class BoardRenderer {
         this.notes.delete(id);
       }
     }
+  }
+
+  // ---- dot voting on a note ---------------------------------------------------------
+
+  /** Show `vote` (voting.js noteVoteInfo) on the note: controls, dots, total or result bar. */
+  _renderVote(entry, vote) {
+    const { el } = entry;
+    const voting = vote?.mode === 'vote';
+    el.classList.toggle('vote-out', voting && !vote.inScope);
+    el.classList.toggle('vote-in', voting && vote.inScope);
+    el.title = voting && !vote.inScope ? t('vote.out_of_scope') : '';
+
+    const pill = voting && vote.inScope && (vote.controls || vote.mine > 0 || vote.total !== null);
+    if (pill) {
+      entry.vote ??= this._createVotePill(entry);
+      const v = entry.vote;
+      v.el.hidden = false;
+      v.add.hidden = !vote.controls;
+      v.remove.hidden = !vote.controls;
+      v.remove.disabled = vote.mine === 0;
+      v.add.setAttribute('aria-disabled', vote.full || vote.capped ? 'true' : 'false');
+      v.add.setAttribute('aria-label', t('vote.add.aria'));
+      v.add.title = t('vote.add.aria');
+      v.remove.setAttribute('aria-label', t('vote.remove.aria'));
+      v.remove.title = t('vote.remove.aria');
+      v.dots.dataset.count = String(vote.mine);
+      v.dots.setAttribute('aria-label', t('vote.mine.aria', { n: vote.mine }));
+      v.dots.title = t('vote.mine.aria', { n: vote.mine });
+      v.dots.classList.toggle('pending', Boolean(vote.pending));
+      v.dots.hidden = !vote.controls && vote.mine === 0;
+      // One dot per vote; empty rings for what this note may still take (small caps only).
+      const rings = vote.controls && vote.cap <= 5 && !vote.full ? vote.cap - vote.mine : 0;
+      const dots = [];
+      if (vote.mine <= 5) for (let i = 0; i < vote.mine; i++) dots.push(h('span', { class: 'dot' }));
+      else dots.push(h('span', { class: 'dot' }), h('span', { class: 'dot-times', text: `×${vote.mine}` }));
+      for (let i = 0; i < rings; i++) dots.push(h('span', { class: 'dot ring' }));
+      v.dots.replaceChildren(...dots);
+      v.total.hidden = vote.total === null;
+      if (vote.total !== null) {
+        v.total.dataset.count = String(vote.total);
+        setText(v.total, `Σ ${vote.total}`);
+        v.total.setAttribute('aria-label', t('vote.total.aria', { n: vote.total }));
+        v.total.title = t('vote.total.aria', { n: vote.total });
+      }
+    } else if (entry.vote) {
+      entry.vote.el.hidden = true;
+    }
+
+    if (vote?.mode === 'result') {
+      entry.result ??= this._createResult(entry);
+      const r = entry.result;
+      r.el.hidden = false;
+      r.el.dataset.votes = String(vote.votes);
+      r.el.dataset.rank = String(vote.rank);
+      r.fill.style.width = `${Math.round(vote.fraction * 100)}%`;
+      const votes = vote.votes === 1 ? t('vote.results.votes.one') : t('vote.results.votes', { n: vote.votes });
+      setText(r.count, String(vote.votes));
+      r.badge.hidden = vote.votes === 0;
+      r.bar.hidden = vote.votes === 0;
+      r.badge.classList.toggle('top', vote.rank === 1 && vote.votes > 0);
+      r.el.title = t('vote.result.aria', { votes, rank: vote.rank });
+      r.badge.setAttribute('aria-label', t('vote.result.aria', { votes, rank: vote.rank }));
+    } else if (entry.result) {
+      entry.result.el.hidden = true;
+    }
+  }
+
+  _createVotePill(entry) {
+    const remove = h('button', {
+      type: 'button',
+      class: 'vote-btn vote-remove',
+      'data-testid': 'note-vote-remove',
+      'data-vote': '-1',
+      text: '−',
+    });
+    const add = h('button', {
+      type: 'button',
+      class: 'vote-btn vote-add',
+      'data-testid': 'note-vote-add',
+      'data-vote': '1',
+      text: '+',
+    });
+    const dots = h('span', { class: 'vote-dots', 'data-testid': 'note-my-dots', 'data-vote': '1', role: 'img' });
+    const total = h('span', { class: 'vote-total', 'data-testid': 'note-total', role: 'img' });
+    const el = h('div', { class: 'note-vote', 'data-testid': 'note-vote' }, remove, dots, add, total);
+    entry.el.append(el);
+    return { el, remove, add, dots, total };
+  }
+
+  _createResult(entry) {
+    const fill = h('span', { class: 'note-result-fill' });
+    const count = h('span', { class: 'note-result-count' });
+    const badge = h('span', { class: 'note-result-badge', role: 'img' }, count);
+    const bar = h('span', { class: 'note-result-bar' }, fill);
+    const el = h('div', { class: 'note-result', 'data-testid': 'note-result' }, bar, badge);
+    entry.el.append(el);
+    return { el, bar, fill, count, badge };
   }
 
   _createNote(note) {
@@ -204,6 +319,15 @@ export class BoardRenderer {
     );
     return { el, text, author, sector, drawn: {} };
   }
+}
+
+/** Two noteVoteInfo results draw the same (flat objects of plain values). */
+function sameVote(a, b) {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => a[k] === b[k]);
 }
 
 // ---- header pieces ------------------------------------------------------------------

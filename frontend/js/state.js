@@ -52,7 +52,32 @@ export class StateError extends Error {
 }
 
 export function emptyState() {
-  return { board: null, seq: 0, participants: {}, frames: {}, notes: {} };
+  return { board: null, seq: 0, participants: {}, frames: {}, notes: {}, votes: emptyVotes() };
+}
+
+// Dot-voting limits (backend/samskapa/domain/voting.py, commands.py).
+export const BUDGET_MAX = 99;
+export const BUDGET_DEFAULT = 5;
+export const CAP_DEFAULT = 3;
+export const VOTE_STATUSES = ['voting', 'done', 'abstain'];
+
+/**
+ * The votes as this browser may know them (docs/protocol.md §2.3): the
+ * snapshot's shared part `{rounds, open_round, counts, tally, named,
+ * named_status}` and this viewer's own part `mine: {ballots: {round: {note:
+ * n}}, status: {round: status}}` (from `own_votes` and from the events marked
+ * `mine`). `tally` has no entry for a blind round while it is open.
+ */
+export function emptyVotes() {
+  return {
+    rounds: {},
+    open_round: null,
+    counts: {},
+    tally: {},
+    named: {},
+    named_status: {},
+    mine: { ballots: {}, status: {} },
+  };
 }
 
 function need(map, id, what) {
@@ -134,11 +159,198 @@ export function applyEvent(state, event) {
     case 'note.deleted':
       need(state.notes, data.note_id, 'Note');
       delete state.notes[data.note_id];
+      refundNote(state.votes, data.note_id);
+      break;
+    case 'vote.opened':
+    case 'vote.cast':
+    case 'vote.withdrawn':
+    case 'vote.limits_changed':
+    case 'vote.status_changed':
+    case 'vote.closed':
+      applyVoteEvent(state.votes, event);
       break;
     default:
       throw new UnknownEventError(event.type);
   }
   state.seq = event.seq;
+  return state;
+}
+
+// ---- dot-voting ------------------------------------------------------------------
+
+const clone = (value) => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
+
+function needRound(votes, roundId) {
+  const round = votes.rounds[roundId];
+  if (round === undefined) throw new StateError(`Vote round ${roundId} does not exist`);
+  return round;
+}
+
+/** `map[key]` += delta, dropping keys that reach 0 (as the server's ballot book). */
+function bump(map, key, delta) {
+  const value = (map[key] ?? 0) + delta;
+  if (value) map[key] = value;
+  else delete map[key];
+}
+
+/** Are the round's totals visible now? Not for a blind round while it is open. */
+export function tallyVisible(round) {
+  return Boolean(round) && !(round.blind && round.closed_at == null);
+}
+
+/**
+ * Fold one vote event as this viewer received it (projected by the server:
+ * docs/protocol.md §2.3). `votes` is changed in place; rounds are replaced,
+ * never mutated.
+ */
+function applyVoteEvent(votes, event) {
+  const data = event.data;
+  switch (event.type) {
+    case 'vote.opened': {
+      const round = clone(data.round);
+      votes.rounds[round.id] = round;
+      votes.open_round = round.id;
+      votes.counts[round.id] = { voters: 0, total: 0, done: 0, abstained: 0 };
+      if (tallyVisible(round)) {
+        votes.tally[round.id] = {};
+        if (!round.anonymous) votes.named[round.id] = {};
+      }
+      return;
+    }
+    case 'vote.cast':
+    case 'vote.withdrawn': {
+      const round = needRound(votes, data.round_id);
+      const delta = event.type === 'vote.cast' ? 1 : -1;
+      const id = round.id;
+      if (data.mine) {
+        // The voter's own event always names the note, blind or not.
+        votes.mine.ballots[id] = { ...(votes.mine.ballots[id] ?? {}) };
+        bump(votes.mine.ballots[id], data.note_id, delta);
+        if (Object.keys(votes.mine.ballots[id]).length === 0) delete votes.mine.ballots[id];
+      }
+      votes.counts[id] = { ...(votes.counts[id] ?? { done: 0, abstained: 0 }), voters: data.voters, total: data.total };
+      if (data.note_id !== undefined && data.note_id !== null && tallyVisible(round)) {
+        votes.tally[id] = { ...(votes.tally[id] ?? {}) };
+        bump(votes.tally[id], data.note_id, delta);
+        // Named rounds: everyone else gets `voter`; the voter's own event has
+        // `mine`, and its actor is the member (only anonymous rounds hide it).
+        const voter = data.voter ?? (data.mine && !round.anonymous ? event.actor : null);
+        if (voter && !round.anonymous) {
+          const named = (votes.named[id] = { ...(votes.named[id] ?? {}) });
+          named[voter] = { ...(named[voter] ?? {}) };
+          bump(named[voter], data.note_id, delta);
+          if (Object.keys(named[voter]).length === 0) delete named[voter];
+        }
+      }
+      return;
+    }
+    case 'vote.limits_changed': {
+      const round = needRound(votes, data.round_id);
+      votes.rounds[round.id] = { ...round, budget: data.budget, cap: data.cap };
+      return;
+    }
+    case 'vote.status_changed': {
+      const round = needRound(votes, data.round_id);
+      const id = round.id;
+      votes.counts[id] = {
+        ...(votes.counts[id] ?? { voters: 0, total: 0 }),
+        done: data.done,
+        abstained: data.abstained,
+      };
+      if (data.mine) {
+        const mine = { ...votes.mine.status };
+        if (data.status === 'voting') delete mine[id];
+        else mine[id] = data.status;
+        votes.mine.status = mine;
+      }
+      const voter = data.voter ?? (data.mine && !round.anonymous ? event.actor : null);
+      if (voter && !round.anonymous) {
+        const named = { ...(votes.named_status[id] ?? {}) };
+        if (data.status === 'voting') delete named[voter];
+        else named[voter] = data.status;
+        if (Object.keys(named).length) votes.named_status[id] = named;
+        else delete votes.named_status[id];
+      }
+      return;
+    }
+    case 'vote.closed': {
+      const round = needRound(votes, data.round_id);
+      const results = clone(data.results);
+      votes.rounds[round.id] = { ...round, closed_at: data.closed_at, results };
+      if (votes.open_round === round.id) votes.open_round = null;
+      const tally = {};
+      for (const row of results?.ranking ?? []) if (row.votes) tally[row.note_id] = row.votes;
+      votes.tally[round.id] = tally;
+      if (results && votes.counts[round.id]) {
+        votes.counts[round.id] = { ...votes.counts[round.id], voters: results.voters };
+      }
+      return;
+    }
+    default:
+      throw new UnknownEventError(event.type);
+  }
+}
+
+/**
+ * A note deleted while a round is open gives its votes back (the server's
+ * `BallotBook.refund_note`): out of this viewer's ballot, and out of the
+ * tally and named ballots where they are visible. The counts follow as well
+ * as this viewer can know them (the total, when the tally is visible); the
+ * next vote event brings the server's exact counts.
+ */
+function refundNote(votes, noteId) {
+  const id = votes.open_round;
+  if (!id) return;
+  const ballot = votes.mine.ballots[id];
+  if (ballot && noteId in ballot) {
+    const rest = { ...ballot };
+    delete rest[noteId];
+    if (Object.keys(rest).length) votes.mine.ballots[id] = rest;
+    else delete votes.mine.ballots[id];
+  }
+  const tally = votes.tally[id];
+  if (tally && noteId in tally) {
+    const count = votes.counts[id];
+    if (count) votes.counts[id] = { ...count, total: Math.max(0, count.total - tally[noteId]) };
+    votes.tally[id] = { ...tally };
+    delete votes.tally[id][noteId];
+  }
+  const named = votes.named[id];
+  if (named) {
+    const next = {};
+    let voters = 0;
+    for (const [voter, marks] of Object.entries(named)) {
+      const rest = { ...marks };
+      delete rest[noteId];
+      if (Object.keys(rest).length) {
+        next[voter] = rest;
+        voters += 1;
+      }
+    }
+    votes.named[id] = next;
+    // In a named, visible round every ballot is known: so is the voter count.
+    if (votes.counts[id]) votes.counts[id] = { ...votes.counts[id], voters };
+  }
+}
+
+/** The snapshot's `state.votes` (shared part) with an empty own part. */
+function votesFromSnapshot(src) {
+  const votes = emptyVotes();
+  if (!src) return votes;
+  for (const key of ['rounds', 'counts', 'tally', 'named', 'named_status']) votes[key] = clone(src[key] ?? {});
+  votes.open_round = src.open_round ?? null;
+  return votes;
+}
+
+/**
+ * Fold an `own_votes` control message (`{ballots, status}`, sent right after
+ * every snapshot) into `state`: this viewer's own ballots and statuses.
+ */
+export function applyOwnVotes(state, msg) {
+  state.votes = {
+    ...(state.votes ?? emptyVotes()),
+    mine: { ballots: clone(msg.ballots ?? {}), status: clone(msg.status ?? {}) },
+  };
   return state;
 }
 
@@ -156,6 +368,7 @@ export function fromSnapshot(msg) {
     participants: copyMap(src.participants),
     frames: copyMap(src.frames),
     notes: copyMap(src.notes),
+    votes: votesFromSnapshot(src.votes),
   };
 }
 
@@ -285,18 +498,70 @@ function predictInto(draft, cmd, memberId) {
       writable(draft, 'participants')[memberId] = { ...member, ...present(cmd, 'type') };
       return;
     }
+    case 'vote.cast':
+    case 'vote.withdraw': {
+      const votes = state.votes;
+      const round = votes?.rounds[cmd.round_id];
+      const note = state.notes[cmd.note_id];
+      if (!round || round.closed_at != null || !note || !inRound(round, note)) return;
+      const ballot = votes.mine.ballots[round.id] ?? {};
+      const marks = ballot[note.id] ?? 0;
+      const delta = cmd.type === 'vote.cast' ? 1 : -1;
+      if (delta > 0 && (spentOf(ballot) >= round.budget || marks >= round.cap)) return;
+      if (delta < 0 && marks <= 0) return;
+      const mine = writableMine(draft);
+      mine.ballots = { ...mine.ballots, [round.id]: { ...ballot } };
+      bump(mine.ballots[round.id], note.id, delta);
+      mine.pending = { ...(mine.pending ?? {}), [note.id]: true };
+      return;
+    }
+    case 'vote.status': {
+      const round = state.votes?.rounds[cmd.round_id];
+      if (!round || round.closed_at != null || !VOTE_STATUSES.includes(cmd.status)) return;
+      const mine = writableMine(draft);
+      mine.status = { ...mine.status };
+      if (cmd.status === 'voting') delete mine.status[round.id];
+      else mine.status[round.id] = cmd.status;
+      mine.statusPending = true;
+      return;
+    }
     default:
       // A command this client cannot predict is simply shown when its event comes.
       return;
   }
 }
 
+/** The draft's own votes, copied once (the rest of `votes` stays shared). */
+function writableMine(draft) {
+  if (!draft.copied.has('votes')) {
+    draft.next.votes = { ...draft.next.votes, mine: { ...draft.next.votes.mine } };
+    draft.copied.add('votes');
+  }
+  return draft.next.votes.mine;
+}
+
+/** Votes in one ballot (`{note: n}`). */
+export function spentOf(ballot) {
+  let n = 0;
+  for (const count of Object.values(ballot ?? {})) n += count;
+  return n;
+}
+
+/** Is `note` part of `round` (its frame, or the whole board; its kinds)? As decide.py. */
+export function inRound(round, note) {
+  if (round.frame_id !== null && round.frame_id !== undefined && note.frame_id !== round.frame_id) return false;
+  return !round.kinds || round.kinds.includes(note.kind);
+}
+
 /**
  * `state` with a command that the server has not acknowledged yet applied as
  * the server would most likely decide it, for display only. Never mutates
  * `state` or its entities; returns `state` itself when nothing changes.
- * Entities it changes get `pending: true`. A command that would fail (unknown
- * note, …) leaves the state as it is: the server's answer will settle it.
+ * Entities it changes get `pending: true`. Votes: only this viewer's own
+ * ballot and status are predicted (`votes.mine`), with the notes concerned in
+ * `votes.mine.pending` ({note: true}) and `votes.mine.statusPending`; counts
+ * and totals wait for the server. A command that would fail (unknown note,
+ * budget spent, …) leaves the state as it is: the server's answer will settle it.
  */
 export function predict(state, command, memberId) {
   return predictAll(state, [{ command }], memberId);

@@ -260,7 +260,7 @@ describe('gaps and stale events', () => {
   test('an unknown event type stops with a reload message', () => {
     make();
     goLive(3);
-    last().receive({ seq: 4, type: 'vote.cast', at: 4, actor: 'm_x', op_id: 'o', data: {} });
+    last().receive({ seq: 4, type: 'timer.started', at: 4, actor: 'm_x', op_id: 'o', data: {} });
     assert.equal(conn.state, ConnState.STOPPED);
     assert.equal(log.fatal.at(-1).reason, 'reload');
   });
@@ -553,5 +553,86 @@ describe('live cursors (§2.5)', () => {
     last().receive({ type: 'presence', joined: [], left: ['m_lina'] });
     assert.deepEqual(log.presence.at(-1).left, ['m_lina']);
     assert.equal(log.change.length, 1, 'cursors are not board changes');
+  });
+});
+
+describe('dot voting (own_votes, §2.3)', () => {
+  const ROUND = {
+    id: 'r1',
+    title: '',
+    frame_id: null,
+    kinds: null,
+    budget: 3,
+    cap: 2,
+    blind: true,
+    anonymous: true,
+    opened_at: 1,
+    closed_at: null,
+    results: null,
+  };
+  const votesState = {
+    rounds: { r1: ROUND },
+    open_round: 'r1',
+    counts: { r1: { voters: 2, total: 3, done: 0, abstained: 0 } },
+    tally: {},
+    named: {},
+    named_status: {},
+  };
+  const note = { id: 'n_1', text: 't', x: 0, y: 0, color: 'yellow', kind: 'idea', frame_id: null, author: 'm_me', origin: 'participant' };
+
+  test('own_votes right after the snapshot fills this viewer’s ballots, in the same change', () => {
+    make();
+    conn.start();
+    last().open();
+    last().receive(
+      welcome('reset', 5),
+      { type: 'snapshot', seq: 5, state: { ...snapshotState(5, { n_1: note }), votes: votesState } },
+      { type: 'own_votes', seq: 5, ballots: { r1: { n_1: 2 } }, status: { r1: 'done' } },
+    );
+    assert.equal(conn.state, ConnState.LIVE);
+    assert.deepEqual(conn.board.votes.mine, { ballots: { r1: { n_1: 2 } }, status: { r1: 'done' } });
+    assert.deepEqual(conn.board.votes.counts, votesState.counts);
+    assert.equal(log.change.length, 1);
+  });
+
+  test('own_votes in a frame of its own is a change too; one for another seq is skipped', () => {
+    make();
+    goLive(3);
+    last().receive({ type: 'own_votes', seq: 3, ballots: { r1: { n_1: 1 } }, status: {} });
+    assert.deepEqual(conn.board.votes.mine.ballots, { r1: { n_1: 1 } });
+    assert.equal(log.change.length, 2);
+    last().receive({ type: 'own_votes', seq: 2, ballots: {}, status: {} });
+    assert.deepEqual(conn.board.votes.mine.ballots, { r1: { n_1: 1 } }, 'stale: kept');
+    assert.equal(log.change.length, 2);
+    assert.equal(conn.state, ConnState.LIVE, 'a control message never breaks the connection');
+  });
+
+  test('my own anonymous vote (empty actor, `mine`) is echoed: not predicted twice before its ack', () => {
+    make();
+    conn.start();
+    last().open();
+    last().receive(welcome('reset', 5), {
+      type: 'snapshot',
+      seq: 5,
+      state: { ...snapshotState(5, { n_1: note }), votes: votesState },
+    });
+    const opId = conn.send({ type: 'vote.cast', round_id: 'r1', note_id: 'n_1' });
+    assert.equal(conn.pendingOps().length, 1);
+    last().receive({
+      seq: 6,
+      type: 'vote.cast',
+      at: 6,
+      actor: '',
+      op_id: opId,
+      data: { round_id: 'r1', note_id: 'n_1', voters: 3, total: 4, mine: true },
+    });
+    assert.equal(conn.pendingOps().length, 0);
+    assert.deepEqual(conn.board.votes.mine.ballots, { r1: { n_1: 1 } });
+    // Someone else's anonymous vote has neither actor nor op_id: nothing of ours.
+    last().receive({ seq: 7, type: 'vote.cast', at: 7, actor: '', op_id: '', data: { round_id: 'r1', voters: 4, total: 5 } });
+    assert.equal(conn.outbox.size, 1, 'kept until the ack');
+    last().receive({ type: 'ack', op_id: opId, seq: 6 });
+    assert.equal(conn.outbox.size, 0);
+    assert.deepEqual(conn.board.votes.counts.r1, { voters: 4, total: 5, done: 0, abstained: 0 });
   });
 });

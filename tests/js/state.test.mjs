@@ -61,7 +61,22 @@ function seeded() {
 
 describe('applyEvent', () => {
   test('emptyState has the snapshot shape', () => {
-    assert.deepEqual(emptyState(), { board: null, seq: 0, participants: {}, frames: {}, notes: {} });
+    assert.deepEqual(emptyState(), {
+      board: null,
+      seq: 0,
+      participants: {},
+      frames: {},
+      notes: {},
+      votes: {
+        rounds: {},
+        open_round: null,
+        counts: {},
+        tally: {},
+        named: {},
+        named_status: {},
+        mine: { ballots: {}, status: {} },
+      },
+    });
   });
 
   test('board.created sets the board and the seq', () => {
@@ -180,8 +195,8 @@ describe('applyEvent', () => {
 
   test('an unknown event type throws loudly', () => {
     const s = seeded();
-    assert.throws(() => applyEvent(s, ev('vote.cast', { note_id: 'n_1' })), UnknownEventError);
-    assert.throws(() => applyEvent(s, ev('vote.cast', {})), /Unknown event type: vote.cast/);
+    assert.throws(() => applyEvent(s, ev('timer.started', { seconds: 300 })), UnknownEventError);
+    assert.throws(() => applyEvent(s, ev('timer.started', {})), /Unknown event type: timer.started/);
   });
 
   test('the event entity is copied, not shared', () => {
