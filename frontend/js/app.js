@@ -245,11 +245,13 @@ window.addEventListener('offline', () => ui.conn?.networkLost());
 function onChange(change) {
   const board = ui.conn.board.board;
   if (board) useBoardLanguage(board.language);
+  renderHeader();
   if (change.reset && !ui.fitted && board) {
     ui.fitted = true;
-    fit();
+    // After the header and the mission card have their size, so the fit keeps
+    // the board clear of them.
+    requestAnimationFrame(fit);
   }
-  renderHeader();
   for (const event of change.events) if (event.type.startsWith('vote.')) onVoteEvent(event);
   scheduleRender();
   if (change.reset || change.events.some((e) => e.type.startsWith('participant.'))) cursors.relabel();
