@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import TIMEOUT_MS, Tabs
+from tests.browser.pages import MISSION, create_board, expect_live, join
 from tests.services import ServerProcess
 
 pytestmark = pytest.mark.browser
@@ -26,48 +27,8 @@ RECONNECT_MS = 45_000
 # How long to give something that must NOT happen the chance to happen.
 QUIET_MS = 700
 
-MISSION = "Fossil-free freight in Västra Götaland by 2030"
-
 
 # ---- helpers --------------------------------------------------------------------------
-
-
-def create_board(server: ServerProcess, title: str = "Freight workshop") -> dict[str, str]:
-    """A new board (through the API); returns its three access links."""
-    r = httpx.post(
-        f"{server.http}/api/boards",
-        json={
-            "title": title,
-            "language": "en",
-            "mission": {
-                "statement": MISSION,
-                "measure": "Fossil-free tonne-km",
-                "deadline": "2030",
-            },
-        },
-        timeout=10,
-    )
-    r.raise_for_status()
-    links: dict[str, str] = r.json()["links"]
-    return links
-
-
-def join(page: Page, link: str, name: str, sector: str) -> None:
-    """Open an access link, join with name and sector, wait until live."""
-    page.goto(link)
-    dialog = page.get_by_test_id("join-dialog")
-    expect(dialog).to_be_visible(timeout=T)
-    page.get_by_test_id("join-name").fill(name)
-    page.get_by_test_id("join-sector").select_option(sector)
-    page.get_by_test_id("join-submit").click()
-    expect(dialog).to_be_hidden(timeout=T)
-    expect_live(page)
-
-
-def expect_live(page: Page, timeout: int = T) -> None:
-    expect(page.get_by_test_id("conn-state")).to_have_attribute(
-        "data-state", "live", timeout=timeout
-    )
 
 
 def state(page: Page) -> dict[str, Any]:

@@ -12,11 +12,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import TIMEOUT_MS, Tabs
+from tests.browser.pages import create_board, join
 from tests.services import ServerProcess
 
 pytestmark = pytest.mark.browser
@@ -24,42 +24,6 @@ pytestmark = pytest.mark.browser
 T = TIMEOUT_MS
 # Board units: positions go over the wire rounded to a tenth.
 NEAR = 1.0
-
-
-def create_board(server: ServerProcess) -> dict[str, str]:
-    r = httpx.post(
-        f"{server.http}/api/boards",
-        json={
-            "title": "Cursor workshop",
-            "language": "en",
-            "mission": {"statement": "Fossil-free freight by 2030", "measure": "", "deadline": ""},
-        },
-        timeout=10,
-    )
-    r.raise_for_status()
-    links: dict[str, str] = r.json()["links"]
-    return links
-
-
-def join(page: Page, link: str, name: str, sector: str) -> str:
-    """Join through `link`, wait until live; returns the member id."""
-    page.goto(link)
-    dialog = page.get_by_test_id("join-dialog")
-    expect(dialog).to_be_visible(timeout=T)
-    page.get_by_test_id("join-name").fill(name)
-    page.get_by_test_id("join-sector").select_option(sector)
-    page.get_by_test_id("join-submit").click()
-    expect(dialog).to_be_hidden(timeout=T)
-    expect(page.get_by_test_id("conn-state")).to_have_attribute("data-state", "live", timeout=T)
-    page.wait_for_function(
-        "name => Object.values(window.samskapa.state()?.participants ?? {})"
-        ".some(p => p.name === name)",
-        arg=name,
-        timeout=T,
-    )
-    participants = page.evaluate("() => window.samskapa.state().participants")
-    (member_id,) = [m["id"] for m in participants.values() if m["name"] == name]
-    return str(member_id)
 
 
 def viewport_box(page: Page) -> dict[str, float]:

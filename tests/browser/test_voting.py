@@ -13,11 +13,11 @@ test-artifacts/browser/voting-*.png.
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import TIMEOUT_MS, Tabs
+from tests.browser.pages import create_board, join
 from tests.services import ServerProcess
 
 pytestmark = pytest.mark.browser
@@ -26,36 +26,6 @@ T = TIMEOUT_MS
 
 
 # ---- helpers --------------------------------------------------------------------------
-
-
-def create_board(server: ServerProcess) -> dict[str, str]:
-    r = httpx.post(
-        f"{server.http}/api/boards",
-        json={
-            "title": "Freight workshop",
-            "language": "en",
-            "mission": {
-                "statement": "Fossil-free freight in Västra Götaland by 2030",
-                "measure": "Fossil-free tonne-km: 22 % → 100 %",
-                "deadline": "2030",
-            },
-        },
-        timeout=10,
-    )
-    r.raise_for_status()
-    links: dict[str, str] = r.json()["links"]
-    return links
-
-
-def join(page: Page, link: str, name: str, sector: str) -> None:
-    page.goto(link)
-    dialog = page.get_by_test_id("join-dialog")
-    expect(dialog).to_be_visible(timeout=T)
-    page.get_by_test_id("join-name").fill(name)
-    page.get_by_test_id("join-sector").select_option(sector)
-    page.get_by_test_id("join-submit").click()
-    expect(dialog).to_be_hidden(timeout=T)
-    expect(page.get_by_test_id("conn-state")).to_have_attribute("data-state", "live", timeout=T)
 
 
 def note_at(page: Page, fx: float, fy: float, text: str) -> str:

@@ -1,0 +1,57 @@
+"""What every browser test does first: make a board and join it as a person."""
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import TIMEOUT_MS
+from tests.services import ServerProcess
+
+MISSION = "Fossil-free freight in Västra Götaland by 2030"
+
+
+def create_board(server: ServerProcess, title: str = "Freight workshop") -> dict[str, str]:
+    """A new board (through the API); returns its three access links by role."""
+    r = httpx.post(
+        f"{server.http}/api/boards",
+        json={
+            "title": title,
+            "language": "en",
+            "mission": {
+                "statement": MISSION,
+                "measure": "Fossil-free tonne-km: 22 % → 100 %",
+                "deadline": "2030",
+            },
+        },
+        timeout=10,
+    )
+    r.raise_for_status()
+    links: dict[str, str] = r.json()["links"]
+    return links
+
+
+def expect_live(page: Page, timeout: int = TIMEOUT_MS) -> None:
+    expect(page.get_by_test_id("conn-state")).to_have_attribute(
+        "data-state", "live", timeout=timeout
+    )
+
+
+def join(page: Page, link: str, name: str, sector: str) -> str:
+    """Open an access link, join with name and sector, wait until live; returns
+    the member id."""
+    page.goto(link)
+    dialog = page.get_by_test_id("join-dialog")
+    expect(dialog).to_be_visible(timeout=TIMEOUT_MS)
+    page.get_by_test_id("join-name").fill(name)
+    page.get_by_test_id("join-sector").select_option(sector)
+    page.get_by_test_id("join-submit").click()
+    expect(dialog).to_be_hidden(timeout=TIMEOUT_MS)
+    expect_live(page)
+    page.wait_for_function(
+        "name => Object.values(window.samskapa.state()?.participants ?? {})"
+        ".some(p => p.name === name)",
+        arg=name,
+        timeout=TIMEOUT_MS,
+    )
+    participants = page.evaluate("() => window.samskapa.state().participants")
+    (member_id,) = [m["id"] for m in participants.values() if m["name"] == name]
+    return str(member_id)
