@@ -85,6 +85,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             on_close=broker.unwatch,
             relay=broker.relay if broker.crosses_processes else None,
             heartbeat_timeout=settings.heartbeat_timeout,
+            board_frames_per_second=settings.board_frames_per_second,
+            max_frame_interval=settings.max_frame_interval_ms / 1000,
         )
         store.subscribe(hub.on_events)
         store.is_watched = hub.rooms.__contains__

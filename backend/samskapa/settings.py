@@ -38,6 +38,14 @@ class Settings(BaseSettings):
     outbound_queue_messages: int = Field(
         5000, ge=10, description="Messages waiting for one client before it is cut off (4008)."
     )
+    board_frames_per_second: float = Field(
+        20_000,
+        gt=0,
+        description="Frames per second one board's connections may take together: the more "
+        "people on a board, the longer each one's frames gather messages (at most "
+        "max_frame_interval_ms apart).",
+    )
+    max_frame_interval_ms: float = Field(50.0, ge=0, le=1000)
     ops_per_second: float = Field(30.0, gt=0, description="Sustained ops per connection.")
     ops_burst: int = Field(60, ge=1, description="Ops a connection may send at once.")
     heartbeat_timeout: float = Field(45.0, gt=0, description="Seconds of silence before 4009.")

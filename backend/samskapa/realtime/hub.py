@@ -35,6 +35,8 @@ class Room:
     board_id: str
     connections: set[Connection] = field(default_factory=set)
     presence: Presence = field(default_factory=Presence)
+    # Seconds between two frames to one client of this board (Hub._pace).
+    pace: float = 0.0
     cursors: CursorField = field(default_factory=CursorField)
     # The last full-state encoding, reused by every reset at the same seq
     # (after a restart hundreds of clients ask for the same snapshot).
@@ -54,6 +56,8 @@ class Hub:
         on_close: Callable[[str], None] | None = None,
         relay: Callable[[str, bytes], None] | None = None,
         heartbeat_timeout: float = 45.0,
+        board_frames_per_second: float = 20_000,
+        max_frame_interval: float = 0.05,
     ) -> None:
         # Told when this process starts and stops watching a board (the broker
         # subscribes to that board's doorbells).
@@ -65,6 +69,8 @@ class Hub:
         self.cursor_messages = 0
         self._ticker: asyncio.Task[None] | None = None
         self.heartbeat_timeout = heartbeat_timeout
+        self.board_frames_per_second = board_frames_per_second
+        self.max_frame_interval = max_frame_interval
         self.rooms: dict[str, Room] = {}
         self.deliveries = 0
         self.evictions = 0
@@ -121,6 +127,8 @@ class Hub:
             if self._on_open is not None:
                 self._on_open(conn.board_id)
         room.connections.add(conn)
+        self._pace(room)
+        conn.frame_interval = room.pace
         room.presence.join_local(member.model_dump(mode="json"))
         self._announce(room, skip=conn)
         return list(room.presence.union().values())
@@ -130,6 +138,7 @@ class Hub:
         if room is None or conn not in room.connections:
             return
         room.connections.discard(conn)
+        self._pace(room)
         if conn.evicted:
             self.evictions += 1
         if conn.member is not None:
@@ -142,6 +151,18 @@ class Hub:
                 self._relay(conn.board_id, b"p" + room.presence.local_payload())
             if self._on_close is not None:
                 self._on_close(conn.board_id)
+
+    def _pace(self, room: Room) -> None:
+        """Spread the board's frame budget over its connections (Connection.frame_interval).
+
+        Updated in steps, not at every join, so a thousand people arriving does
+        not mean a million updates.
+        """
+        wanted = min(self.max_frame_interval, len(room.connections) / self.board_frames_per_second)
+        if abs(wanted - room.pace) > room.pace / 4 + 0.0005:
+            room.pace = wanted
+            for conn in room.connections:
+                conn.frame_interval = wanted
 
     def _announce(self, room: Room, skip: Connection | None = None) -> None:
         """Tell this process's clients who appeared or went since last time."""
