@@ -249,3 +249,55 @@ def test_a_blind_anonymous_dot_vote_from_open_to_tied_results(
     expect(a.get_by_test_id("vote-export")).to_have_count(0)
 
     tabs.assert_clean()
+
+
+@pytest.mark.browser
+def test_a_named_live_round_shows_totals_as_they_come(
+    server: ServerProcess, tabs: Tabs, artifacts: Path
+) -> None:
+    links = create_board(server)
+    fac = tabs.open("Lina (facilitator)")
+    a = tabs.open("Amira (participant)")
+    b = tabs.open("Bo (participant)")
+    join(fac, links["facilitator"], "Lina", "public")
+    join(a, links["participant"], "Amira", "business")
+    join(b, links["participant"], "Bo", "academia")
+    x = note_at(fac, 0.5, 0.5, "Procurement rules")
+    for page in (a, b):
+        expect(note_el(page, x)).to_be_visible(timeout=T)
+
+    fac.get_by_test_id("vote-toggle").click()
+    expect(fac.get_by_test_id("vote-open-form")).to_be_visible(timeout=T)
+    fac.get_by_test_id("vote-blind").uncheck()
+    fac.get_by_test_id("vote-anonymous").uncheck()
+    fac.get_by_test_id("vote-open-submit").click()
+    fac.wait_for_function("() => Boolean(window.samskapa.votes()?.open_round)", timeout=T)
+    round_id = votes(fac)["open_round"]
+    assert votes(fac)["rounds"][round_id]["blind"] is False
+    assert votes(fac)["rounds"][round_id]["anonymous"] is False
+
+    add_vote(a, x)
+    wait_ballot(a, round_id, {x: 1})
+    # Live: Bo sees the total on the note at once, and who voted is known.
+    expect(note_el(b, x).get_by_test_id("note-total")).to_have_attribute(
+        "data-count", "1", timeout=T
+    )
+    b.wait_for_function(
+        "([r, n]) => Object.values(window.samskapa.votes()?.named?.[r] ?? {})"
+        ".some(ballot => ballot[n] === 1)",
+        arg=[round_id, x],
+        timeout=T,
+    )
+    add_vote(b, x)
+    expect(note_el(a, x).get_by_test_id("note-total")).to_have_attribute(
+        "data-count", "2", timeout=T
+    )
+    shoot(b, artifacts, "voting-named-live")
+    fac.get_by_test_id("vote-close").click()
+    for page in (fac, a, b):
+        expect(page.get_by_test_id("vote-results")).to_be_visible(timeout=T)
+        page.wait_for_function(
+            "r => Boolean(window.samskapa.votes()?.rounds?.[r]?.results)", arg=round_id, timeout=T
+        )
+        assert result_rows(page)[0] == (x, 1, 2)
+    tabs.assert_clean()
