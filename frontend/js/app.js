@@ -2,6 +2,7 @@
 // (connection.js), drawing (render.js), input (gestures.js), and the page
 // state that ties them: selection, the note being written, the camera.
 
+import { freeSpot } from './layout.js';
 import {
   boardBounds,
   fitBounds,
@@ -730,9 +731,9 @@ async function openFrameDialog(frame = null) {
 dom.newFrame.addEventListener('click', () => openFrameDialog());
 dom.newNote.addEventListener('click', () => {
   const c = centreOfView();
-  // Spread notes made from the button a little, so they do not stack exactly.
-  const jitter = () => Math.round((Math.random() - 0.5) * 40);
-  startNewNote(c.x - NOTE_WIDTH / 2 + jitter(), c.y - NOTE_HEIGHT / 2 + jitter());
+  // The nearest free place, so notes made one after another sit side by side.
+  const spot = freeSpot(currentView().notes, c.x - NOTE_WIDTH / 2, c.y - NOTE_HEIGHT / 2);
+  startNewNote(Math.round(spot.x), Math.round(spot.y));
 });
 
 document.getElementById('frames-layer').addEventListener('click', (e) => {
