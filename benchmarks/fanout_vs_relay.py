@@ -222,7 +222,7 @@ def render(
                 h.pct_core(h.median([p["serverCpu"] for p in peaks]), 1.0),
                 h.pct_core(h.median([s["serverCpu"] for s in at]), 1.0),
                 h.pct_core(h.median([s["generatorCpu"] for s in at]), 1.0),
-                f"{h.median([s['framesPerClientPerSecond'] for s in at]):.0f}",
+                h.count(h.median([s["framesPerClientPerSecond"] for s in at])),
                 f"{sum(c.evictions for c in cs):g}",
             ]
         )
