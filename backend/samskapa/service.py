@@ -13,7 +13,7 @@ from sqlalchemy import select
 from .access import new_id, new_token, token_hash
 from .domain.commands import CreateBoard, JoinBoard, Mission
 from .domain.errors import DomainError, ErrorCode
-from .domain.policy import Actor
+from .domain.policy import Actor, author_pseudonym
 from .domain.state import BoardInfo, Participant
 from .domain.values import Language, Role, Sector
 from .domain.visibility import Viewer
@@ -113,6 +113,7 @@ class Boards:
             member_id=actor.member_id,
             role=actor.role,
             voter_id_in=lambda vote_round: voter_id(secret, vote_round, actor.member_id),
+            author_alias=author_pseudonym(secret, actor.member_id),
         )
 
     async def authenticate(self, board_id: str, credential: str) -> Actor:

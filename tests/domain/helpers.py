@@ -32,7 +32,7 @@ class Board:
         if isinstance(command, dict):
             command = client_command_adapter.validate_python(command)
         body = decide(self.state, command, actor, 1000 + len(self.log), SECRET)
-        author = recorded_actor(body, actor.member_id)
+        author = recorded_actor(self.state, body, actor, SECRET)
         event = StoredEvent(
             self.state.seq + 1, 1000 + len(self.log), author, f"op{len(self.log)}", body
         )

@@ -8,7 +8,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.commands import Mission
 from ..domain.values import Language, Name, Role, Sector, Title
-from ..domain.visibility import own_votes, project, shared_state, variant
+from ..domain.visibility import (
+    own_notes,
+    own_votes,
+    project,
+    sees_authors,
+    shared_state,
+    variant,
+)
 from .deps import MemberDep, ServicesDep
 
 router = APIRouter(prefix="/api")
@@ -64,6 +71,7 @@ class SnapshotOut(BaseModel):
     seq: int
     state: dict[str, Any]
     own_votes: dict[str, Any]
+    own_notes: dict[str, Any]
 
 
 class EventsOut(BaseModel):
@@ -110,11 +118,13 @@ async def join_board(board_id: str, body: JoinBody, services: ServicesDep) -> An
 @router.get("/boards/{board_id}/snapshot", response_model=SnapshotOut)
 async def board_snapshot(board_id: str, member: MemberDep, services: ServicesDep) -> Any:
     """The board as this member may see it (the same projection as the websocket)."""
-    entry = await services.store.entry(board_id)
+    state = (await services.store.entry(board_id)).state
+    viewer = services.boards.viewer(member)
     return {
-        "seq": entry.state.seq,
-        "state": shared_state(entry.state),
-        "own_votes": own_votes(entry.state, services.boards.viewer(member)),
+        "seq": state.seq,
+        "state": shared_state(state, sees_authors(state, viewer)),
+        "own_votes": own_votes(state, viewer),
+        "own_notes": own_notes(state, viewer),
     }
 
 
@@ -130,7 +140,7 @@ async def board_events(
     last = events[-1].seq if events else after
     viewer = services.boards.viewer(member)
     state = (await services.store.entry(board_id)).state
-    projected = [project(e, variant(state, e, viewer)) for e in events]
+    projected = [project(e, variant(state, e, viewer), viewer) for e in events]
     return {"events": projected, "head_seq": head, "more": last < head}
 
 

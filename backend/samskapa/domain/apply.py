@@ -9,19 +9,37 @@ function; keep them in step.
 from typing import assert_never
 
 from .events import (
+    AgendaChanged,
+    AnonymityChanged,
     BoardCreated,
     BoardUpdated,
+    FollowChanged,
     FrameCreated,
     FrameDeleted,
     FrameUpdated,
+    GroupCreated,
+    GroupDeleted,
+    GroupRenamed,
+    LinkCreated,
+    LinkDeleted,
+    LinkUpdated,
+    LockChanged,
     NoteCreated,
     NoteDeleted,
     NoteEdited,
+    NoteGrouped,
+    NoteKindChanged,
     NoteMoved,
     NoteRecolored,
+    NotesRevealed,
     ParticipantJoined,
     ParticipantUpdated,
+    ReadyChanged,
+    SpotlightChanged,
+    StepChanged,
     StoredEvent,
+    Summoned,
+    TimerChanged,
     VoteCast,
     VoteClosed,
     VoteLimitsChanged,
@@ -65,8 +83,10 @@ def apply(state: BoardState, event: StoredEvent) -> BoardState:
             del state.frames[body.frame_id]
             # Notes stay where they are, in whatever frame is now under them.
             _refit(state, {body.frame_id}, None)
+            _unspotlight(state, body.frame_id)
         case NoteCreated():
             state.notes[body.note.id] = body.note
+            state.private_count += body.note.private
         case NoteEdited():
             state.notes[body.note_id] = state.notes[body.note_id].model_copy(
                 update={"text": body.text}
@@ -79,9 +99,65 @@ def apply(state: BoardState, event: StoredEvent) -> BoardState:
             state.notes[body.note_id] = state.notes[body.note_id].model_copy(
                 update={"color": body.color}
             )
+        case NoteKindChanged():
+            state.notes[body.note_id] = state.notes[body.note_id].model_copy(
+                update={"kind": body.kind}
+            )
         case NoteDeleted():
-            del state.notes[body.note_id]
+            note = state.notes.pop(body.note_id)
+            state.private_count -= note.private
             state.votes.refund_note(body.note_id)
+            _forget_note(state, body.note_id, note.group_id)
+        case NotesRevealed():
+            for note in body.notes:
+                state.notes[note.id] = note
+            state.private_count = sum(n.private for n in state.notes.values())
+        case AgendaChanged():
+            state.agenda = body.steps
+            state.current_step = body.current_step
+        case StepChanged():
+            state.current_step = body.step_id
+            if body.step_id is not None:
+                # Entering a step (again) starts its "I'm done" count afresh.
+                state.ready.pop(body.step_id, None)
+        case TimerChanged():
+            state.timer = body.timer
+        case AnonymityChanged():
+            assert state.board is not None
+            state.board = state.board.model_copy(update={"anonymity": body.mode})
+        case LockChanged():
+            state.attention = state.attention.model_copy(update={"locked": body.locked})
+        case FollowChanged():
+            state.attention = state.attention.model_copy(update={"leader": body.leader})
+        case SpotlightChanged():
+            state.attention = state.attention.model_copy(update={"spotlight": body.spotlight})
+        case Summoned():
+            pass  # a moment, not a state: clients that are live move their view
+        case GroupCreated():
+            state.groups[body.group.id] = body.group
+            for note_id in body.note_ids:
+                _regroup(state, note_id, body.group.id)
+        case GroupRenamed():
+            state.groups[body.group_id] = state.groups[body.group_id].model_copy(
+                update={"name": body.name}
+            )
+        case GroupDeleted():
+            del state.groups[body.group_id]
+            for note in list(state.notes.values()):
+                if note.group_id == body.group_id:
+                    state.notes[note.id] = note.model_copy(update={"group_id": None})
+            _unspotlight(state, body.group_id)
+        case NoteGrouped():
+            _regroup(state, body.note_id, body.group_id)
+        case LinkCreated() | LinkUpdated():
+            state.links[body.link.id] = body.link
+        case LinkDeleted():
+            del state.links[body.link_id]
+        case ReadyChanged():
+            members = state.ready.get(body.step_id, frozenset())
+            state.ready[body.step_id] = (
+                members | {body.member} if body.ready else members - {body.member}
+            )
         case VoteOpened():
             state.votes.rounds[body.round.id] = body.round
             state.votes.open_round = body.round.id
@@ -111,6 +187,39 @@ def apply(state: BoardState, event: StoredEvent) -> BoardState:
             assert_never(body)
     state.seq = event.seq
     return state
+
+
+def _regroup(state: BoardState, note_id: str, group_id: str | None) -> None:
+    """Move a note into `group_id` (or out of any); a group left empty goes."""
+    note = state.notes[note_id]
+    before = note.group_id
+    if before == group_id:
+        return
+    state.notes[note_id] = note.model_copy(update={"group_id": group_id})
+    if before is not None:
+        _drop_if_empty(state, before)
+
+
+def _drop_if_empty(state: BoardState, group_id: str) -> None:
+    if group_id in state.groups and not any(n.group_id == group_id for n in state.notes.values()):
+        del state.groups[group_id]
+        _unspotlight(state, group_id)
+
+
+def _forget_note(state: BoardState, note_id: str, group_id: str | None) -> None:
+    """A deleted note takes its links with it, and an emptied group."""
+    for link in list(state.links.values()):
+        if note_id in (link.from_id, link.to_id):
+            del state.links[link.id]
+    if group_id is not None:
+        _drop_if_empty(state, group_id)
+    _unspotlight(state, note_id)
+
+
+def _unspotlight(state: BoardState, target_id: str) -> None:
+    spot = state.attention.spotlight
+    if spot is not None and spot.id == target_id:
+        state.attention = state.attention.model_copy(update={"spotlight": None})
 
 
 def _refit(state: BoardState, frame_ids: set[str], area: Frame | None) -> None:

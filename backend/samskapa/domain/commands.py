@@ -8,16 +8,23 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from .facilitation import Spotlight, Step
 from .values import (
+    MAX_STEPS,
+    TIMER_SECONDS_MAX,
+    Anonymity,
     Color,
+    ConflictStatus,
     Coord,
     Id,
     Language,
+    LinkKind,
     MissionText,
     Name,
     NoteKind,
     NoteText,
     Prompt,
+    Resolution,
     Role,
     Sector,
     Size,
@@ -160,12 +167,181 @@ class SetVoteStatus(_Command):
     status: VoteStatus
 
 
+class ChangeNoteKind(_Command):
+    type: Literal["note.kind"]
+    note_id: Id
+    kind: NoteKind
+
+
+# --- the facilitator's structure -------------------------------------------
+
+
+class SetAgenda(_Command):
+    """Replace the agenda (the panel edits it as a whole: add, change, reorder)."""
+
+    type: Literal["agenda.set"]
+    steps: Annotated[tuple[Step, ...], Field(max_length=MAX_STEPS)]
+
+
+class GoToStep(_Command):
+    """Make a step current (`null`: no step, the board is a free canvas)."""
+
+    type: Literal["agenda.go"]
+    step_id: Id | None
+
+
+TimerSeconds = Annotated[int, Field(ge=1, le=TIMER_SECONDS_MAX, strict=True)]
+
+
+class StartTimer(_Command):
+    """Start a countdown of `seconds`, or resume a paused one (no `seconds`)."""
+
+    type: Literal["timer.start"]
+    seconds: TimerSeconds | None = None
+
+
+class PauseTimer(_Command):
+    type: Literal["timer.pause"]
+
+
+class AddTime(_Command):
+    type: Literal["timer.add"]
+    seconds: TimerSeconds
+
+
+class StopTimer(_Command):
+    type: Literal["timer.stop"]
+
+
+class RevealNotes(_Command):
+    """End silent writing: every private note becomes visible to all."""
+
+    type: Literal["notes.reveal"]
+
+
+class SetAnonymity(_Command):
+    type: Literal["board.anonymity"]
+    mode: Anonymity
+
+
+class LockBoard(_Command):
+    type: Literal["board.lock"]
+    locked: bool
+
+
+class Follow(_Command):
+    """Ask everyone to follow the sender's viewport (or stop asking)."""
+
+    type: Literal["attention.follow"]
+    on: bool
+
+
+class SetSpotlight(_Command):
+    type: Literal["attention.spotlight"]
+    target: Spotlight | None
+
+
+class Summon(_Command):
+    """Bring everyone's viewport to this rectangle, once."""
+
+    type: Literal["attention.summon"]
+    x: Coord
+    y: Coord
+    w: Size
+    h: Size
+
+
+# --- clusters and links ----------------------------------------------------
+
+
+class CreateGroup(_Command):
+    type: Literal["group.create"]
+    group_id: Id
+    name: Title = ""
+    note_ids: Annotated[tuple[Id, ...], Field(min_length=1, max_length=200)]
+
+
+class RenameGroup(_Command):
+    type: Literal["group.rename"]
+    group_id: Id
+    name: Title
+
+
+class DeleteGroup(_Command):
+    """Ungroup: the notes stay, the group goes."""
+
+    type: Literal["group.delete"]
+    group_id: Id
+
+
+class GroupNote(_Command):
+    """Put a note into a group, or take it out (`group_id: null`)."""
+
+    type: Literal["note.group"]
+    note_id: Id
+    group_id: Id | None
+
+
+class CreateLink(_Command):
+    type: Literal["link.create"]
+    link_id: Id
+    from_id: Id
+    to_id: Id
+    kind: LinkKind = LinkKind.CONFLICTS
+
+
+class UpdateLink(_Command):
+    type: Literal["link.update"]
+    link_id: Id
+    kind: LinkKind | None = None
+    status: ConflictStatus | None = None
+    resolution: Resolution | None = None
+
+
+class DeleteLink(_Command):
+    type: Literal["link.delete"]
+    link_id: Id
+
+
+class SetReady(_Command):
+    """ "I'm done with this step" (or not yet)."""
+
+    type: Literal["step.ready"]
+    ready: bool
+
+
+# Decided in decide_facilitation.py.
+FacilitationCommand = (
+    ChangeNoteKind
+    | SetAgenda
+    | GoToStep
+    | StartTimer
+    | PauseTimer
+    | AddTime
+    | StopTimer
+    | RevealNotes
+    | SetAnonymity
+    | LockBoard
+    | Follow
+    | SetSpotlight
+    | Summon
+    | CreateGroup
+    | RenameGroup
+    | DeleteGroup
+    | GroupNote
+    | CreateLink
+    | UpdateLink
+    | DeleteLink
+    | SetReady
+)
+
 ClientCommand = Annotated[
     CreateNote
     | EditNote
     | MoveNote
     | RecolorNote
     | DeleteNote
+    | FacilitationCommand
     | CreateFrame
     | UpdateFrame
     | DeleteFrame
@@ -188,6 +364,7 @@ class CreateBoard(_Command):
     title: Title
     language: Language = Language.SV
     mission: Mission = Mission()
+    anonymity: Anonymity = Anonymity.OFF
 
 
 class JoinBoard(_Command):

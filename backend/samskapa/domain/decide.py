@@ -18,6 +18,7 @@ from .commands import (
     DeleteFrame,
     DeleteNote,
     EditNote,
+    FacilitationCommand,
     JoinBoard,
     MoveNote,
     OpenRound,
@@ -28,6 +29,7 @@ from .commands import (
     UpdateParticipant,
     WithdrawVote,
 )
+from .decide_facilitation import decide_facilitation, need_note
 from .errors import DomainError, ErrorCode
 from .events import (
     BoardCreated,
@@ -50,17 +52,18 @@ from .events import (
     VoteStatusChanged,
     VoteWithdrawn,
 )
-from .policy import Actor, authorize
+from .policy import Actor, author_key, authorize
 from .state import BoardInfo, BoardState, Frame, Note, Participant
-from .values import MAX_FRAMES_PER_BOARD, MAX_NOTES_PER_BOARD, Origin, Role, Sector
+from .values import (
+    MAX_FRAMES_PER_BOARD,
+    MAX_NOTES_PER_BOARD,
+    Anonymity,
+    Origin,
+    Role,
+    Sector,
+    WriteMode,
+)
 from .voting import VoteRound, VoteStatus, results, voter_id
-
-
-def _note(state: BoardState, note_id: str) -> Note:
-    note = state.notes.get(note_id)
-    if note is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"Note {note_id} does not exist.")
-    return note
 
 
 def _frame(state: BoardState, frame_id: str) -> Frame:
@@ -80,6 +83,8 @@ def _open_round(state: BoardState, round_id: str) -> VoteRound:
 
 
 def _in_scope(vote_round: VoteRound, note: Note) -> bool:
+    if note.private:
+        return False  # not votable before the reveal (and nobody else knows it)
     if vote_round.frame_id is not None and note.frame_id != vote_round.frame_id:
         return False
     return vote_round.kinds is None or note.kind in vote_round.kinds
@@ -105,6 +110,7 @@ def decide(
                     language=command.language,
                     mission=command.mission,
                     created_at=now,
+                    anonymity=command.anonymity,
                 )
             )
         case JoinBoard():
@@ -123,7 +129,9 @@ def decide(
 
     if state.board is None:
         raise DomainError(ErrorCode.BOARD_NOT_FOUND, "The board does not exist.")
-    authorize(state, command, actor)
+    authorize(state, command, actor, secret)
+    if isinstance(command, FacilitationCommand):
+        return decide_facilitation(state, command, actor, now)
 
     match command:
         case CreateNote():
@@ -133,7 +141,10 @@ def decide(
                 raise DomainError(
                     ErrorCode.LIMIT_REACHED, f"A board holds at most {MAX_NOTES_PER_BOARD} notes."
                 )
-            origin = Origin.FACILITATOR if actor.role is Role.FACILITATOR else Origin.PARTICIPANT
+            facilitator = actor.role is Role.FACILITATOR
+            # Facilitators write in the open even in a silent step (their notes
+            # are the structure everyone works on).
+            private = not facilitator and state.rules.write is WriteMode.PRIVATE
             return NoteCreated(
                 note=Note(
                     id=command.note_id,
@@ -143,27 +154,34 @@ def decide(
                     color=command.color,
                     kind=command.kind,
                     frame_id=state.frame_at(command.x, command.y),
-                    author=actor.member_id,
-                    origin=origin,
-                )
+                    author=author_key(state, actor, secret),
+                    origin=Origin.FACILITATOR if facilitator else Origin.PARTICIPANT,
+                    private=private,
+                ),
+                private_count=state.private_count + 1 if private else None,
             )
         case EditNote():
-            _note(state, command.note_id)
-            return NoteEdited(note_id=command.note_id, text=command.text)
+            note = need_note(state, command.note_id)
+            return NoteEdited(note_id=note.id, text=command.text, private=note.private)
         case MoveNote():
-            _note(state, command.note_id)
+            note = need_note(state, command.note_id)
             return NoteMoved(
-                note_id=command.note_id,
+                note_id=note.id,
                 x=command.x,
                 y=command.y,
                 frame_id=state.frame_at(command.x, command.y),
+                private=note.private,
             )
         case RecolorNote():
-            _note(state, command.note_id)
-            return NoteRecolored(note_id=command.note_id, color=command.color)
+            note = need_note(state, command.note_id)
+            return NoteRecolored(note_id=note.id, color=command.color, private=note.private)
         case DeleteNote():
-            _note(state, command.note_id)
-            return NoteDeleted(note_id=command.note_id)
+            note = need_note(state, command.note_id)
+            return NoteDeleted(
+                note_id=note.id,
+                private=note.private,
+                private_count=state.private_count - 1 if note.private else None,
+            )
         case CreateFrame():
             if command.frame_id in state.frames:
                 raise DomainError(ErrorCode.ALREADY_EXISTS, f"Frame {command.frame_id} exists.")
@@ -269,7 +287,8 @@ def _decide_open(state: BoardState, command: OpenRound, now: int) -> VoteOpened:
             budget=command.budget,
             cap=command.cap,
             blind=command.blind,
-            anonymous=command.anonymous,
+            # On an anonymous board no round may name its voters.
+            anonymous=command.anonymous or state.anonymity is not Anonymity.OFF,
             opened_at=now,
         )
     )
@@ -281,7 +300,7 @@ def _decide_ballot(
     """Budget and cap are checked here, inside the append: concurrent clicks from
     many clients are decided one after another on the state each one follows."""
     vote_round = _open_round(state, command.round_id)
-    note = _note(state, command.note_id)
+    note = need_note(state, command.note_id)
     if not _in_scope(vote_round, note):
         raise DomainError(ErrorCode.NOT_IN_ROUND, "This note is not part of the vote round.")
     book = state.votes

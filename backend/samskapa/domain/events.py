@@ -12,8 +12,9 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from .commands import Mission
+from .facilitation import Group, Link, Spotlight, Step, Timer
 from .state import BoardInfo, Frame, Note, Participant
-from .values import Color, Sector
+from .values import Anonymity, Color, NoteKind, Sector
 from .voting import Results, VoteRound, VoteStatus
 
 
@@ -73,12 +74,21 @@ class FrameDeleted(_Event):
 class NoteCreated(_Event):
     type: Literal["note.created"] = "note.created"
     note: Note
+    private_count: int | None = None
+
+
+# Events about one note say whether the note was private when they happened
+# (`private`), so the projection can keep them from everyone but the author
+# without looking the note up (domain/visibility.py). Events that change how
+# many notes are private carry the new count (`private_count`), the only thing
+# others may learn. Both are left out of the wire form when not set.
 
 
 class NoteEdited(_Event):
     type: Literal["note.edited"] = "note.edited"
     note_id: str
     text: str
+    private: bool = False
 
 
 class NoteMoved(_Event):
@@ -87,17 +97,129 @@ class NoteMoved(_Event):
     x: float
     y: float
     frame_id: str | None
+    private: bool = False
 
 
 class NoteRecolored(_Event):
     type: Literal["note.recolored"] = "note.recolored"
     note_id: str
     color: Color
+    private: bool = False
+
+
+class NoteKindChanged(_Event):
+    type: Literal["note.kind_changed"] = "note.kind_changed"
+    note_id: str
+    kind: NoteKind
+    private: bool = False
 
 
 class NoteDeleted(_Event):
     type: Literal["note.deleted"] = "note.deleted"
     note_id: str
+    private: bool = False
+    private_count: int | None = None
+
+
+class NotesRevealed(_Event):
+    """The private notes, now visible: everyone else sees their content first here."""
+
+    type: Literal["notes.revealed"] = "notes.revealed"
+    notes: tuple[Note, ...]
+
+
+class AgendaChanged(_Event):
+    type: Literal["agenda.changed"] = "agenda.changed"
+    steps: tuple[Step, ...]
+    # The current step after the change (None if it was removed).
+    current_step: str | None
+
+
+class StepChanged(_Event):
+    type: Literal["agenda.step_changed"] = "agenda.step_changed"
+    step_id: str | None
+
+
+class TimerChanged(_Event):
+    type: Literal["timer.changed"] = "timer.changed"
+    action: Literal["started", "paused", "resumed", "extended", "stopped"]
+    timer: Timer
+
+
+class AnonymityChanged(_Event):
+    type: Literal["board.anonymity_changed"] = "board.anonymity_changed"
+    mode: Anonymity
+
+
+class LockChanged(_Event):
+    type: Literal["board.lock_changed"] = "board.lock_changed"
+    locked: bool
+
+
+class FollowChanged(_Event):
+    type: Literal["attention.follow_changed"] = "attention.follow_changed"
+    leader: str | None
+
+
+class SpotlightChanged(_Event):
+    type: Literal["attention.spotlight_changed"] = "attention.spotlight_changed"
+    spotlight: Spotlight | None
+
+
+class Summoned(_Event):
+    type: Literal["attention.summoned"] = "attention.summoned"
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+class GroupCreated(_Event):
+    type: Literal["group.created"] = "group.created"
+    group: Group
+    note_ids: tuple[str, ...]
+
+
+class GroupRenamed(_Event):
+    type: Literal["group.renamed"] = "group.renamed"
+    group_id: str
+    name: str
+
+
+class GroupDeleted(_Event):
+    type: Literal["group.deleted"] = "group.deleted"
+    group_id: str
+
+
+class NoteGrouped(_Event):
+    type: Literal["note.grouped"] = "note.grouped"
+    note_id: str
+    group_id: str | None
+
+
+class LinkCreated(_Event):
+    type: Literal["link.created"] = "link.created"
+    link: Link
+
+
+class LinkUpdated(_Event):
+    type: Literal["link.updated"] = "link.updated"
+    link: Link
+
+
+class LinkDeleted(_Event):
+    type: Literal["link.deleted"] = "link.deleted"
+    link_id: str
+
+
+class ReadyChanged(_Event):
+    """Only the member sees `member`; everyone else gets the count."""
+
+    type: Literal["step.ready_changed"] = "step.ready_changed"
+    step_id: str
+    member: str
+    ready: bool
+    count: int
 
 
 class VoteOpened(_Event):
@@ -168,7 +290,25 @@ EventBody = Annotated[
     | NoteEdited
     | NoteMoved
     | NoteRecolored
+    | NoteKindChanged
     | NoteDeleted
+    | NotesRevealed
+    | AgendaChanged
+    | StepChanged
+    | TimerChanged
+    | AnonymityChanged
+    | LockChanged
+    | FollowChanged
+    | SpotlightChanged
+    | Summoned
+    | GroupCreated
+    | GroupRenamed
+    | GroupDeleted
+    | NoteGrouped
+    | LinkCreated
+    | LinkUpdated
+    | LinkDeleted
+    | ReadyChanged
     | VoteOpened
     | VoteCast
     | VoteWithdrawn
@@ -182,7 +322,13 @@ event_body_adapter: TypeAdapter[EventBody] = TypeAdapter(EventBody)
 
 def event_data(body: EventBody) -> dict[str, Any]:
     """The `data` part of an event as JSON-ready values."""
-    return body.model_dump(mode="json", exclude={"type"}, exclude_none=body.omit_none)
+    data = body.model_dump(mode="json", exclude={"type"}, exclude_none=body.omit_none)
+    # Most note events are about public notes: keep the common wire form short.
+    if data.get("private") is False:
+        del data["private"]
+    if "private_count" in data and data["private_count"] is None:
+        del data["private_count"]
+    return data
 
 
 def parse_body(event_type: str, data: dict[str, Any]) -> EventBody:

@@ -1,33 +1,63 @@
-"""Who may do what: role × command. The only place such rules live.
+"""Who may do what: role × agenda step × board state. The only place such rules live.
 
-The browser hides what a role cannot do, but this is what holds.
-`tests/domain/test_policy.py` checks every command against every role.
+The browser hides what a member cannot do, but this is what holds.
+`tests/domain/test_policy.py` checks every command against every role and every
+step rule.
+
+- Observers change nothing (they may rename themselves).
+- Facilitators may do everything, except touch another member's private note:
+  for them, as for everyone, it does not exist until the reveal.
+- Participants do what the current step allows (`StepRules`; the free canvas
+  when no step runs), nothing while the board is locked, and never the
+  facilitator's structure. "I'm done" and renaming oneself are always allowed.
 """
 
 from dataclasses import dataclass
 
 from .commands import (
+    AddTime,
     CastVote,
     ChangeLimits,
+    ChangeNoteKind,
     ClientCommand,
     CloseRound,
     CreateFrame,
+    CreateGroup,
+    CreateLink,
     CreateNote,
     DeleteFrame,
+    DeleteGroup,
+    DeleteLink,
     DeleteNote,
     EditNote,
+    Follow,
+    GoToStep,
+    GroupNote,
+    LockBoard,
     MoveNote,
     OpenRound,
+    PauseTimer,
     RecolorNote,
+    RenameGroup,
+    RevealNotes,
+    SetAgenda,
+    SetAnonymity,
+    SetReady,
+    SetSpotlight,
     SetVoteStatus,
+    StartTimer,
+    StopTimer,
+    Summon,
     UpdateBoard,
     UpdateFrame,
+    UpdateLink,
     UpdateParticipant,
     WithdrawVote,
 )
 from .errors import DomainError, ErrorCode
-from .state import BoardState
-from .values import Role
+from .state import BoardState, Note
+from .values import Anonymity, EditScope, Role, WriteMode
+from .voting import pseudonym
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +66,7 @@ class Actor:
     role: Role
 
 
-_FACILITATOR_ONLY = (
+FACILITATOR_ONLY = (
     CreateFrame,
     UpdateFrame,
     DeleteFrame,
@@ -44,33 +74,100 @@ _FACILITATOR_ONLY = (
     OpenRound,
     ChangeLimits,
     CloseRound,
+    SetAgenda,
+    GoToStep,
+    StartTimer,
+    PauseTimer,
+    AddTime,
+    StopTimer,
+    RevealNotes,
+    SetAnonymity,
+    LockBoard,
+    Follow,
+    SetSpotlight,
+    Summon,
 )
-_PARTICIPANT_WRITES = (
-    CreateNote,
-    EditNote,
-    MoveNote,
-    OpenRound,
-    RecolorNote,
-    SetVoteStatus,
-    DeleteNote,
-    CastVote,
-    WithdrawVote,
-    SetVoteStatus,
-)
+NOTE_CHANGES = (EditNote, MoveNote, RecolorNote, ChangeNoteKind, DeleteNote)
+GROUPING = (CreateGroup, RenameGroup, DeleteGroup, GroupNote)
+LINKING = (CreateLink, UpdateLink, DeleteLink)
+VOTING = (CastVote, WithdrawVote, SetVoteStatus)
+ALWAYS = (UpdateParticipant, SetReady)
 
 
-def authorize(state: BoardState, command: ClientCommand, actor: Actor) -> None:
-    """Raise `forbidden` unless `actor` may issue `command` on this board now."""
+def author_pseudonym(secret: bytes, member_id: str) -> str:
+    """How a participant is recorded as an author on a fully anonymous board.
+    ("author:" cannot be a round id, so it never equals a voter pseudonym.)"""
+    return pseudonym(secret, "author:", member_id)
+
+
+def author_key(state: BoardState, actor: Actor, secret: bytes) -> str:
+    """The `author` a new note of `actor` gets."""
+    if state.anonymity is Anonymity.FULL and actor.role is Role.PARTICIPANT:
+        return author_pseudonym(secret, actor.member_id)
+    return actor.member_id
+
+
+def is_author(note: Note, member_id: str, secret: bytes) -> bool:
+    # A board made fully anonymous after some notes were written holds both forms.
+    return note.author == member_id or note.author == author_pseudonym(secret, member_id)
+
+
+def visible_note(state: BoardState, note_id: str, actor: Actor, secret: bytes) -> Note | None:
+    """The note as `actor` may know it: someone else's private note is "not found",
+    never "forbidden", so that not even its existence leaks."""
+    note = state.notes.get(note_id)
+    if note is not None and note.private and not is_author(note, actor.member_id, secret):
+        raise DomainError(ErrorCode.NOT_FOUND, f"Note {note_id} does not exist.")
+    return note
+
+
+def _touched_notes(command: ClientCommand) -> tuple[str, ...]:
+    if isinstance(command, (*NOTE_CHANGES, GroupNote, CastVote, WithdrawVote)):
+        return (command.note_id,)
+    if isinstance(command, CreateGroup):
+        return command.note_ids
+    if isinstance(command, CreateLink):
+        return (command.from_id, command.to_id)
+    return ()
+
+
+def authorize(state: BoardState, command: ClientCommand, actor: Actor, secret: bytes = b"") -> None:
+    """Raise a `DomainError` unless `actor` may issue `command` on this board now."""
     if isinstance(command, UpdateParticipant):
-        return  # everyone may rename themselves; it only ever touches the sender
-    if actor.role is Role.FACILITATOR:
-        return
+        return  # it only ever touches the sender
     if actor.role is Role.OBSERVER:
         raise DomainError(ErrorCode.FORBIDDEN, "Observers cannot change the board.")
-    if isinstance(command, _FACILITATOR_ONLY):
+    notes = [visible_note(state, note_id, actor, secret) for note_id in _touched_notes(command)]
+    if actor.role is Role.FACILITATOR:
+        return
+    if isinstance(command, FACILITATOR_ONLY):
         raise DomainError(ErrorCode.FORBIDDEN, "Only a facilitator may do this.")
-    if isinstance(command, DeleteNote):
-        note = state.notes.get(command.note_id)
-        if note is not None and note.author != actor.member_id:
+    if isinstance(command, ALWAYS):
+        return
+    if state.attention.locked:
+        raise DomainError(ErrorCode.BOARD_LOCKED, "The facilitator has locked the board.")
+    rules = state.rules
+    if isinstance(command, CreateNote):
+        if rules.write is WriteMode.NONE:
+            raise DomainError(ErrorCode.STEP_FORBIDS, "This step is not for writing notes.")
+    elif isinstance(command, NOTE_CHANGES):
+        note = notes[0]
+        own = note is None or is_author(note, actor.member_id, secret)
+        if rules.edit is EditScope.NONE:
+            raise DomainError(ErrorCode.STEP_FORBIDS, "Notes cannot be changed in this step.")
+        if rules.edit is EditScope.OWN and not own:
+            raise DomainError(
+                ErrorCode.STEP_FORBIDS, "In this step you may change only your own notes."
+            )
+        if isinstance(command, DeleteNote) and not own:
             raise DomainError(ErrorCode.FORBIDDEN, "Participants may delete only their own notes.")
-    assert isinstance(command, _PARTICIPANT_WRITES)
+    elif isinstance(command, GROUPING):
+        if not rules.group:
+            raise DomainError(ErrorCode.STEP_FORBIDS, "Grouping is not part of this step.")
+    elif isinstance(command, LINKING):
+        if not rules.link:
+            raise DomainError(ErrorCode.STEP_FORBIDS, "Linking is not part of this step.")
+    else:
+        assert isinstance(command, VOTING), command
+        if not rules.vote:
+            raise DomainError(ErrorCode.STEP_FORBIDS, "Voting is not part of this step.")

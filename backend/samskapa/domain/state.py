@@ -11,7 +11,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from .commands import Mission
-from .values import Color, Language, NoteKind, Origin, Role, Sector
+from .facilitation import FREE, Attention, Group, Link, Step, StepRules, Timer
+from .values import Anonymity, Color, Language, NoteKind, Origin, Role, Sector
 from .voting import BallotBook
 
 # The nominal size of a note in board units. Frame membership is decided by the
@@ -30,6 +31,7 @@ class BoardInfo(_Entity):
     language: Language
     mission: Mission
     created_at: int
+    anonymity: Anonymity = Anonymity.OFF
 
 
 class Participant(_Entity):
@@ -60,8 +62,12 @@ class Note(_Entity):
     color: Color
     kind: NoteKind
     frame_id: str | None
+    # A member id, or the member's pseudonym on a fully anonymous board.
     author: str
     origin: Origin
+    # Written in a private step and not yet revealed: only the author sees it.
+    private: bool = False
+    group_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -73,6 +79,16 @@ class BoardState:
     frames: dict[str, Frame] = field(default_factory=dict)
     notes: dict[str, Note] = field(default_factory=dict)
     votes: BallotBook = field(default_factory=BallotBook)
+    groups: dict[str, Group] = field(default_factory=dict)
+    links: dict[str, Link] = field(default_factory=dict)
+    agenda: tuple[Step, ...] = ()
+    current_step: str | None = None
+    timer: Timer = field(default_factory=Timer)
+    attention: Attention = field(default_factory=Attention)
+    # Who said "I'm done", per step id.
+    ready: dict[str, frozenset[str]] = field(default_factory=dict)
+    # How many notes are private right now (kept by the fold, shown to everyone).
+    private_count: int = 0
 
     def copy(self) -> "BoardState":
         """A copy that shares the (immutable) entities but not the maps."""
@@ -83,7 +99,32 @@ class BoardState:
             frames=dict(self.frames),
             notes=dict(self.notes),
             votes=self.votes.copy(),
+            groups=dict(self.groups),
+            links=dict(self.links),
+            agenda=self.agenda,
+            current_step=self.current_step,
+            timer=self.timer,
+            attention=self.attention,
+            ready=dict(self.ready),
+            private_count=self.private_count,
         )
+
+    @property
+    def step(self) -> Step | None:
+        for step in self.agenda:
+            if step.id == self.current_step:
+                return step
+        return None
+
+    @property
+    def rules(self) -> StepRules:
+        """What participants may do now."""
+        step = self.step
+        return step.rules if step is not None else FREE
+
+    @property
+    def anonymity(self) -> Anonymity:
+        return self.board.anonymity if self.board is not None else Anonymity.OFF
 
     def frame_at(self, x: float, y: float) -> str | None:
         """The topmost frame holding a note whose top-left corner is (x, y)."""
@@ -101,6 +142,14 @@ class BoardState:
             "frames": {k: v.model_dump(mode="json") for k, v in self.frames.items()},
             "notes": {k: v.model_dump(mode="json") for k, v in self.notes.items()},
             "votes": self.votes.to_json(),
+            "groups": {k: v.model_dump(mode="json") for k, v in self.groups.items()},
+            "links": {k: v.model_dump(mode="json") for k, v in self.links.items()},
+            "agenda": [s.model_dump(mode="json") for s in self.agenda],
+            "current_step": self.current_step,
+            "timer": self.timer.model_dump(mode="json"),
+            "attention": self.attention.model_dump(mode="json"),
+            "ready": {k: sorted(v) for k, v in self.ready.items()},
+            "private_count": self.private_count,
         }
 
     @classmethod
@@ -115,4 +164,13 @@ class BoardState:
             frames={k: Frame.model_validate(v) for k, v in data["frames"].items()},
             notes={k: Note.model_validate(v) for k, v in data["notes"].items()},
             votes=BallotBook.from_json(data.get("votes")),
+            # Snapshots written before facilitation existed lack these.
+            groups={k: Group.model_validate(v) for k, v in data.get("groups", {}).items()},
+            links={k: Link.model_validate(v) for k, v in data.get("links", {}).items()},
+            agenda=tuple(Step.model_validate(s) for s in data.get("agenda", [])),
+            current_step=data.get("current_step"),
+            timer=Timer.model_validate(data.get("timer", {})),
+            attention=Attention.model_validate(data.get("attention", {})),
+            ready={k: frozenset(v) for k, v in data.get("ready", {}).items()},
+            private_count=int(data.get("private_count", 0)),
         )

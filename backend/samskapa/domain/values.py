@@ -48,6 +48,42 @@ class Origin(StrEnum):
     PARTICIPANT = "participant"
 
 
+class WriteMode(StrEnum):
+    """What participants may write in an agenda step."""
+
+    NONE = "none"
+    OPEN = "open"  # everyone sees new notes at once
+    PRIVATE = "private"  # silent writing: only the author sees them until the reveal
+
+
+class EditScope(StrEnum):
+    """Which notes participants may change (edit, move, recolour, re-kind, delete)."""
+
+    NONE = "none"
+    OWN = "own"
+    ALL = "all"  # deleting stays limited to one's own notes
+
+
+class Anonymity(StrEnum):
+    """Who may see who wrote, moved, linked or voted what on a board."""
+
+    OFF = "off"
+    FACILITATORS = "facilitators"  # names visible to facilitators only
+    FULL = "full"  # nobody; authors are stored as pseudonyms
+
+
+class LinkKind(StrEnum):
+    CONFLICTS = "conflicts"
+    SUPPORTS = "supports"
+    DEPENDS = "depends"
+
+
+class ConflictStatus(StrEnum):
+    OPEN = "open"
+    BALANCED = "balanced"
+    ACCEPTED = "accepted"
+
+
 class Language(StrEnum):
     SV = "sv"
     EN = "en"
@@ -62,6 +98,13 @@ NAME_MAX = 60
 MISSION_FIELD_MAX = 500
 MAX_NOTES_PER_BOARD = 5000
 MAX_FRAMES_PER_BOARD = 200
+MAX_STEPS = 30
+MAX_GROUPS_PER_BOARD = 500
+MAX_LINKS_PER_BOARD = 2000
+INSTRUCTIONS_MAX = 1000
+RESOLUTION_MAX = 500
+STEP_MINUTES_MAX = 600
+TIMER_SECONDS_MAX = 6 * 3600
 COORD_LIMIT = 1_000_000.0
 FRAME_MIN = 40.0
 FRAME_MAX = 20_000.0
@@ -71,6 +114,8 @@ NoteText = Annotated[str, StringConstraints(max_length=NOTE_TEXT_MAX)]
 Title = Annotated[str, StringConstraints(max_length=TITLE_MAX)]
 Prompt = Annotated[str, StringConstraints(max_length=PROMPT_MAX)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX, strip_whitespace=True)]
+Instructions = Annotated[str, StringConstraints(max_length=INSTRUCTIONS_MAX)]
+Resolution = Annotated[str, StringConstraints(max_length=RESOLUTION_MAX)]
 MissionText = Annotated[str, StringConstraints(max_length=MISSION_FIELD_MAX)]
 # Strict: a number must be a JSON number (lax mode would take "12" or true).
 Coord = Annotated[float, Field(ge=-COORD_LIMIT, le=COORD_LIMIT, allow_inf_nan=False, strict=True)]

@@ -1,7 +1,10 @@
 """Who sees what: the per-viewer projection of events and of the board state.
 
-The server never sends a browser what it must not show. Most events are the
-same for everyone ("all"); vote events are not:
+The server never sends a browser what it must not show. Every event, snapshot,
+REST answer and export goes through here.
+
+Votes (the round's rules travel inside the event, so a replay shows what was
+visible when the event happened):
 
 | event | the voter | everyone else |
 |---|---|---|
@@ -11,9 +14,19 @@ same for everyone ("all"); vote events are not:
 | status changed, named round | `mine: true` | with `voter` |
 | status changed, anonymous round | `mine: true` | counts only |
 
-The rules travel inside the event (`blind`, `anonymous`), so a replay shows what
-was visible when the event happened. A variant names one projection; the hub
-encodes each event once per variant it needs, not once per viewer.
+Private notes (written in a silent step, not yet revealed): the author gets
+every event about them; everyone else, facilitators included, gets a
+`note.private` event in its place that says only how many notes are private.
+
+"I'm done" (`step.ready_changed`): the member gets `mine: true`; others the count.
+
+Board anonymity (`off` / `facilitators` / `full`), applied with the board's
+current mode, which can only become stricter once people have written:
+viewers who may not see authors get notes without `author` (their own marked
+`mine: true`) and envelopes without `actor` and `op_id`.
+
+A variant names one projection; the hub encodes each event once per variant it
+needs, not once per viewer.
 """
 
 from collections.abc import Callable
@@ -22,19 +35,34 @@ from typing import Any
 
 from .events import (
     EventBody,
+    NoteCreated,
+    NoteDeleted,
+    NoteEdited,
+    NoteKindChanged,
+    NoteMoved,
+    NoteRecolored,
+    NotesRevealed,
+    ReadyChanged,
     StoredEvent,
     VoteCast,
     VoteStatusChanged,
     VoteWithdrawn,
     event_data,
 )
-from .state import BoardState
-from .values import Role
+from .policy import Actor, author_pseudonym
+from .state import BoardState, Note
+from .values import Anonymity, Role
 from .voting import VoteRound, VoteStatus
 
-ALL = "all"
-MINE = "mine"
-OTHERS = "others"
+ALL = "all"  # the event as stored
+MINE = "mine"  # the viewer's own (vote, ready, private note), authors visible
+OTHERS = "others"  # someone else's vote or ready signal
+HIDDEN = "hidden"  # someone else's private note: a count, nothing more
+SELF = "self"  # the viewer's own, on a board that hides authors from them
+ANON = "anon"  # anyone else's, on a board that hides authors from the viewer
+
+_PRIVATE_NOTE_EVENTS = (NoteEdited, NoteMoved, NoteRecolored, NoteKindChanged, NoteDeleted)
+_PER_VOTER = (VoteCast, VoteWithdrawn, VoteStatusChanged)
 
 
 @dataclass
@@ -43,6 +71,8 @@ class Viewer:
     role: Role
     # The viewer's voter id in a round (a pseudonym in anonymous rounds).
     voter_id_in: Callable[[VoteRound], str]
+    # How the viewer is recorded as an author on a fully anonymous board.
+    author_alias: str = ""
     _cache: dict[str, str] = field(default_factory=dict)
 
     def voter_id(self, vote_round: VoteRound) -> str:
@@ -55,33 +85,85 @@ class Viewer:
         vote_round = state.votes.rounds.get(round_id)
         return vote_round is not None and self.voter_id(vote_round) == voter
 
+    def is_me(self, member_or_alias: str) -> bool:
+        return member_or_alias in (self.member_id, self.author_alias)
 
-def recorded_actor(body: EventBody, member_id: str) -> str:
-    """Who the log records as the actor: the voter's pseudonym for anonymous votes,
-    so that not even the stored envelope links a vote to a member."""
-    if isinstance(body, VoteCast | VoteWithdrawn | VoteStatusChanged) and body.anonymous:
+
+def sees_authors(state: BoardState, viewer: Viewer) -> bool:
+    mode = state.anonymity
+    return mode is Anonymity.OFF or (
+        mode is Anonymity.FACILITATORS and viewer.role is Role.FACILITATOR
+    )
+
+
+def recorded_actor(state: BoardState, body: EventBody, actor: Actor, secret: bytes) -> str:
+    """Who the log records as the actor. Anonymous votes: the voter's pseudonym;
+    a participant on a fully anonymous board: their author pseudonym. So not even
+    the stored envelope links such an event to a member."""
+    if isinstance(body, _PER_VOTER) and body.anonymous:
         return body.voter
-    return member_id
+    if state.anonymity is Anonymity.FULL and actor.role is Role.PARTICIPANT:
+        return author_pseudonym(secret, actor.member_id)
+    return actor.member_id
+
+
+def _is_private(body: EventBody) -> bool:
+    if isinstance(body, NoteCreated):
+        return body.note.private
+    return isinstance(body, _PRIVATE_NOTE_EVENTS) and body.private
 
 
 def variant(state: BoardState, event: StoredEvent, viewer: Viewer) -> str:
     body = event.body
-    if isinstance(body, VoteCast | VoteWithdrawn | VoteStatusChanged):
+    if isinstance(body, _PER_VOTER):
         return MINE if viewer.owns(state, body.round_id, body.voter) else OTHERS
-    return ALL
+    if isinstance(body, ReadyChanged):
+        return MINE if body.member == viewer.member_id else OTHERS
+    mine = viewer.is_me(event.actor)
+    if _is_private(body):
+        # Only the author can touch a private note, so the actor is its author.
+        if not mine:
+            return HIDDEN
+        return MINE if sees_authors(state, viewer) else SELF
+    if sees_authors(state, viewer):
+        return ALL
+    return SELF if mine else ANON
 
 
-def is_public(event: StoredEvent) -> bool:
+def is_public(state: BoardState, event: StoredEvent) -> bool:
     """True when every viewer gets the same projection (the common, cheap case)."""
-    return not isinstance(event.body, VoteCast | VoteWithdrawn | VoteStatusChanged)
+    body = event.body
+    return (
+        state.anonymity is Anonymity.OFF
+        and not isinstance(body, (*_PER_VOTER, ReadyChanged))
+        and not _is_private(body)
+    )
 
 
-def project(event: StoredEvent, which: str) -> dict[str, Any]:
-    """The wire form of `event` for a viewer of the given variant."""
+def _anonymous_note(note: dict[str, Any], viewer_is_author: bool) -> dict[str, Any]:
+    note = {**note, "author": ""}
+    if viewer_is_author:
+        note["mine"] = True
+    return note
+
+
+def project(event: StoredEvent, which: str, viewer: Viewer | None = None) -> dict[str, Any]:
+    """The wire form of `event` for a viewer of the given variant (`viewer` is
+    needed only to mark one's own notes in a revealed batch on anonymous boards)."""
     wire = event.to_wire()
     body = event.body
     if which == ALL:
         return wire
+    if which == HIDDEN:
+        count = body.private_count if isinstance(body, NoteCreated | NoteDeleted) else None
+        return {
+            "seq": event.seq,
+            "type": "note.private",
+            "at": event.at,
+            "actor": "",
+            "op_id": "",
+            "data": {} if count is None else {"count": count},
+        }
     data = event_data(body)
     if isinstance(body, VoteCast | VoteWithdrawn):
         del data["blind"], data["anonymous"], data["voter"]
@@ -97,12 +179,28 @@ def project(event: StoredEvent, which: str) -> dict[str, Any]:
             data["mine"] = True
         elif not body.anonymous:
             data["voter"] = body.voter
-    if isinstance(body, VoteCast | VoteWithdrawn | VoteStatusChanged) and body.anonymous:
-        # The envelope would give the voter away: the actor is a pseudonym that
-        # never leaves the server, and a client's op_id could be recognised.
+    elif isinstance(body, ReadyChanged):
+        del data["member"]
+        if which == MINE:
+            data["mine"] = True
+        else:
+            del data["ready"]
+    if (isinstance(body, _PER_VOTER) and body.anonymous) or which in (SELF, ANON):
+        # The envelope would give the member away: the actor may be a pseudonym
+        # that never leaves the server, and a client's op_id could be recognised.
         wire["actor"] = ""
-        if which != MINE:
+        if which not in (MINE, SELF):
             wire["op_id"] = ""
+    if which in (SELF, ANON):
+        if isinstance(body, NoteCreated):
+            data["note"] = _anonymous_note(data["note"], which == SELF)
+        elif isinstance(body, NotesRevealed):
+            data["notes"] = [
+                _anonymous_note(n, viewer is not None and viewer.is_me(n["author"]))
+                for n in data["notes"]
+            ]
+    if isinstance(body, ReadyChanged) and which == MINE:
+        wire["actor"] = ""
     wire["data"] = data
     return wire
 
@@ -157,8 +255,38 @@ def own_votes(state: BoardState, viewer: Viewer) -> dict[str, Any]:
     return {"ballots": ballots, "status": status}
 
 
-def shared_state(state: BoardState) -> dict[str, Any]:
-    """The board as every viewer may see it (`own_votes` adds the personal part)."""
+def note_json(note: Note, authors: bool, viewer: Viewer) -> dict[str, Any]:
+    data = note.model_dump(mode="json")
+    return data if authors else _anonymous_note(data, viewer.is_me(note.author))
+
+
+def shared_state(state: BoardState, authors: bool = True) -> dict[str, Any]:
+    """The board as every viewer of one kind may see it: without private notes
+    (their count is there), with or without authors. `own_notes` and `own_votes`
+    add the personal part."""
     data = state.to_json()
     data["votes"] = shared_votes(state)
+    data["notes"] = {
+        k: v if authors else {**v, "author": ""}
+        for k, v in data["notes"].items()
+        if not v["private"]
+    }
+    data["ready"] = {step_id: len(members) for step_id, members in state.ready.items()}
     return data
+
+
+def own_notes(state: BoardState, viewer: Viewer) -> dict[str, Any]:
+    """The viewer's private notes, which of the shared notes are theirs (on a
+    board that hides authors), and the steps where they said "I'm done"."""
+    authors = sees_authors(state, viewer)
+    private: dict[str, Any] = {}
+    mine: list[str] = []
+    for note in state.notes.values():
+        if not viewer.is_me(note.author):
+            continue
+        if note.private:
+            private[note.id] = note_json(note, authors, viewer)
+        elif not authors:
+            mine.append(note.id)
+    ready = [step_id for step_id, members in state.ready.items() if viewer.member_id in members]
+    return {"notes": private, "mine": mine, "ready": ready}

@@ -16,9 +16,20 @@ from typing import Any
 
 import orjson
 
-from ..domain.events import StoredEvent
+from ..domain.events import NotesRevealed, StoredEvent
 from ..domain.state import BoardState, Participant
-from ..domain.visibility import Viewer, is_public, own_votes, project, shared_state, variant
+from ..domain.visibility import (
+    ANON,
+    SELF,
+    Viewer,
+    is_public,
+    own_notes,
+    own_votes,
+    project,
+    sees_authors,
+    shared_state,
+    variant,
+)
 from .connection import Connection
 from .cursors import TICK_SECONDS, CursorField
 from .presence import ANNOUNCE_SECONDS, Presence
@@ -38,15 +49,20 @@ class Room:
     # Seconds between two frames to one client of this board (Hub._pace).
     pace: float = 0.0
     cursors: CursorField = field(default_factory=CursorField)
-    # The last full-state encoding, reused by every reset at the same seq
-    # (after a restart hundreds of clients ask for the same snapshot).
+    # The last full-state encodings (with and without authors), reused by every
+    # reset at the same seq (after a restart hundreds of clients ask for one).
     snapshot_seq: int = -1
-    snapshot_bytes: bytes = b""
+    snapshot_bytes: dict[bool, bytes] = field(default_factory=dict)
 
     def broadcast(self, message: bytes, skip: Connection | None = None) -> None:
         for conn in self.connections:
             if conn is not skip:
                 conn.push(message)
+
+
+def _per_viewer(event: StoredEvent, which: str) -> bool:
+    """A projection that differs from viewer to viewer within its variant."""
+    return which in (SELF, ANON) and isinstance(event.body, NotesRevealed)
 
 
 class Hub:
@@ -80,26 +96,30 @@ class Hub:
         if room is None or not room.connections:
             return
         connections = list(room.connections)
-        if all(is_public(ev) for ev in events):
+        if all(is_public(state, ev) for ev in events):
             # The common case: one encoding per event for everyone.
             encoded = [orjson.dumps(ev.to_wire()) for ev in events]
             for conn in connections:
                 conn.push_many(encoded)
         else:
             for ev in events:
-                if is_public(ev):
+                if is_public(state, ev):
                     data = orjson.dumps(ev.to_wire())
                     for conn in connections:
                         conn.push(data)
                     continue
-                # One encoding per variant (the voter's own view, everyone else's).
+                # One encoding per variant (the member's own view, everyone
+                # else's...), except a reveal on an anonymous board, which marks
+                # each viewer's own notes.
                 by_variant: dict[str, bytes] = {}
                 for conn in connections:
                     assert conn.viewer is not None
                     which = variant(state, ev, conn.viewer)
                     projected = by_variant.get(which)
                     if projected is None:
-                        projected = by_variant[which] = orjson.dumps(project(ev, which))
+                        projected = orjson.dumps(project(ev, which, conn.viewer))
+                        if not _per_viewer(ev, which):
+                            by_variant[which] = projected
                     conn.push(projected)
         self.deliveries += len(events) * len(connections)
 
@@ -108,16 +128,21 @@ class Hub:
         the viewer's own votes."""
         room = self.rooms[board_id]
         if room.snapshot_seq != state.seq:
-            room.snapshot_bytes = encode(
-                {"type": "snapshot", "seq": state.seq, "state": shared_state(state)}
-            )
+            room.snapshot_bytes.clear()
             room.snapshot_seq = state.seq
-        own = encode({"type": "own_votes", "seq": state.seq, **own_votes(state, viewer)})
-        return [room.snapshot_bytes, own]
+        authors = sees_authors(state, viewer)
+        shared = room.snapshot_bytes.get(authors)
+        if shared is None:
+            shared = room.snapshot_bytes[authors] = encode(
+                {"type": "snapshot", "seq": state.seq, "state": shared_state(state, authors)}
+            )
+        votes = encode({"type": "own_votes", "seq": state.seq, **own_votes(state, viewer)})
+        notes = encode({"type": "own_notes", "seq": state.seq, **own_notes(state, viewer)})
+        return [shared, votes, notes]
 
     @staticmethod
     def project_missed(events: list[StoredEvent], state: BoardState, viewer: Viewer) -> list[bytes]:
-        return [orjson.dumps(project(ev, variant(state, ev, viewer))) for ev in events]
+        return [orjson.dumps(project(ev, variant(state, ev, viewer), viewer)) for ev in events]
 
     def join(self, conn: Connection, member: Participant) -> list[dict[str, Any]]:
         """Register a live connection; returns who is online (the member too)."""

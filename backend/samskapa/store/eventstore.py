@@ -285,7 +285,7 @@ class EventStore:
                 except DomainError as err:
                     outcomes.append((item, err))
                     continue
-                author = recorded_actor(body, item.actor.member_id)
+                author = recorded_actor(state, body, item.actor, self.secret)
                 stored = StoredEvent(state.seq + 1, now, author, item.op_id, body)
                 apply(state, stored)
                 seen[key] = stored.seq
