@@ -16,7 +16,7 @@
 // live it is dropped, not kept.
 
 import { CURSOR_EVERY_MS, cursorPoint, sameRect, Throttle, VIEW_EVERY_MS } from './cursors.js';
-import { applyEvent, applyOwnVotes, emptyState, fromSnapshot, StateError, UnknownEventError } from './state.js';
+import { applyEvent, applyOwnNotes, applyOwnVotes, emptyState, fromSnapshot, StateError, UnknownEventError } from './state.js';
 import {
   backoffDelay,
   classifySeq,
@@ -397,6 +397,13 @@ export class Connection {
       case 'own_votes':
         this._handleOwnVotes(msg, change);
         return;
+      case 'own_notes':
+        this._handleOwnNotes(msg, change);
+        return;
+      case 'leader_view':
+        // §2.3: a facilitator's viewport; app.js follows it while asked to.
+        this.emit('leader_view', { memberId: msg.member_id, x: msg.x, y: msg.y, w: msg.w, h: msg.h });
+        return;
       case 'ack':
         this._settle(msg.op_id);
         return;
@@ -472,6 +479,21 @@ export class Connection {
     change.ownVotes = true;
   }
 
+  /** §2.3: this viewer's private notes, own notes and "I'm done" steps, right after every snapshot. */
+  _handleOwnNotes(msg, change) {
+    if (this.lastSeq === null || (msg.seq !== undefined && msg.seq !== this.lastSeq)) {
+      this.emit('log', { message: `own_notes for seq ${msg.seq}, have ${this.lastSeq}; skipped` });
+      return;
+    }
+    applyOwnNotes(this.board, msg);
+    change.ownVotes = true;
+  }
+
+  /** Milliseconds on the server's clock now (`serverOffset` from welcome and pong). */
+  serverNow() {
+    return this.clock.now() + this.serverOffset;
+  }
+
   _handleEvent(event, change) {
     if (this.state !== ConnState.CATCHING_UP && this.state !== ConnState.LIVE) {
       this.emit('log', { message: 'event before welcome' });
@@ -509,9 +531,12 @@ export class Connection {
     this.lastSeq = event.seq;
     // Our own vote in an anonymous round has an empty actor but keeps its
     // op_id and says `mine`.
-    const ours = event.actor === this.memberId || event.data?.mine === true;
+    // On an anonymous board our own events keep only their op_id.
+    const ours = event.actor === this.memberId || event.data?.mine === true || event.actor === '';
     if (ours && event.op_id) this.outbox.markEchoed(event.op_id);
     change.events.push(event);
+    // §2.3: a summons moves the view of live clients only, never on catching up.
+    if (event.type === 'attention.summoned' && this.state === ConnState.LIVE) this.emit('summoned', { ...event.data });
     if (this.state === ConnState.CATCHING_UP) this._maybeLive();
   }
 

@@ -52,7 +52,50 @@ export class StateError extends Error {
 }
 
 export function emptyState() {
-  return { board: null, seq: 0, participants: {}, frames: {}, notes: {}, votes: emptyVotes() };
+  return {
+    board: null,
+    seq: 0,
+    participants: {},
+    frames: {},
+    notes: {},
+    votes: emptyVotes(),
+    ...emptyFacilitation(),
+  };
+}
+
+// ---- facilitation (backend/samskapa/domain/facilitation.py, docs/protocol.md §2.3) ----
+
+export const LINK_KINDS = ['conflicts', 'supports', 'depends'];
+export const CONFLICT_STATUSES = ['open', 'balanced', 'accepted'];
+export const ANONYMITY_MODES = ['off', 'facilitators', 'full'];
+export const GROUP_NAME_MAX = 120;
+export const RESOLUTION_MAX = 500;
+
+/** What participants may do when no step runs (the free canvas, `FREE` in facilitation.py). */
+export const FREE_RULES = Object.freeze({ write: 'open', edit: 'all', group: true, link: true, vote: true });
+/** A step's rules where the step leaves a field out (`StepRules` defaults). */
+export const STEP_RULE_DEFAULTS = Object.freeze({ write: 'open', edit: 'own', group: true, link: true, vote: true });
+
+/** A stopped timer (all empty). */
+export const emptyTimer = () => ({ duration_ms: 0, ends_at: null, remaining_ms: null });
+
+/**
+ * The facilitation part of a state, empty: the snapshot's fields (§4) plus
+ * `myReady` ({step_id: true}: where this viewer said "I'm done", from
+ * `own_notes` and the events marked `mine`).
+ */
+function emptyFacilitation() {
+  return {
+    groups: {},
+    links: {},
+    agenda: [],
+    current_step: null,
+    timer: emptyTimer(),
+    attention: { leader: null, spotlight: null, locked: false },
+    ready: {},
+    private_count: 0,
+    myReady: {},
+  };
 }
 
 // Dot-voting limits (backend/samskapa/domain/voting.py, commands.py).
@@ -136,10 +179,12 @@ export function applyEvent(state, event) {
       delete state.frames[data.frame_id];
       // Notes stay where they are, in whatever frame is now under them.
       refit(state, [data.frame_id], null);
+      unspotlight(state, data.frame_id);
       break;
     }
     case 'note.created':
       state.notes[data.note.id] = { ...data.note };
+      state.private_count = data.private_count ?? state.private_count + (data.note.private ? 1 : 0);
       break;
     case 'note.edited': {
       const note = need(state.notes, data.note_id, 'Note');
@@ -156,10 +201,90 @@ export function applyEvent(state, event) {
       state.notes[note.id] = { ...note, color: data.color };
       break;
     }
-    case 'note.deleted':
-      need(state.notes, data.note_id, 'Note');
+    case 'note.kind_changed': {
+      const note = need(state.notes, data.note_id, 'Note');
+      state.notes[note.id] = { ...note, kind: data.kind };
+      break;
+    }
+    case 'note.deleted': {
+      const note = need(state.notes, data.note_id, 'Note');
       delete state.notes[data.note_id];
+      state.private_count = data.private_count ?? state.private_count - (note.private ? 1 : 0);
       refundNote(state.votes, data.note_id);
+      forgetNote(state, note);
+      break;
+    }
+    case 'notes.revealed':
+      for (const revealed of data.notes) state.notes[revealed.id] = { ...revealed };
+      state.private_count = countPrivate(state.notes);
+      break;
+    case 'note.private':
+      // Someone else's private note: only how many there are now, if that changed.
+      if (typeof data.count === 'number') state.private_count = data.count;
+      break;
+    case 'agenda.changed':
+      state.agenda = clone(data.steps);
+      state.current_step = data.current_step ?? null;
+      break;
+    case 'agenda.step_changed':
+      state.current_step = data.step_id ?? null;
+      if (data.step_id != null) {
+        // Entering a step (again) starts its "I'm done" count afresh.
+        state.ready = without(state.ready, data.step_id);
+        state.myReady = without(state.myReady, data.step_id);
+      }
+      break;
+    case 'timer.changed':
+      state.timer = { ...emptyTimer(), ...data.timer };
+      break;
+    case 'board.anonymity_changed':
+      if (state.board === null) throw new StateError('board.anonymity_changed before board.created');
+      state.board = { ...state.board, anonymity: data.mode };
+      break;
+    case 'board.lock_changed':
+      state.attention = { ...state.attention, locked: data.locked };
+      break;
+    case 'attention.follow_changed':
+      state.attention = { ...state.attention, leader: data.leader ?? null };
+      break;
+    case 'attention.spotlight_changed':
+      state.attention = { ...state.attention, spotlight: data.spotlight ? { ...data.spotlight } : null };
+      break;
+    case 'attention.summoned':
+      break; // a moment, not a state: live clients move their view (app.js)
+    case 'group.created':
+      for (const id of data.note_ids) need(state.notes, id, 'Note');
+      state.groups[data.group.id] = { ...data.group };
+      for (const id of data.note_ids) regroup(state, id, data.group.id);
+      break;
+    case 'group.renamed': {
+      const group = need(state.groups, data.group_id, 'Group');
+      state.groups[group.id] = { ...group, name: data.name };
+      break;
+    }
+    case 'group.deleted':
+      need(state.groups, data.group_id, 'Group');
+      deleteGroup(state, data.group_id);
+      break;
+    case 'note.grouped':
+      need(state.notes, data.note_id, 'Note');
+      if (data.group_id != null) need(state.groups, data.group_id, 'Group');
+      regroup(state, data.note_id, data.group_id ?? null);
+      break;
+    case 'link.created':
+    case 'link.updated':
+      state.links[data.link.id] = { ...data.link };
+      break;
+    case 'link.deleted':
+      need(state.links, data.link_id, 'Link');
+      delete state.links[data.link_id];
+      break;
+    case 'step.ready_changed':
+      // Everyone gets the step's count; the member themselves also `ready` and `mine`.
+      if (typeof data.count === 'number') state.ready = { ...state.ready, [data.step_id]: data.count };
+      if (data.mine) {
+        state.myReady = data.ready ? { ...state.myReady, [data.step_id]: true } : without(state.myReady, data.step_id);
+      }
       break;
     case 'vote.opened':
     case 'vote.cast':
@@ -333,6 +458,77 @@ function refundNote(votes, noteId) {
   }
 }
 
+// ---- groups, links, spotlight (the fold's helpers, as apply.py) ---------------------
+
+/** `map` without `key` (a new object; the same object when the key is absent). */
+function without(map, key) {
+  if (!(key in map)) return map;
+  const out = { ...map };
+  delete out[key];
+  return out;
+}
+
+function countPrivate(notes) {
+  let n = 0;
+  for (const note of Object.values(notes)) if (note.private) n += 1;
+  return n;
+}
+
+/** Move a note into `groupId` (or out of any); a group left empty goes. */
+function regroup(state, noteId, groupId) {
+  const note = state.notes[noteId];
+  const before = note.group_id ?? null;
+  if (before === groupId) return;
+  state.notes[noteId] = { ...note, group_id: groupId };
+  if (before !== null) dropIfEmpty(state, before);
+}
+
+function dropIfEmpty(state, groupId) {
+  if (!(groupId in state.groups)) return;
+  for (const note of Object.values(state.notes)) if (note.group_id === groupId) return;
+  delete state.groups[groupId];
+  unspotlight(state, groupId);
+}
+
+/** A group goes; its notes stay, out of any group. */
+function deleteGroup(state, groupId) {
+  delete state.groups[groupId];
+  for (const note of Object.values(state.notes)) {
+    if (note.group_id === groupId) state.notes[note.id] = { ...note, group_id: null };
+  }
+  unspotlight(state, groupId);
+}
+
+/** A deleted note takes its links with it, and an emptied group. */
+function forgetNote(state, note) {
+  for (const link of Object.values(state.links)) {
+    if (link.from_id === note.id || link.to_id === note.id) delete state.links[link.id];
+  }
+  if (note.group_id != null) dropIfEmpty(state, note.group_id);
+  unspotlight(state, note.id);
+}
+
+function unspotlight(state, targetId) {
+  const spot = state.attention?.spotlight;
+  if (spot && spot.id === targetId) state.attention = { ...state.attention, spotlight: null };
+}
+
+/**
+ * Fold an `own_notes` control message (`{notes, mine, ready}`, right after
+ * every snapshot): this viewer's private notes join the notes, the shared notes
+ * that are theirs on an anonymous board get `mine: true`, and `myReady` is set.
+ */
+export function applyOwnNotes(state, msg) {
+  for (const [id, note] of Object.entries(msg.notes ?? {})) state.notes[id] = { ...note };
+  for (const id of msg.mine ?? []) {
+    const note = state.notes[id];
+    if (note && !note.mine) state.notes[id] = { ...note, mine: true };
+  }
+  state.myReady = {};
+  for (const stepId of msg.ready ?? []) state.myReady[stepId] = true;
+  return state;
+}
+
 /** The snapshot's `state.votes` (shared part) with an empty own part. */
 function votesFromSnapshot(src) {
   const votes = emptyVotes();
@@ -362,6 +558,9 @@ export function fromSnapshot(msg) {
     for (const [id, entity] of Object.entries(map || {})) out[id] = { ...entity };
     return out;
   };
+  // Notes and the board keep the fields they came with: a missing `private`,
+  // `group_id` or `anonymity` reads as false, null and 'off' everywhere.
+  const empty = emptyFacilitation();
   return {
     board: src.board ? { ...src.board, mission: { ...src.board.mission } } : null,
     seq: msg.seq,
@@ -369,6 +568,15 @@ export function fromSnapshot(msg) {
     frames: copyMap(src.frames),
     notes: copyMap(src.notes),
     votes: votesFromSnapshot(src.votes),
+    groups: copyMap(src.groups),
+    links: copyMap(src.links),
+    agenda: clone(src.agenda ?? []),
+    current_step: src.current_step ?? null,
+    timer: { ...empty.timer, ...(src.timer ?? {}) },
+    attention: { ...empty.attention, ...clone(src.attention ?? {}) },
+    ready: { ...(src.ready ?? {}) },
+    private_count: src.private_count ?? 0,
+    myReady: {},
   };
 }
 
@@ -434,8 +642,17 @@ function predictInto(draft, cmd, memberId) {
         frame_id: frameAt(state, cmd.x, cmd.y),
         author: memberId,
         origin: role === 'facilitator' ? 'facilitator' : 'participant',
+        // As decide.py: a participant's note in a silent-writing step stays with them.
+        private: role === 'participant' && stepRules(state).write === 'private',
+        group_id: null,
+        mine: true,
         pending: true,
       };
+      return;
+    }
+    case 'note.kind': {
+      const note = state.notes[cmd.note_id];
+      if (note) writable(draft, 'notes')[note.id] = { ...note, kind: cmd.kind, pending: true };
       return;
     }
     case 'note.edit':
@@ -452,9 +669,69 @@ function predictInto(draft, cmd, memberId) {
       writable(draft, 'notes')[note.id] = { ...note, ...change, pending: true };
       return;
     }
-    case 'note.delete':
-      if (state.notes[cmd.note_id]) delete writable(draft, 'notes')[cmd.note_id];
+    case 'note.delete': {
+      const note = state.notes[cmd.note_id];
+      if (!note) return;
+      delete writableAll(draft)[cmd.note_id];
+      forgetNote(draft.next, note);
       return;
+    }
+    case 'group.create': {
+      if (state.groups[cmd.group_id] || !cmd.note_ids?.every((id) => state.notes[id])) return;
+      writableAll(draft);
+      draft.next.groups[cmd.group_id] = { id: cmd.group_id, name: cmd.name ?? '', pending: true };
+      for (const id of cmd.note_ids) regroup(draft.next, id, cmd.group_id);
+      return;
+    }
+    case 'group.rename': {
+      const group = state.groups[cmd.group_id];
+      if (group) writable(draft, 'groups')[group.id] = { ...group, name: cmd.name, pending: true };
+      return;
+    }
+    case 'group.delete':
+      if (!state.groups[cmd.group_id]) return;
+      writableAll(draft);
+      deleteGroup(draft.next, cmd.group_id);
+      return;
+    case 'note.group': {
+      const groupId = cmd.group_id ?? null;
+      if (!state.notes[cmd.note_id] || (groupId !== null && !state.groups[groupId])) return;
+      writableAll(draft);
+      regroup(draft.next, cmd.note_id, groupId);
+      return;
+    }
+    case 'link.create':
+      if (state.links[cmd.link_id] || !state.notes[cmd.from_id] || !state.notes[cmd.to_id]) return;
+      writable(draft, 'links')[cmd.link_id] = {
+        id: cmd.link_id,
+        from_id: cmd.from_id,
+        to_id: cmd.to_id,
+        kind: cmd.kind ?? 'conflicts',
+        status: 'open',
+        resolution: '',
+        pending: true,
+      };
+      return;
+    case 'link.update': {
+      const link = state.links[cmd.link_id];
+      if (!link) return;
+      const fields = present(cmd, 'link_id');
+      delete fields.type;
+      writable(draft, 'links')[link.id] = { ...link, ...fields, pending: true };
+      return;
+    }
+    case 'link.delete':
+      if (state.links[cmd.link_id]) delete writable(draft, 'links')[cmd.link_id];
+      return;
+    case 'step.ready': {
+      const stepId = state.current_step;
+      if (!stepId || Boolean(state.myReady[stepId]) === Boolean(cmd.ready)) return;
+      const count = Math.max(0, (state.ready[stepId] ?? 0) + (cmd.ready ? 1 : -1));
+      state.ready = { ...state.ready, [stepId]: count };
+      state.myReady = cmd.ready ? { ...state.myReady, [stepId]: true } : without(state.myReady, stepId);
+      state.readyPending = true;
+      return;
+    }
     case 'frame.create':
       if (state.frames[cmd.frame_id]) return;
       writable(draft, 'frames')[cmd.frame_id] = {
@@ -531,6 +808,13 @@ function predictInto(draft, cmd, memberId) {
   }
 }
 
+/** Notes, groups and links of the draft, writable (the group and link helpers change all three). */
+function writableAll(draft) {
+  writable(draft, 'groups');
+  writable(draft, 'links');
+  return writable(draft, 'notes');
+}
+
 /** The draft's own votes, copied once (the rest of `votes` stays shared). */
 function writableMine(draft) {
   if (!draft.copied.has('votes')) {
@@ -572,13 +856,97 @@ export function predictAll(state, ops, memberId) {
   if (ops.length === 0) return state;
   const draft = makeDraft(state);
   for (const op of ops) predictInto(draft, op.command, memberId);
-  return draft.copied.size === 0 && draft.next.board === state.board ? state : draft.next;
+  const same = ['board', 'ready', 'myReady', 'attention'].every((key) => draft.next[key] === state[key]);
+  return draft.copied.size === 0 && same ? state : draft.next;
 }
 
-/** May `role`/`memberId` delete `note`? The same rule as backend policy.py. */
+/** Did this viewer write `note`? (On an anonymous board their notes say `mine: true`.) */
+export function isMine(note, memberId) {
+  return note.mine === true || (Boolean(note.author) && note.author === memberId);
+}
+
+/** May `role`/`memberId` delete `note`? The role rule of backend policy.py (see `permission` for steps). */
 export function canDeleteNote(role, memberId, note) {
   if (role === 'facilitator') return true;
-  return role === 'participant' && note.author === memberId;
+  return role === 'participant' && isMine(note, memberId);
+}
+
+// ---- what the current step allows (mirrors backend/samskapa/domain/policy.py) -------
+
+/** The agenda step that runs now, or null (a free board). */
+export function currentStep(state) {
+  const id = state.current_step;
+  return id ? (state.agenda ?? []).find((step) => step.id === id) ?? null : null;
+}
+
+/** The participants' rules now: the current step's (with StepRules defaults), else FREE_RULES. */
+export function stepRules(state) {
+  const step = currentStep(state);
+  return step ? { ...STEP_RULE_DEFAULTS, ...(step.rules ?? {}) } : FREE_RULES;
+}
+
+/**
+ * Why `role`/`memberId` may not do `action` now, as the server would answer
+ * (`forbidden`, `board_locked`, `step_forbids`, `note_private`, `no_step`), or
+ * null when it is allowed. `action`: `write`, `edit` (edit, move, recolour,
+ * kind), `delete`, `group`, `link`, `vote`, `ready` or `facilitate`; `note` is
+ * the note concerned for `edit`, `delete`, `group`, `link` and `vote`.
+ */
+export function permission(state, role, memberId, action, note = null) {
+  if (role !== 'facilitator' && role !== 'participant') return 'forbidden';
+  if (note?.private && ['group', 'link', 'vote'].includes(action)) return 'note_private';
+  if (action === 'ready') return state.current_step ? null : 'no_step';
+  if (role === 'facilitator') return null;
+  if (action === 'facilitate') return 'forbidden';
+  if (state.attention?.locked) return 'board_locked';
+  const rules = stepRules(state);
+  switch (action) {
+    case 'write':
+      return rules.write === 'none' ? 'step_forbids' : null;
+    case 'edit':
+    case 'delete': {
+      const own = !note || isMine(note, memberId);
+      if (rules.edit === 'none' || (rules.edit === 'own' && !own)) return 'step_forbids';
+      return action === 'delete' && !own ? 'forbidden' : null;
+    }
+    case 'group':
+    case 'link':
+    case 'vote':
+      return rules[action] ? null : 'step_forbids';
+    default:
+      return 'forbidden';
+  }
+}
+
+/** `permission(...) === null`: may this member do `action` now? */
+export function may(state, role, memberId, action, note = null) {
+  return permission(state, role, memberId, action, note) === null;
+}
+
+/**
+ * The server timer as seen now: `{running, paused, remainingMs, durationMs}`,
+ * or null when it is stopped. `nowMs` is this clock; `offset` = server − local
+ * (Connection.serverOffset). Never below 0.
+ */
+export function timerLeft(timer, nowMs, offset = 0) {
+  if (!timer) return null;
+  if (timer.ends_at != null) {
+    const left = Math.max(0, timer.ends_at - (nowMs + offset));
+    return { running: true, paused: false, remainingMs: left, durationMs: timer.duration_ms };
+  }
+  if (timer.remaining_ms != null) {
+    return { running: false, paused: true, remainingMs: timer.remaining_ms, durationMs: timer.duration_ms };
+  }
+  return null;
+}
+
+/** mm:ss (or h:mm:ss) for a number of milliseconds, rounded up to the second. */
+export function formatClock(ms) {
+  const total = Math.ceil(Math.max(0, ms) / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = String(total % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${String(m).padStart(2, '0')}:${sec}`;
 }
 
 export function canEditNotes(role) {

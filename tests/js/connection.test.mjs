@@ -636,3 +636,58 @@ describe('dot voting (own_votes, §2.3)', () => {
     assert.deepEqual(conn.board.votes.counts.r1, { voters: 4, total: 5, done: 0, abstained: 0 });
   });
 });
+
+describe('facilitation messages (§2.3)', () => {
+  const priv = { id: 'n_7', text: 'tyst', x: 0, y: 0, color: 'yellow', kind: 'idea', frame_id: null, author: 'm_me', origin: 'participant', private: true, group_id: null };
+
+  test('own_notes after the snapshot adds my private notes and my "I\'m done"', () => {
+    make();
+    conn.start();
+    last().open();
+    last().receive(
+      welcome('reset', 5),
+      { type: 'snapshot', seq: 5, state: { ...snapshotState(5), private_count: 3 } },
+      { type: 'own_notes', seq: 5, notes: { n_7: priv }, mine: [], ready: ['s1'] },
+    );
+    assert.equal(conn.board.notes.n_7.private, true);
+    assert.deepEqual(conn.board.myReady, { s1: true });
+    assert.equal(conn.board.private_count, 3);
+    assert.equal(log.change.length, 1);
+    last().receive({ type: 'own_notes', seq: 4, notes: {}, mine: [], ready: [] });
+    assert.deepEqual(conn.board.myReady, { s1: true }, 'stale: skipped');
+  });
+
+  test('note.private events fold the count; leader_view and live summons reach the page', () => {
+    make();
+    const views = [];
+    const summons = [];
+    conn.on('leader_view', (v) => views.push(v));
+    conn.on('summoned', (v) => summons.push(v));
+    goLive(3);
+    last().receive({ seq: 4, type: 'note.private', at: 1, actor: '', op_id: '', data: { count: 12 } });
+    assert.equal(conn.board.private_count, 12);
+    last().receive({ type: 'leader_view', member_id: 'm_lina', x: -400, y: -300, w: 1600, h: 900 });
+    assert.deepEqual(views, [{ memberId: 'm_lina', x: -400, y: -300, w: 1600, h: 900 }]);
+    last().receive({ seq: 5, type: 'attention.summoned', at: 2, actor: 'm_lina', op_id: 'o', data: { x: 1, y: 2, w: 3, h: 4 } });
+    assert.deepEqual(summons, [{ x: 1, y: 2, w: 3, h: 4 }]);
+  });
+
+  test('a summons met while catching up is not obeyed', () => {
+    make();
+    const summons = [];
+    conn.on('summoned', (v) => summons.push(v));
+    conn.start();
+    last().open();
+    last().receive(welcome('reset', 6), { type: 'snapshot', seq: 5, state: snapshotState(5) },
+      { seq: 6, type: 'attention.summoned', at: 2, actor: 'm_lina', op_id: 'o', data: { x: 1, y: 2, w: 3, h: 4 } });
+    assert.equal(conn.state, ConnState.LIVE);
+    assert.deepEqual(summons, []);
+  });
+
+  test('serverNow adds the offset from the welcome', () => {
+    make();
+    goLive(3);
+    assert.equal(typeof conn.serverNow(), 'number');
+    assert.equal(conn.serverNow() - conn.clock.now(), conn.serverOffset);
+  });
+});

@@ -12,17 +12,10 @@ import {
   StateError,
   UnknownEventError,
 } from '../../frontend/js/state.js';
+import { makeEvents } from './fixtures.mjs';
 
-let seq = 0;
-const ev = (type, data, extra = {}) => ({
-  seq: ++seq,
-  type,
-  at: 1_764_281_230_000 + seq,
-  actor: 'm_lina',
-  op_id: `o_${seq}`,
-  data,
-  ...extra,
-});
+const events = makeEvents();
+const ev = events.ev;
 
 const board = {
   id: 'b_1',
@@ -49,7 +42,7 @@ const note = (id, extra = {}) => ({
 
 /** A board with two members, one frame and one note in it. */
 function seeded() {
-  seq = 0;
+  events.reset();
   const s = emptyState();
   applyEvent(s, ev('board.created', { board }));
   applyEvent(s, ev('participant.joined', { participant: lina }));
@@ -76,11 +69,20 @@ describe('applyEvent', () => {
         named_status: {},
         mine: { ballots: {}, status: {} },
       },
+      groups: {},
+      links: {},
+      agenda: [],
+      current_step: null,
+      timer: { duration_ms: 0, ends_at: null, remaining_ms: null },
+      attention: { leader: null, spotlight: null, locked: false },
+      ready: {},
+      private_count: 0,
+      myReady: {},
     });
   });
 
   test('board.created sets the board and the seq', () => {
-    seq = 0;
+    events.reset();
     const s = emptyState();
     const out = applyEvent(s, ev('board.created', { board }));
     assert.equal(out, s, 'applyEvent updates in place and returns the same state');
@@ -174,7 +176,7 @@ describe('applyEvent', () => {
     assert.equal(s.notes.n_1.color, 'green');
     applyEvent(s, ev('note.deleted', { note_id: 'n_1' }));
     assert.equal(s.notes.n_1, undefined);
-    assert.equal(s.seq, seq);
+    assert.equal(s.seq, events.seq);
   });
 
   test('events about a missing note are StateErrors and change nothing', () => {
@@ -200,7 +202,7 @@ describe('applyEvent', () => {
   });
 
   test('the event entity is copied, not shared', () => {
-    seq = 0;
+    events.reset();
     const s = emptyState();
     const data = { note: note('n_9') };
     applyEvent(s, ev('note.created', data));
