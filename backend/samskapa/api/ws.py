@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..domain.errors import DomainError, ErrorCode
+from ..domain.values import Role
 from ..realtime.connection import Connection, ConnState, TokenBucket
 from ..realtime.cursors import cells_for_view
 from ..realtime.protocol import (
@@ -187,6 +188,8 @@ async def _run_session(conn: Connection, services: Services) -> None:
             services.hub.move_cursor(conn, message.x, message.y)
         elif isinstance(message, View):
             conn.view = cells_for_view(message.x, message.y, message.w, message.h)
+            if actor.role is Role.FACILITATOR:
+                services.hub.move_view(conn, message.x, message.y, message.w, message.h)
         elif isinstance(message, Ping):
             conn.push(encode({"type": "pong", "server_time": int(time.time() * 1000)}))
         elif isinstance(message, Op):

@@ -49,6 +49,8 @@ class Room:
     # Seconds between two frames to one client of this board (Hub._pace).
     pace: float = 0.0
     cursors: CursorField = field(default_factory=CursorField)
+    # Facilitators' viewports that changed since the last tick ("follow me").
+    leader_views: dict[str, bytes] = field(default_factory=dict)
     # The last full-state encodings (with and without authors), reused by every
     # reset at the same seq (after a restart hundreds of clients ask for one).
     snapshot_seq: int = -1
@@ -80,7 +82,8 @@ class Hub:
         self._on_open = on_open
         self._on_close = on_close
         # Sends this process's ephemeral traffic (cursor moves: b"c" + payload,
-        # presence: b"p" + payload) to the other processes (broker).
+        # presence: b"p" + payload, facilitator viewports: b"v" + message) to the
+        # other processes (broker).
         self._relay = relay
         self.cursor_messages = 0
         self._ticker: asyncio.Task[None] | None = None
@@ -200,6 +203,14 @@ class Hub:
         if room is not None and conn.member is not None:
             room.cursors.move(conn.member.id, x, y)
 
+    def move_view(self, conn: Connection, x: float, y: float, w: float, h: float) -> None:
+        """A facilitator's viewport: everyone may be asked to follow it."""
+        room = self.rooms.get(conn.board_id)
+        if room is not None and conn.member is not None:
+            member_id = conn.member.id
+            message = {"type": "leader_view", "member_id": member_id, "x": x, "y": y}
+            room.leader_views[member_id] = encode({**message, "w": w, "h": h})
+
     def remote(self, board_id: str, origin: bytes, payload: bytes) -> None:
         """Ephemeral traffic from another process (through the broker)."""
         room = self.rooms.get(board_id)
@@ -211,6 +222,8 @@ class Hub:
         elif kind == b"p":
             room.presence.merge_remote(origin, body)
             self._announce(room)
+        elif kind == b"v":
+            room.broadcast(body)
 
     def tick(self) -> None:
         """Send each connection what moved in its viewport since the last tick."""
@@ -223,6 +236,13 @@ class Hub:
                 if presence.dirty or now - presence.announced_at > ANNOUNCE_SECONDS:
                     presence.dirty, presence.announced_at = False, now
                     self._relay(room.board_id, b"p" + presence.local_payload())
+            if room.leader_views:
+                # At most one per facilitator per tick, however fast they pan.
+                for view in room.leader_views.values():
+                    room.broadcast(view)
+                    if self._relay is not None:
+                        self._relay(room.board_id, b"v" + view)
+                room.leader_views.clear()
             changed, relay = room.cursors.drain()
             if not changed:
                 continue
