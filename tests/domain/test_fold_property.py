@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from samskapa.domain.apply import fold
 from samskapa.domain.errors import DomainError
 from samskapa.domain.events import StoredEvent
+from samskapa.domain.state import BoardState
 
 from .helpers import FACILITATOR, OBSERVER, OTHER, PARTICIPANT, Board
 
@@ -41,11 +42,63 @@ commands = st.one_of(
     st.builds(lambda i: {"type": "frame.delete", "frame_id": i}, ids),
     st.builds(lambda t: {"type": "board.update", "title": t}, texts),
 )
+STEP_RULES = [
+    {"write": "private", "edit": "own", "group": False, "link": False, "vote": False},
+    {"write": "open", "edit": "all", "group": True, "link": True, "vote": True},
+    {"write": "none", "edit": "none", "group": False, "link": False, "vote": False},
+]
+AGENDA = [{"id": f"s{i}", "title": f"Step {i}", "rules": r} for i, r in enumerate(STEP_RULES)]
+facilitation = st.one_of(
+    st.builds(
+        lambda i: {"type": "agenda.go", "step_id": i}, st.sampled_from(["s0", "s1", "s2", None])
+    ),
+    st.just({"type": "agenda.set", "steps": AGENDA}),
+    st.just({"type": "agenda.set", "steps": AGENDA[1:]}),
+    st.just({"type": "notes.reveal"}),
+    st.builds(lambda on: {"type": "board.lock", "locked": on}, st.booleans()),
+    st.builds(
+        lambda m: {"type": "board.anonymity", "mode": m},
+        st.sampled_from(["off", "facilitators", "full"]),
+    ),
+    st.builds(
+        lambda k, i: {"type": "attention.spotlight", "target": {"kind": k, "id": i}},
+        st.sampled_from(["note", "frame", "group"]),
+        ids,
+    ),
+    st.builds(lambda i, k: {"type": "note.kind", "note_id": i, "kind": k}, ids, st.just("goal")),
+    st.builds(
+        lambda g, a, b: {"type": "group.create", "group_id": g, "note_ids": [a, b]}, ids, ids, ids
+    ),
+    st.builds(
+        lambda n, g: {"type": "note.group", "note_id": n, "group_id": g},
+        ids,
+        st.one_of(ids, st.none()),
+    ),
+    st.builds(lambda g, t: {"type": "group.rename", "group_id": g, "name": t}, ids, texts),
+    st.builds(lambda g: {"type": "group.delete", "group_id": g}, ids),
+    st.builds(
+        lambda i, a, b: {"type": "link.create", "link_id": i, "from_id": a, "to_id": b},
+        ids,
+        ids,
+        ids,
+    ),
+    st.builds(
+        lambda i, s: {"type": "link.update", "link_id": i, "status": s, "resolution": "r"},
+        ids,
+        st.sampled_from(["open", "balanced", "accepted"]),
+    ),
+    st.builds(lambda i: {"type": "link.delete", "link_id": i}, ids),
+    st.builds(lambda r: {"type": "step.ready", "ready": r}, st.booleans()),
+    st.builds(lambda s: {"type": "timer.start", "seconds": s}, st.integers(1, 600)),
+    st.just({"type": "timer.pause"}),
+    st.just({"type": "timer.start"}),
+    st.just({"type": "timer.stop"}),
+)
 actors = st.sampled_from([FACILITATOR, PARTICIPANT, OTHER, OBSERVER])
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(commands, actors), max_size=60))
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.one_of(commands, facilitation), actors), max_size=80))
 def test_fold_equals_live_state(steps: list[tuple[dict[str, Any], Any]]) -> None:
     b = Board()
     for command, actor in steps:
@@ -55,3 +108,21 @@ def test_fold_equals_live_state(steps: list[tuple[dict[str, Any], Any]]) -> None
     wire = [StoredEvent.from_wire(e.to_wire()) for e in b.log]
     assert [e.seq for e in wire] == list(range(1, len(wire) + 1))
     assert fold(wire).to_json() == b.state.to_json()
+    # A snapshot reads back as the same state.
+    assert BoardState.from_json(b.state.to_json()).to_json() == b.state.to_json()
+    # What the fold keeps must hold together.
+    state = b.state
+    assert state.private_count == sum(n.private for n in state.notes.values())
+    for note in state.notes.values():
+        assert note.group_id is None or note.group_id in state.groups
+    for group_id in state.groups:
+        assert any(n.group_id == group_id for n in state.notes.values())
+    for link in state.links.values():
+        ends = (state.notes.get(link.from_id), state.notes.get(link.to_id))
+        assert all(n is not None and not n.private for n in ends)
+    spot = state.attention.spotlight
+    if spot is not None:
+        assert (
+            spot.id
+            in {"note": state.notes, "frame": state.frames, "group": state.groups}[spot.kind]
+        )
