@@ -33,6 +33,7 @@ import {
 } from './state.js';
 import { newFrameId, newNoteId, newRoundId } from './sync.js';
 import { canVote, closedRounds, myStatus, noteVoteInfo, openRound, voteProblem } from './voting.js';
+import { FacilitatorPanel, summonRect } from './panel.js';
 import { VoteBanner, VotePanel } from './votes-ui.js';
 
 // ---- where we are -------------------------------------------------------------------
@@ -145,6 +146,7 @@ function relabel() {
   dom.listToggle.setAttribute('aria-label', t(ui.listMode ? 'tool.canvas.aria' : 'tool.list.aria'));
   renderZoom();
   cursors.relabel();
+  facPanel.relabel();
   scheduleRender();
 }
 
@@ -224,7 +226,9 @@ function connect(member) {
   conn.on('change', onChange);
   conn.on('rejected', ({ op, code, message }) => {
     if (op?.command?.type?.startsWith('vote.')) voteRejected(op.command, code, message);
-    else toast(errorText(code, message));
+    else if (!(isFacilitator() && facPanel.rejected(op?.command, code, message) && ui.facPanelOpen)) {
+      toast(errorText(code, message));
+    }
     scheduleRender();
   });
   conn.on('servererror', ({ code, message }) => toast(errorText(code, message)));
@@ -352,6 +356,7 @@ function renderNow() {
   });
   renderSelectionBar(view);
   renderVotes(view, voteOpts.shownRound);
+  renderFacilitation(view);
   if (ui.listMode && listTimer === null) {
     // The list is rebuilt whole, so at most twice a second.
     listTimer = setTimeout(() => {
@@ -986,6 +991,88 @@ async function exportVotes() {
   } catch {
     toast(t('error.network'));
   }
+}
+
+// ---- the facilitator's panel ---------------------------------------------------------------------
+
+const FAC_PANEL_KEY = 'samskapa:fac-panel';
+dom.facToggle = $('fac-toggle');
+ui.facPanelOpen = (() => {
+  try {
+    return localStorage.getItem(FAC_PANEL_KEY) === 'open';
+  } catch {
+    return false;
+  }
+})();
+
+/** Fit the camera around these notes (a goal conflict's two notes, say). */
+function showNotes(ids) {
+  if (!ui.conn) return;
+  const view = currentView();
+  const notes = Object.fromEntries(ids.filter((id) => view.notes[id]).map((id) => [id, view.notes[id]]));
+  const bounds = boardBounds({ frames: {}, notes });
+  if (!bounds) return;
+  const { width, height, rect } = viewportSize();
+  setCamera(fitBounds(bounds, width, height, overlayInsets(rect)));
+}
+
+const facPanel = new FacilitatorPanel($('fac-panel'), dom.facToggle, {
+  send(command) {
+    if (isFacilitator()) send(command);
+  },
+  summon() {
+    const rect = viewRect(ui.camera, viewportBox.width, viewportBox.height);
+    if (rect && isFacilitator()) send({ type: 'attention.summon', ...summonRect(rect) });
+  },
+  showNotes,
+  now: () => Date.now() + (ui.conn?.serverOffset ?? 0),
+  hide() {
+    setFacPanel(false);
+    dom.facToggle.focus();
+  },
+  errorText,
+});
+
+function setFacPanel(open) {
+  ui.facPanelOpen = open;
+  try {
+    localStorage.setItem(FAC_PANEL_KEY, open ? 'open' : 'closed');
+  } catch {
+    // private mode: remembered for this page only
+  }
+  renderNow();
+  if (open) facPanel.focus();
+}
+
+dom.facToggle.addEventListener('click', () => setFacPanel(!ui.facPanelOpen));
+// Alt+Shift+F opens and closes the panel from anywhere on the page.
+document.addEventListener('keydown', (e) => {
+  if (!e.altKey || !e.shiftKey || e.ctrlKey || e.metaKey || e.code !== 'KeyF' || !isFacilitator()) return;
+  e.preventDefault();
+  const closing = ui.facPanelOpen;
+  setFacPanel(!closing);
+  if (closing) dom.facToggle.focus();
+});
+
+function renderFacilitation(view) {
+  const facilitator = isFacilitator();
+  const open = facilitator && ui.facPanelOpen;
+  dom.facToggle.hidden = !facilitator;
+  dom.facToggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+  document.body.classList.toggle('fac-open', open);
+  if (!facilitator) {
+    facPanel.el.hidden = true;
+    return;
+  }
+  const participants = (list) => list.filter((m) => m.role === 'participant').length;
+  facPanel.render({
+    view,
+    me: ui.member.member_id,
+    onlineParticipants: participants(ui.conn.onlineList()),
+    joinedParticipants: participants(Object.values(view.participants)),
+    selectedId: ui.selectedId,
+    open,
+  });
 }
 
 // ---- list view -----------------------------------------------------------------------------------
