@@ -13,13 +13,16 @@ from .settings import Settings
 
 
 async def _prepare(settings: Settings) -> None:
-    """Migrate, and create the demo board, once, before any worker starts."""
+    """Check the templates, migrate, and create the demo board, once, before any
+    worker starts."""
     from .demo import ensure_demo_board
     from .service import Boards
     from .store.database import open_database
     from .store.eventstore import EventStore
     from .store.migrate import upgrade
+    from .templates import all_templates
 
+    all_templates()  # a broken template file stops the start, naming the file
     db = open_database(settings.resolved_database_url())
     try:
         await upgrade(db)

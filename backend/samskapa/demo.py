@@ -1,8 +1,9 @@
 """A ready demo board, so that a first start shows something real.
 
-The content is the mission workshop of docs/ (freight without fossil fuel in
-Västra Götaland by 2030). The board's links are kept in the data folder, so the
-same facilitator link is printed at every start.
+The content is the mission workshop of the scenario (freight without fossil fuel
+in Västra Götaland by 2030): the *Mission workshop* template with the six steps
+the facilitator keeps and the material she seeds. The board's links are kept in
+the data folder, so the same facilitator link is printed at every start.
 """
 
 import asyncio
@@ -11,9 +12,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .domain.commands import CreateFrame, CreateNote, Mission
+from .domain.commands import Mission
 from .domain.values import Language, Role
-from .service import SYSTEM_ACTOR, Boards
+from .service import Boards
+from .templates import Template, TemplateNote, get_template
 
 
 async def ensure_demo_board(boards: Boards, data_dir: Path, base_url: str) -> dict[str, str]:
@@ -23,41 +25,23 @@ async def ensure_demo_board(boards: Boards, data_dir: Path, base_url: str) -> di
     if known is not None and await boards.store.head_seq(known["board_id"]) is not None:
         return _links(base_url, known)
     spec: dict[str, Any] = json.loads(
-        resources.files("samskapa").joinpath("data/demo-board.json").read_text()
+        resources.files("samskapa").joinpath("data/demo-board.json").read_text(encoding="utf-8")
     )
     created = await boards.create(
-        spec["title"], Language(spec["language"]), Mission(**spec["mission"])
+        spec["title"], Language(spec["language"]), Mission(**spec["mission"]), demo_template(spec)
     )
     board_id = created.board_id
-    frame_ids = []
-    for i, frame in enumerate(spec["frames"]):
-        frame_id = f"f_demo{i}"
-        frame_ids.append((frame_id, frame))
-        await boards.store.append(
-            board_id,
-            CreateFrame(type="frame.create", frame_id=frame_id, **frame),
-            SYSTEM_ACTOR,
-            f"demo-frame-{i}",
-        )
-    for i, note in enumerate(spec["notes"]):
-        _, frame = frame_ids[note["frame"]]
-        await boards.store.append(
-            board_id,
-            CreateNote(
-                type="note.create",
-                note_id=f"n_demo{i}",
-                text=note["text"],
-                kind=note["kind"],
-                color=note["color"],
-                x=frame["x"] + note["dx"],
-                y=frame["y"] + note["dy"],
-            ),
-            SYSTEM_ACTOR,
-            f"demo-note-{i}",
-        )
     known = {"board_id": board_id, **{role.value: created.tokens[role] for role in Role}}
     await asyncio.to_thread(_write, saved, known)
     return _links(base_url, known)
+
+
+def demo_template(spec: dict[str, Any]) -> Template:
+    """The spec's template with the scenario's steps and seeded notes in place of its own."""
+    template = get_template(spec["template"]).steps(spec["agenda"])
+    notes = [TemplateNote.model_validate(note) for note in spec["notes"]]
+    # Validated again as a whole, so a note's frame must exist in the template.
+    return Template.model_validate({**template.model_dump(), "notes": notes})
 
 
 def _read(path: Path) -> dict[str, str] | None:

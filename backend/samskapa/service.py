@@ -5,6 +5,7 @@ belong to it (the board's links, a member's credential hash) are written in the
 same transaction as its event.
 """
 
+import asyncio
 import time
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from .domain.visibility import Viewer
 from .domain.voting import voter_id
 from .store.eventstore import EventStore
 from .store.tables import access_links, members
+from .templates import Template
 
 # The actor recorded for events the server makes on its own (board creation).
 SYSTEM_ACTOR = Actor(member_id="system", role=Role.FACILITATOR)
@@ -27,6 +29,11 @@ SYSTEM_ACTOR = Actor(member_id="system", role=Role.FACILITATOR)
 
 def _now() -> int:
     return int(time.time() * 1000)
+
+
+def _op_id(board_id: str, index: int) -> str:
+    """Board creation's op ids: `create-<board>`, then one per template command."""
+    return f"create-{board_id}" if index == 0 else f"template-{index}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +52,13 @@ class Boards:
     def __init__(self, store: EventStore) -> None:
         self.store = store
 
-    async def create(self, title: str, language: Language, mission: Mission) -> CreatedBoard:
+    async def create(
+        self,
+        title: str,
+        language: Language,
+        mission: Mission,
+        template: Template | None = None,
+    ) -> CreatedBoard:
         board_id = new_id("b")
         tokens = {role: new_token() for role in Role}
         now = _now()
@@ -59,9 +72,33 @@ class Boards:
             }
             for role, token in tokens.items()
         ]
-        command = CreateBoard(board_id=board_id, title=title, language=language, mission=mission)
+        if template is not None:
+            mission = template.mission_for(language, mission)
+        create = CreateBoard(board_id=board_id, title=title, language=language, mission=mission)
+        seeds = template.commands(language) if template is not None else []
+        # A board from a template is several commands, and the writer makes each
+        # one all or nothing, not the group. What makes the group safe is the
+        # access links: they are the only way onto a board (its id is unguessable
+        # and nothing lists boards), and they are written in the same transaction
+        # as the *last* command, after every earlier one was committed. So either
+        # the whole board exists with its links, or no link ever opens the part
+        # that does exist (an unreachable leftover, never a half board someone
+        # sees). The commands are queued together, in order, so the writer usually
+        # commits all but the last in one transaction anyway.
+        *first, last = [create, *seeds]
+        pending = [
+            self.store.submit(board_id, command, SYSTEM_ACTOR, _op_id(board_id, i))
+            for i, command in enumerate(first)
+        ]
+        for outcome in await asyncio.gather(*pending, return_exceptions=True):
+            if isinstance(outcome, BaseException):
+                raise outcome
         await self.store.append(
-            board_id, command, SYSTEM_ACTOR, f"create-{board_id}", extra=[(access_links, links)]
+            board_id,
+            last,
+            SYSTEM_ACTOR,
+            _op_id(board_id, len(first)),
+            extra=[(access_links, links)],
         )
         return CreatedBoard(board_id, tokens)
 

@@ -16,6 +16,7 @@ from ..domain.visibility import (
     shared_state,
     variant,
 )
+from ..templates import all_templates, get_template
 from .deps import MemberDep, ServicesDep
 
 router = APIRouter(prefix="/api")
@@ -29,12 +30,29 @@ class CreateBoardBody(_Body):
     title: Annotated[Title, Field(min_length=1)]
     language: Language = Language.SV
     mission: Mission = Mission()
+    # A workshop template's id (GET /api/templates); without it, an empty board.
+    template: Annotated[str, Field(max_length=64)] | None = None
 
 
 class BoardLinks(BaseModel):
     facilitator: str
     participant: str
     observer: str
+
+
+class LocalizedOut(BaseModel):
+    sv: str
+    en: str
+
+
+class TemplateOut(BaseModel):
+    id: str
+    name: LocalizedOut
+    description: LocalizedOut
+    steps: int
+    minutes: int
+    # The mission statement used when the form leaves it empty, if any.
+    mission: LocalizedOut | None
 
 
 class CreatedBoardOut(BaseModel):
@@ -86,13 +104,30 @@ def _base_url(request: Request, public_url: str) -> str:
 
 @router.post("/boards", status_code=201, response_model=CreatedBoardOut)
 async def create_board(body: CreateBoardBody, request: Request, services: ServicesDep) -> Any:
-    created = await services.boards.create(body.title, body.language, body.mission)
+    template = get_template(body.template) if body.template is not None else None
+    created = await services.boards.create(body.title, body.language, body.mission, template)
     base = _base_url(request, services.settings.public_url)
     links = {
         role.value: f"{base}/b/{created.board_id}#k={token}"
         for role, token in created.tokens.items()
     }
     return {"board_id": created.board_id, "links": links}
+
+
+@router.get("/templates", response_model=list[TemplateOut])
+async def list_templates() -> Any:
+    """The workshop templates a board can start from, in the order to offer them."""
+    return [
+        {
+            "id": t.id,
+            "name": t.name,
+            "description": t.description,
+            "steps": len(t.agenda),
+            "minutes": sum(step.minutes for step in t.agenda),
+            "mission": t.mission.statement,
+        }
+        for t in all_templates().values()
+    ]
 
 
 @router.post("/boards/{board_id}/access", response_model=AccessOut)

@@ -33,6 +33,7 @@ class ErrorCode(StrEnum):
     UNAUTHORIZED = "unauthorized"
     INVALID_LINK = "invalid_link"
     BOARD_NOT_FOUND = "board_not_found"
+    UNKNOWN_TEMPLATE = "unknown_template"
     INTERNAL_ERROR = "internal_error"
 
 
