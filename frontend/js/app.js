@@ -5,6 +5,7 @@
 import { freeSpot } from './layout.js';
 import {
   boardBounds,
+  cameraForRect,
   fitBounds,
   initialCamera,
   panBy,
@@ -21,17 +22,22 @@ import { openNoteEditor } from './editor.js';
 import { installGestures } from './gestures.js';
 import { applyI18n, browserLang, getLang, rememberLang, setLang, storedLang, t } from './i18n.js';
 import { forgetMember, parseLocation, resolveMember, saveMember } from './member.js';
-import { BoardRenderer, renderConnection, renderList, renderMission, renderOnline } from './render.js';
+import { BoardRenderer, KIND_ICONS, renderConnection, renderList, renderMission, renderOnline } from './render.js';
 import {
-  canDeleteNote,
   canEditNotes,
   COLORS,
   COORD_LIMIT,
+  KINDS,
+  may,
   NOTE_HEIGHT,
   NOTE_WIDTH,
+  permission,
   predictAll,
+  spotlightTargets,
 } from './state.js';
-import { newFrameId, newNoteId, newRoundId } from './sync.js';
+import { StepBanner } from './step-banner.js';
+import { boxAround, GROUP_PAD, inBox, StructureRenderer } from './structure.js';
+import { newFrameId, newGroupId, newLinkId, newNoteId, newRoundId } from './sync.js';
 import { canVote, closedRounds, myStatus, noteVoteInfo, openRound, voteProblem } from './voting.js';
 import { FacilitatorPanel, summonRect } from './panel.js';
 import { VoteBanner, VotePanel } from './votes-ui.js';
@@ -65,6 +71,14 @@ const dom = {
   swatches: $('swatches'),
   noteEdit: $('note-edit'),
   noteDelete: $('note-delete'),
+  noteKind: $('note-kind'),
+  noteGroup: $('note-group'),
+  noteUngroup: $('note-ungroup'),
+  noteLink: $('note-link'),
+  pickHint: $('pick-hint'),
+  pickHintText: $('pick-hint-text'),
+  followAgain: $('follow-again'),
+  boardTop: $('board-top'),
   voteTools: $('vote-tools'),
   voteToggle: $('vote-toggle'),
   mission: {
@@ -72,10 +86,16 @@ const dom = {
     statement: byTestId('mission-statement'),
     measure: byTestId('mission-measure'),
     deadline: byTestId('mission-deadline'),
+    edit: $('mission-edit'),
   },
 };
 
 const renderer = new BoardRenderer({ framesLayer: $('frames-layer'), notesLayer: $('notes-layer') });
+const structure = new StructureRenderer({
+  groupsLayer: $('groups-layer'),
+  linksSvg: $('links-svg'),
+  linksLayer: $('links-layer'),
+});
 
 // The others' pointers (§2.5), named from the board's participants.
 const cursors = new CursorLayer($('cursors-layer'), {
@@ -107,6 +127,12 @@ const ui = {
   voteBySector: false,
   voteOnNotes: true,
   voteOpening: null, // round id of a vote.open sent from this page
+  // Facilitation: picking a second note (to group with or link to), following
+  // the facilitator's view, and the camera animation under way.
+  pick: null, // {mode: 'group' | 'link', from: note id}
+  following: true, // follow attention.leader's view until the person moves themselves
+  leaderView: null, // the latest leader_view of the leader
+  flight: null, // requestAnimationFrame id of a camera move
 };
 
 window.samskapa = {
@@ -120,6 +146,8 @@ window.samskapa = {
 };
 
 const canEdit = () => canEditNotes(ui.role);
+/** May I do `action` (state.js `permission`) on the board as shown now? */
+const mayNow = (action, note = null) => Boolean(ui.conn) && may(currentView(), ui.role, ui.member.member_id, action, note);
 const isFacilitator = () => ui.role === 'facilitator';
 const clampCoord = (v) => Math.round(Math.min(COORD_LIMIT, Math.max(-COORD_LIMIT, v)));
 
@@ -137,6 +165,7 @@ function useBoardLanguage(lang) {
 function relabel() {
   applyI18n(document);
   buildSwatches();
+  buildKinds();
   renderer.invalidate();
   renderHeader();
   renderRole();
@@ -223,6 +252,8 @@ function connect(member) {
     scheduleRender(); // the vote progress counts who is online
   });
   conn.on('cursors', ({ entries }) => cursors.update(entries, performance.now()));
+  conn.on('leader_view', onLeaderView);
+  conn.on('summoned', (rect) => flyTo(cameraForRect(rect, viewportBox.width, viewportBox.height)));
   conn.on('change', onChange);
   conn.on('rejected', ({ op, code, message }) => {
     if (op?.command?.type?.startsWith('vote.')) voteRejected(op.command, code, message);
@@ -258,6 +289,11 @@ function onChange(change) {
     requestAnimationFrame(fit);
   }
   for (const event of change.events) if (event.type.startsWith('vote.')) onVoteEvent(event);
+  if (change.reset || change.events.some((e) => e.type === 'attention.follow_changed')) {
+    // A new call to follow: follow again, from the leader's latest view.
+    ui.following = true;
+    followLeader();
+  }
   scheduleRender();
   if (change.reset || change.events.some((e) => e.type.startsWith('participant.'))) cursors.relabel();
 }
@@ -286,7 +322,7 @@ function renderHeader() {
   if (!board) return;
   setTitle(board.title);
   document.title = `${board.title} · Samskapa`;
-  renderMission(dom.mission, board);
+  renderMission(dom.mission, board, isFacilitator());
 }
 
 function renderRole() {
@@ -345,7 +381,10 @@ function renderNow() {
   if (ui.selectedId && !view.notes[ui.selectedId]) ui.selectedId = null;
   if (ui.editing && !view.notes[ui.editing.id]) finishEdit(false);
   const voteOpts = { role: ui.role, shownRound: shownRound(view), resultsOnNotes: ui.voteOnNotes };
+  const spot = spotlightTargets(view);
+  document.body.classList.toggle('spotlight-on', spot.active);
   renderer.render(view, {
+    spot,
     memberId: ui.member.member_id,
     role: ui.role,
     selectedId: ui.selectedId,
@@ -354,6 +393,15 @@ function renderNow() {
     lang: getLang(),
     voteInfo: (note) => noteVoteInfo(view, note, voteOpts),
   });
+  structure.render(view, noteBox, {
+    canGroup: may(view, ui.role, ui.member.member_id, 'group'),
+    spot,
+    noteLabel: (note) => shorten(note.text || t('note.empty')),
+  });
+  stepBanner.render(view, { role: ui.role, memberId: ui.member.member_id }, ui.conn.serverNow());
+  dom.newNote.disabled = !may(view, ui.role, ui.member.member_id, 'write');
+  dom.newNote.title = dom.newNote.disabled ? errorText(permission(view, ui.role, ui.member.member_id, 'write')) : '';
+  renderFollow(view);
   renderSelectionBar(view);
   renderVotes(view, voteOpts.shownRound);
   renderFacilitation(view);
@@ -401,9 +449,17 @@ function viewportSize() {
 /** Room taken by what floats over the canvas, so "fit" does not hide the board under it. */
 function overlayInsets(rect) {
   const insets = { top: 32, right: 32, bottom: 32, left: 32 };
-  const card = dom.mission.card;
-  if (!card.hidden && !ui.listMode) {
-    insets.top = Math.max(insets.top, card.getBoundingClientRect().bottom - rect.top + 16);
+  const top = dom.boardTop.getBoundingClientRect();
+  if (top.height && !ui.listMode) {
+    // The mission card and step banner: keep the board below them, or right
+    // of them when that leaves more room (a tall column on a wide screen).
+    const below = top.bottom - rect.top + 16;
+    const beside = top.right - rect.left + 16;
+    if ((rect.width - beside) * rect.height > rect.width * (rect.height - below)) {
+      insets.left = Math.max(insets.left, beside);
+    } else {
+      insets.top = Math.max(insets.top, below);
+    }
   }
   const toolbar = $('toolbar').getBoundingClientRect();
   if (toolbar.height) insets.bottom = Math.max(insets.bottom, rect.bottom - toolbar.top + 16);
@@ -436,7 +492,7 @@ function zoomToNote(id) {
 
 function zoomBy(factor) {
   const { width, height } = viewportSize();
-  setCamera(zoomAt(ui.camera, factor, width / 2, height / 2));
+  userCamera(zoomAt(ui.camera, factor, width / 2, height / 2));
 }
 
 function centreOfView() {
@@ -444,10 +500,26 @@ function centreOfView() {
   return viewCentre(ui.camera, width, height);
 }
 
+/** The person moved the board themselves: stop following the facilitator. */
+function userCamera(camera) {
+  stopFlight();
+  const leader = ui.conn?.board.attention.leader;
+  if (leader && leader !== ui.member?.member_id && ui.following) {
+    ui.following = false;
+    scheduleRender();
+  }
+  setCamera(camera);
+}
+
 $('zoom-in').addEventListener('click', () => zoomBy(1.25));
 $('zoom-out').addEventListener('click', () => zoomBy(0.8));
 $('zoom-reset').addEventListener('click', () => zoomBy(1 / ui.camera.scale));
-$('zoom-fit').addEventListener('click', fit);
+$('zoom-fit').addEventListener('click', () => {
+  stopFlight();
+  ui.following = !ui.conn?.board.attention.leader;
+  fit();
+  scheduleRender();
+});
 
 window.addEventListener('resize', () => positionSelectionBar());
 
@@ -530,6 +602,7 @@ function noteInView(id) {
 
 function startNewNote(x, y) {
   if (!canEdit() || !ui.conn) return;
+  if (refused('write')) return;
   if (ui.editing) finishEdit(true);
   ui.draft = {
     type: 'note.create',
@@ -553,7 +626,7 @@ function select(id) {
 
 function deleteNote(id) {
   const note = noteInView(id);
-  if (!note || !canDeleteNote(ui.role, ui.member.member_id, note)) return;
+  if (!note || (ui.draft?.note_id !== id && refused('delete', note))) return;
   if (ui.draft?.note_id === id) {
     ui.draft = null;
   } else {
@@ -572,14 +645,14 @@ function recolor(id, color) {
     return;
   }
   const note = noteInView(id);
-  if (note && note.color !== color) send({ type: 'note.recolor', note_id: id, color });
+  if (note && note.color !== color && !refused('edit', note)) send({ type: 'note.recolor', note_id: id, color });
 }
 
 // Arrow keys: move at once on screen, send one note.move when the keys rest.
 const NUDGE_SETTLE_MS = 400;
 function nudge(id, dx, dy) {
   const note = noteInView(id);
-  if (!note) return;
+  if (!note || (ui.draft?.note_id !== id && refused('edit', note))) return;
   if (ui.draft?.note_id === id) return;
   if (ui.nudge && ui.nudge.command.note_id !== id) flushNudge();
   const x = clampCoord(note.x + dx);
@@ -606,6 +679,7 @@ function flushNudge() {
 
 function startEdit(id, isDraft = false) {
   if (!canEdit()) return;
+  if (!isDraft && refused('edit', noteInView(id))) return;
   if (ui.editing) {
     if (ui.editing.id === id) return;
     finishEdit(true);
@@ -652,6 +726,32 @@ function editDone(id, isDraft, save, text, refocus) {
 
 // ---- the selection bar (colours, edit, delete) -------------------------------------------------
 
+function buildKinds() {
+  dom.noteKind.replaceChildren(
+    ...KINDS.map((kind) => h('option', { value: kind, text: `${KIND_ICONS[kind]}  ${t(`kind.${kind}`)}` })),
+  );
+  dom.noteKind.setAttribute('aria-label', t('note.kind'));
+}
+
+dom.noteKind.addEventListener('change', () => {
+  const id = ui.selectedId;
+  const kind = dom.noteKind.value;
+  if (!id) return;
+  if (ui.draft?.note_id === id) {
+    ui.draft = { ...ui.draft, kind };
+    scheduleRender();
+    return;
+  }
+  const note = noteInView(id);
+  if (note && note.kind !== kind && !refused('edit', note)) send({ type: 'note.kind', note_id: id, kind });
+});
+dom.noteGroup.addEventListener('click', () => startPick('group'));
+dom.noteLink.addEventListener('click', () => startPick('link'));
+dom.noteUngroup.addEventListener('click', () => {
+  const note = ui.selectedId && noteInView(ui.selectedId);
+  if (note?.group_id && !refused('group', note)) send({ type: 'note.group', note_id: note.id, group_id: null });
+});
+
 function buildSwatches() {
   dom.swatches.replaceChildren(
     ...COLORS.map((color) =>
@@ -672,7 +772,9 @@ dom.swatches.addEventListener('click', (e) => {
   if (button && ui.selectedId) recolor(ui.selectedId, button.dataset.color);
 });
 // Keep the note's editor open while a swatch is pressed (a blur would close it).
-dom.selectionBar.addEventListener('pointerdown', (e) => e.preventDefault());
+dom.selectionBar.addEventListener('pointerdown', (e) => {
+  if (!e.target.closest('select')) e.preventDefault();
+});
 dom.noteEdit.addEventListener('click', () => ui.selectedId && startEdit(ui.selectedId));
 dom.noteDelete.addEventListener('click', () => ui.selectedId && deleteNote(ui.selectedId));
 
@@ -684,8 +786,20 @@ function renderSelectionBar(view) {
   for (const b of dom.swatches.children) {
     b.setAttribute('aria-pressed', b.dataset.color === note.color ? 'true' : 'false');
   }
-  dom.noteDelete.hidden = !canDeleteNote(ui.role, ui.member.member_id, note);
-  dom.noteEdit.hidden = ui.editing?.id === note.id;
+  const me = ui.member.member_id;
+  const draft = ui.draft?.note_id === note.id;
+  const editable = draft || may(view, ui.role, me, 'edit', note);
+  dom.noteDelete.hidden = !draft && !may(view, ui.role, me, 'delete', note);
+  dom.noteEdit.hidden = ui.editing?.id === note.id || !editable;
+  dom.swatches.hidden = !editable;
+  dom.noteKind.parentElement.hidden = !editable;
+  dom.noteKind.value = note.kind;
+  const shared = !draft && !note.private;
+  dom.noteGroup.hidden = !shared || !may(view, ui.role, me, 'group', note);
+  dom.noteUngroup.hidden = dom.noteGroup.hidden || !note.group_id;
+  dom.noteLink.hidden = !shared || !may(view, ui.role, me, 'link', note);
+  const empty = [...dom.selectionBar.children].every((c) => c.hidden);
+  dom.selectionBar.hidden = empty;
   positionSelectionBar();
 }
 
@@ -762,15 +876,15 @@ function focusNote(id) {
 installGestures(
   { viewport: dom.viewport, notesLayer: $('notes-layer') },
   {
-    canEdit,
+    canEdit: (id) => (id ? mayNow('edit', noteInView(id)) : canEdit()),
     isFacilitator,
     camera: () => ui.camera,
-    setCamera,
+    setCamera: userCamera,
     noteInView,
     frameInView: (id) => (ui.conn && id ? (currentView().frames[id] ?? null) : null),
     isEditing: (id) => ui.editing?.id === id,
     select,
-    focusNote,
+    focusNote: (id) => (ui.pick ? completePick(id) : focusNote(id)),
     beginDrag(id) {
       if (ui.nudge?.command.note_id === id) flushNudge();
       ui.draggingId = id;
@@ -779,18 +893,24 @@ installGestures(
     },
     endDrag(id, to) {
       ui.draggingId = null;
+      markDropTarget(null);
       if (to) {
         const x = clampCoord(to.x);
         const y = clampCoord(to.y);
         const note = noteInView(id);
         if (ui.draft?.note_id === id) ui.draft = { ...ui.draft, x, y };
-        else if (note && (x !== note.x || y !== note.y)) send({ type: 'note.move', note_id: id, x, y });
+        else if (note) dropNote(note, x, y);
       }
       renderNow();
     },
-    afterDragMove: positionSelectionBar,
+    afterDragMove() {
+      positionSelectionBar();
+      const el = ui.draggingId && renderer.noteElement(ui.draggingId);
+      const note = el && noteInView(ui.draggingId);
+      markDropTarget(note ? dropTarget(note, parseFloat(el.style.left), parseFloat(el.style.top)) : null);
+    },
     createNoteAt: startNewNote,
-    startEdit: (id) => startEdit(id),
+    startEdit: (id) => (ui.pick ? completePick(id) : startEdit(id)),
     openFrameDialog,
     nudge,
     deleteNote,
@@ -1073,6 +1193,383 @@ function renderFacilitation(view) {
     selectedId: ui.selectedId,
     open,
   });
+}
+
+// ---- facilitation: step rules, groups, links, follow ---------------------------------------
+
+/** Say why `action` is not allowed now (a toast) and return true; false when it is allowed. */
+function refused(action, note = null) {
+  if (!ui.conn) return true;
+  const code = permission(currentView(), ui.role, ui.member.member_id, action, note);
+  if (code) toast(errorText(code));
+  return Boolean(code);
+}
+
+const shorten = (text, max = 40) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** A note's box in board units: as tall as its element is drawn. */
+function noteBox(note) {
+  const el = renderer.noteElement(note.id);
+  return { x: note.x, y: note.y, w: NOTE_WIDTH, h: Math.max(NOTE_HEIGHT, el?.offsetHeight ?? 0) };
+}
+
+/**
+ * What dropping `note` with its top-left at (x, y) means: onto another note
+ * (`{kind: 'note', id}`), into a group's outline (`{kind: 'group', id}`), out
+ * of its own group (`{kind: 'leave'}`), or just a move (null). Only what this
+ * member may do now.
+ */
+function dropTarget(note, x, y) {
+  const view = currentView();
+  if (note.private || !may(view, ui.role, ui.member.member_id, 'group', note)) return null;
+  const cx = x + NOTE_WIDTH / 2;
+  const cy = y + NOTE_HEIGHT / 2;
+  const notes = Object.values(view.notes);
+  for (let i = notes.length - 1; i >= 0; i--) {
+    const other = notes[i];
+    if (other.id === note.id || other.private) continue;
+    if (inBox(noteBox(other), cx, cy)) {
+      return other.group_id && other.group_id === note.group_id ? null : { kind: 'note', id: other.id };
+    }
+  }
+  for (const group of Object.values(view.groups)) {
+    if (group.id !== note.group_id && inBox(structure.groupBox(group.id), cx, cy)) return { kind: 'group', id: group.id };
+  }
+  if (note.group_id) {
+    const rest = notes.filter((n) => n.group_id === note.group_id && n.id !== note.id).map(noteBox);
+    // Dragged well clear of the rest of its group: out of the group.
+    if (rest.length && !inBox(boxAround(rest, GROUP_PAD + NOTE_WIDTH / 2), cx, cy)) return { kind: 'leave' };
+  }
+  return null;
+}
+
+let dropMarked = null;
+function markDropTarget(target) {
+  const el = !target
+    ? null
+    : target.kind === 'note'
+      ? renderer.noteElement(target.id)
+      : target.kind === 'group'
+        ? document.querySelector(`.group[data-id="${CSS.escape(target.id)}"]`)
+        : null;
+  if (dropMarked === el) return;
+  dropMarked?.classList.remove('drop-target');
+  el?.classList.add('drop-target');
+  dropMarked = el;
+}
+
+/** A dragged note let go at (x, y): a move, and maybe a group (see dropTarget). */
+function dropNote(note, x, y) {
+  const target = dropTarget(note, x, y);
+  let to = { x, y };
+  if (target?.kind === 'note') {
+    // Side by side with the note it was dropped on, not on top of it.
+    const other = noteInView(target.id);
+    const rest = { ...currentView().notes };
+    delete rest[note.id];
+    to = freeSpot(rest, other.x, other.y);
+    to = { x: clampCoord(to.x), y: clampCoord(to.y) };
+  }
+  if (to.x !== note.x || to.y !== note.y) send({ type: 'note.move', note_id: note.id, x: to.x, y: to.y });
+  if (target) groupWith(note, target);
+}
+
+let groupNumber = 0;
+/** Put `note` together with `target` ({kind: 'note' | 'group' | 'leave', id}). */
+function groupWith(note, target) {
+  if (target.kind === 'leave') {
+    send({ type: 'note.group', note_id: note.id, group_id: null });
+    return;
+  }
+  if (target.kind === 'group') {
+    send({ type: 'note.group', note_id: note.id, group_id: target.id });
+    return;
+  }
+  const other = noteInView(target.id);
+  if (!other || refused('group', other)) return;
+  if (other.group_id) send({ type: 'note.group', note_id: note.id, group_id: other.group_id });
+  else if (note.group_id) send({ type: 'note.group', note_id: other.id, group_id: note.group_id });
+  else {
+    groupNumber = Math.max(groupNumber, Object.keys(currentView().groups).length) + 1;
+    send({ type: 'group.create', group_id: newGroupId(), name: t('group.default', { n: groupNumber }), note_ids: [other.id, note.id] });
+  }
+}
+
+/** "Group with…" / "Link": the next note picked (click, or Enter on it) completes it. */
+function startPick(mode) {
+  const note = ui.selectedId && noteInView(ui.selectedId);
+  if (!note || ui.draft?.note_id === note.id || refused(mode, note)) return;
+  if (ui.editing) finishEdit(true);
+  ui.pick = { mode, from: note.id };
+  dom.pickHintText.textContent = t(mode === 'link' ? 'pick.link' : 'pick.group', { text: shorten(note.text || t('note.empty')) });
+  dom.pickHint.hidden = false;
+  document.body.classList.add('picking');
+  renderer.noteElement(note.id)?.classList.add('pick-source');
+}
+
+function cancelPick() {
+  if (!ui.pick) return;
+  renderer.noteElement(ui.pick.from)?.classList.remove('pick-source');
+  ui.pick = null;
+  dom.pickHint.hidden = true;
+  document.body.classList.remove('picking');
+}
+
+function completePick(id) {
+  const pick = ui.pick;
+  const from = noteInView(pick.from);
+  const to = noteInView(id);
+  if (id === pick.from || !to) return;
+  cancelPick();
+  if (!from || refused(pick.mode, to)) return;
+  if (pick.mode === 'group') groupWith(from, { kind: 'note', id });
+  else openLinkDialog(null, from, to);
+  focusNote(id);
+}
+
+dom.pickHint.querySelector('#pick-cancel').addEventListener('click', cancelPick);
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && ui.pick) {
+    e.preventDefault();
+    cancelPick();
+  }
+});
+// L: link the focused note to another; G: group it with another.
+$('notes-layer').addEventListener('keydown', (e) => {
+  if (e.target.closest('.note-editor, button') || e.altKey || e.ctrlKey || e.metaKey) return;
+  const key = e.key.toLowerCase();
+  if (key !== 'l' && key !== 'g') return;
+  e.preventDefault();
+  select(e.target.closest('[data-testid="note"]')?.dataset.id ?? ui.selectedId);
+  startPick(key === 'l' ? 'link' : 'group');
+});
+
+// ---- the link dialog ----
+
+const linkDialog = $('link-dialog');
+const linkForm = $('link-form');
+let linkDialogState = null; // {link} (change one) or {from, to} (a new one)
+
+/** Ask how `from` and `to` are linked (a new link), or change / delete `link`. */
+function openLinkDialog(link, from = null, to = null) {
+  const view = currentView();
+  from = from ?? view.notes[link.from_id];
+  to = to ?? view.notes[link.to_id];
+  if (!from || !to) return;
+  const editable = may(view, ui.role, ui.member.member_id, 'link');
+  linkDialogState = { link, from, to };
+  $('link-dialog-heading').textContent = t(link ? 'link.edit.heading' : 'link.new.heading');
+  $('link-between').textContent = t('link.between', {
+    from: shorten(from.text || t('note.empty')),
+    to: shorten(to.text || t('note.empty')),
+  });
+  const kind = link?.kind ?? 'conflicts';
+  for (const input of linkForm.elements.kind) input.checked = input.value === kind;
+  for (const input of linkForm.elements.status) input.checked = input.value === (link?.status ?? 'open');
+  $('link-resolution').value = link?.resolution ?? '';
+  for (const el of linkForm.querySelectorAll('input, textarea')) el.disabled = !editable;
+  $('link-delete').hidden = !link || !editable;
+  $('link-submit').hidden = !editable;
+  $('link-submit').textContent = t(link ? 'link.save' : 'link.create');
+  showConflictFields();
+  linkDialog.showModal();
+}
+
+function showConflictFields() {
+  const conflict = linkForm.elements.kind.value === 'conflicts' && Boolean(linkDialogState?.link);
+  $('link-statuses').hidden = !conflict;
+  $('link-resolution-field').hidden = !conflict;
+}
+
+linkForm.addEventListener('change', showConflictFields);
+$('link-cancel').addEventListener('click', () => linkDialog.close());
+$('link-delete').addEventListener('click', () => {
+  const link = linkDialogState?.link;
+  if (link && !refused('link')) send({ type: 'link.delete', link_id: link.id });
+  linkDialog.close();
+});
+linkForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const st = linkDialogState;
+  linkDialog.close();
+  if (!st || refused('link')) return;
+  const kind = linkForm.elements.kind.value || 'conflicts';
+  if (!st.link) {
+    send({ type: 'link.create', link_id: newLinkId(), from_id: st.from.id, to_id: st.to.id, kind });
+    return;
+  }
+  const change = {};
+  if (kind !== st.link.kind) change.kind = kind;
+  if (kind === 'conflicts') {
+    const status = linkForm.elements.status.value || 'open';
+    const resolution = $('link-resolution').value.trim();
+    if (status !== st.link.status) change.status = status;
+    if (resolution !== st.link.resolution) change.resolution = resolution;
+  }
+  if (Object.keys(change).length) send({ type: 'link.update', link_id: st.link.id, ...change });
+});
+
+$('links-layer').addEventListener('click', (e) => {
+  const marker = e.target.closest('[data-testid="link-marker"]');
+  const link = marker && ui.conn && currentView().links[marker.dataset.id];
+  if (link) openLinkDialog(link);
+});
+
+// ---- group names and "Ungroup" ----
+
+function renameGroup(nameEl) {
+  const groupEl = nameEl.closest('[data-testid="group"]');
+  const group = groupEl && ui.conn && currentView().groups[groupEl.dataset.id];
+  if (!group || refused('group') || groupEl.querySelector('.group-name-input')) return;
+  const input = h('input', {
+    class: 'group-name-input',
+    'data-testid': 'group-name-input',
+    type: 'text',
+    maxlength: '120',
+    'aria-label': t('group.rename.aria', { name: group.name }),
+  });
+  input.value = group.name;
+  nameEl.hidden = true;
+  nameEl.after(input);
+  input.focus();
+  input.select();
+  let done = false;
+  const finish = (save) => {
+    if (done) return;
+    done = true;
+    const name = input.value.trim();
+    input.remove();
+    nameEl.hidden = false;
+    if (save && name && name !== group.name) send({ type: 'group.rename', group_id: group.id, name });
+    nameEl.focus({ preventScroll: true });
+  };
+  input.addEventListener('keydown', (e) => {
+    e.stopPropagation();
+    if (e.key === 'Enter') finish(true);
+    else if (e.key === 'Escape') finish(false);
+  });
+  input.addEventListener('blur', () => finish(true));
+}
+
+const groupsLayer = $('groups-layer');
+groupsLayer.addEventListener('dblclick', (e) => {
+  const name = e.target.closest('[data-action="group-rename"]');
+  if (!name) return;
+  e.stopPropagation();
+  renameGroup(name);
+});
+groupsLayer.addEventListener('keydown', (e) => {
+  const name = e.target.closest('[data-action="group-rename"]');
+  if (name && (e.key === 'Enter' || e.key === 'F2' || e.key === ' ')) {
+    e.preventDefault();
+    renameGroup(name);
+  }
+});
+groupsLayer.addEventListener('click', (e) => {
+  const button = e.target.closest('[data-action="group-ungroup"]');
+  const id = button?.closest('[data-testid="group"]')?.dataset.id;
+  if (id && !refused('group')) send({ type: 'group.delete', group_id: id });
+});
+
+// ---- the step banner and its clock ----
+
+const stepBanner = new StepBanner($('step-banner'), {
+  onReady(ready) {
+    if (!refused('ready')) send({ type: 'step.ready', ready });
+  },
+});
+setInterval(() => {
+  if (ui.conn) stepBanner.tick(ui.conn.board.timer, ui.conn.serverNow());
+}, 500);
+
+// ---- the mission card (facilitators edit it with board.update) ----
+
+const missionDialog = $('mission-dialog');
+dom.mission.edit.addEventListener('click', (e) => {
+  e.preventDefault(); // a button in <summary> would fold the card
+  const mission = ui.conn?.board.board?.mission;
+  if (!mission || !isFacilitator()) return;
+  $('mission-statement-input').value = mission.statement;
+  $('mission-measure-input').value = mission.measure;
+  $('mission-deadline-input').value = mission.deadline;
+  missionDialog.showModal();
+});
+$('mission-cancel').addEventListener('click', () => missionDialog.close());
+$('mission-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const old = ui.conn?.board.board?.mission;
+  const mission = {
+    statement: $('mission-statement-input').value.trim(),
+    measure: $('mission-measure-input').value.trim(),
+    deadline: $('mission-deadline-input').value.trim(),
+  };
+  if (!mission.statement) {
+    toast(t('form.required', { field: t('create.mission') }));
+    return;
+  }
+  missionDialog.close();
+  const same = old && ['statement', 'measure', 'deadline'].every((k) => old[k] === mission[k]);
+  if (!same) send({ type: 'board.update', mission });
+});
+
+// ---- following the facilitator ----
+
+const leaderId = () => ui.conn?.board.attention.leader ?? null;
+const leadingOther = () => Boolean(leaderId()) && leaderId() !== ui.member?.member_id;
+
+function onLeaderView(view) {
+  if (view.memberId !== leaderId()) return;
+  ui.leaderView = view;
+  followLeader();
+}
+
+/** Move to the leader's latest view, if following one (never while writing a note). */
+function followLeader() {
+  const view = ui.leaderView;
+  if (!leadingOther() || !ui.following || ui.editing || !view || view.memberId !== leaderId()) return;
+  flyTo(cameraForRect(view, viewportBox.width, viewportBox.height));
+}
+
+function renderFollow() {
+  const show = leadingOther() && !ui.following;
+  dom.followAgain.hidden = !show;
+  if (show) {
+    const leader = ui.conn.board.participants[leaderId()];
+    dom.followAgain.textContent = leader ? t('follow.again.name', { name: leader.name }) : t('follow.again');
+  }
+}
+
+dom.followAgain.addEventListener('click', () => {
+  ui.following = true;
+  scheduleRender();
+  followLeader();
+});
+
+const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
+function stopFlight() {
+  if (ui.flight) cancelAnimationFrame(ui.flight);
+  ui.flight = null;
+}
+
+/** Move the camera to `target` smoothly (at once with reduced motion). */
+function flyTo(target) {
+  if (!(viewportBox.width > 0)) return;
+  stopFlight();
+  const from = { ...ui.camera };
+  if (reducedMotion.matches) {
+    setCamera(target);
+    return;
+  }
+  const start = performance.now();
+  const DURATION = 450;
+  const step = (now) => {
+    const k = Math.min(1, (now - start) / DURATION);
+    const e = 1 - (1 - k) ** 3;
+    const scale = from.scale * (target.scale / from.scale) ** e;
+    setCamera({ x: from.x + (target.x - from.x) * e, y: from.y + (target.y - from.y) * e, scale });
+    ui.flight = k < 1 ? requestAnimationFrame(step) : null;
+  };
+  ui.flight = requestAnimationFrame(step);
 }
 
 // ---- list view -----------------------------------------------------------------------------------

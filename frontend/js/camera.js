@@ -77,3 +77,16 @@ export function fitBounds(bounds, width, height, insets = 40) {
     scale,
   };
 }
+
+/**
+ * A camera that shows the board rectangle `rect` ({x, y, w, h}) as large as
+ * fits a `width` × `height` viewport, centred (following a facilitator's view).
+ */
+export function cameraForRect(rect, width, height) {
+  const scale = clampScale(Math.min(width / Math.max(1, rect.w), height / Math.max(1, rect.h)));
+  return {
+    x: width / 2 - (rect.x + rect.w / 2) * scale,
+    y: height / 2 - (rect.y + rect.h / 2) * scale,
+    scale,
+  };
+}

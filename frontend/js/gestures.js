@@ -75,7 +75,7 @@ export function installGestures({ viewport, notesLayer }, board) {
     const start = { startX: e.clientX, startY: e.clientY, moved: false, pointerId: e.pointerId };
     const noteEl = noteTarget(e.target);
     const note = noteEl ? board.noteInView(noteEl.dataset.id) : null;
-    if (note && board.canEdit() && !board.isEditing(note.id)) {
+    if (note && board.canEdit(note.id) && !board.isEditing(note.id)) {
       gesture = { kind: 'note', id: note.id, el: noteEl, origin: { x: note.x, y: note.y }, ...start };
     } else if (noteEl) {
       gesture = { kind: 'tap-note', id: noteEl.dataset.id, ...start };

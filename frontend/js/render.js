@@ -9,9 +9,19 @@
 
 import { h, setText } from './dom.js';
 import { t } from './i18n.js';
-import { canDeleteNote } from './state.js';
+import { canDeleteNote, isMine } from './state.js';
 
 const COLOR_CLASSES = ['yellow', 'orange', 'pink', 'green', 'blue', 'purple', 'grey'];
+/** A small sign per note kind, beside its name (the shape differs too: board.css). */
+export const KIND_ICONS = {
+  idea: '✦',
+  goal: '◎',
+  challenge: '▲',
+  conflict: '⚡',
+  initiative: '➜',
+  commitment: '✔',
+  question: '?',
+};
 
 export class BoardRenderer {
   constructor({ framesLayer, notesLayer }) {
@@ -59,6 +69,8 @@ export class BoardRenderer {
         this.framesLayer.append(entry.el); // creation order = drawing order
       }
       const d = entry.drawn;
+      const lit = !ctx.spot?.active || ctx.spot.frames.has(frame.id);
+      entry.el.classList.toggle('dimmed', !lit);
       if (d.frame === frame && d.facilitator === facilitator && d.lang === ctx.lang) continue;
       const { el } = entry;
       el.style.left = `${frame.x}px`;
@@ -126,7 +138,10 @@ export class BoardRenderer {
         this.notesLayer.append(entry.el);
       }
       const author = view.participants[note.author];
-      const authorLabel = author ? author.name : '';
+      const mine = isMine(note, ctx.memberId);
+      // On an anonymous board notes come without author; one's own say `mine`.
+      const authorLabel = author ? author.name : mine ? t('note.you') : '';
+      const dimmed = Boolean(ctx.spot?.active) && !ctx.spot.notes.has(note.id);
       const sector = author ? author.sector : '';
       const selected = ctx.selectedId === note.id;
       const editing = ctx.editingId === note.id;
@@ -147,6 +162,8 @@ export class BoardRenderer {
         d.editing === editing &&
         d.dragging === dragging &&
         d.deletable === deletable &&
+        d.mine === mine &&
+        d.dimmed === dimmed &&
         d.lang === ctx.lang
       ) {
         continue;
@@ -169,8 +186,19 @@ export class BoardRenderer {
       el.dataset.color = note.color;
       el.dataset.kind = note.kind;
       el.dataset.author = note.author;
-      el.classList.toggle('seeded', note.origin === 'facilitator');
-      el.classList.toggle('mine', note.author === ctx.memberId);
+      const seeded = note.origin === 'facilitator';
+      el.classList.toggle('seeded', seeded);
+      el.classList.toggle('mine', mine);
+      el.classList.toggle('private', Boolean(note.private));
+      el.classList.toggle('dimmed', dimmed);
+      el.classList.toggle('grouped', Boolean(note.group_id));
+      setText(entry.kindIcon, KIND_ICONS[note.kind] ?? '•');
+      setText(entry.kindName, t(`kind.${note.kind}`));
+      entry.seeded.hidden = !seeded;
+      setText(entry.seeded, t('note.seeded.short'));
+      entry.seeded.title = t('note.seeded');
+      entry.privateMark.hidden = !note.private;
+      setText(entry.privateText, t('note.private'));
       el.classList.toggle('pending', Boolean(note.pending));
       el.classList.toggle('selected', selected);
       el.classList.toggle('editing', editing);
@@ -180,7 +208,10 @@ export class BoardRenderer {
       entry.author.title = authorLabel && sector ? `${authorLabel} · ${t(`sector.${sector}`)}` : '';
       entry.sector.className = `sector-dot sector-${sector || 'none'}`;
       const who = authorLabel ? `, ${t('note.by', { name: authorLabel })}` : '';
-      el.setAttribute('aria-label', `${note.text || t('note.empty')}${who}`);
+      const marks = [t(`kind.${note.kind}`), seeded ? t('note.seeded') : '', note.private ? t('note.private') : '']
+        .filter(Boolean)
+        .join(', ');
+      el.setAttribute('aria-label', `${marks}: ${note.text || t('note.empty')}${who}`);
       el.setAttribute('aria-roledescription', t('note'));
       entry.drawn = {
         note,
@@ -190,6 +221,8 @@ export class BoardRenderer {
         editing,
         dragging,
         deletable,
+        mine,
+        dimmed,
         lang: ctx.lang,
         vote: d.vote,
         voteLang: d.voteLang,
@@ -301,6 +334,22 @@ export class BoardRenderer {
   }
 
   _createNote(note) {
+    const kindIcon = h('span', { class: 'note-kind-icon', 'aria-hidden': 'true' });
+    const kindName = h('span', { class: 'note-kind-name' });
+    const seeded = h('span', { class: 'note-seeded', 'data-testid': 'note-seeded', hidden: true });
+    const head = h(
+      'div',
+      { class: 'note-head', 'aria-hidden': 'true' },
+      h('span', { class: 'note-kind', 'data-testid': 'note-kind' }, kindIcon, kindName),
+      seeded,
+    );
+    const privateText = h('span', {});
+    const privateMark = h(
+      'div',
+      { class: 'note-private', 'data-testid': 'note-private', 'aria-hidden': 'true', hidden: true },
+      h('span', { class: 'lock-icon' }),
+      privateText,
+    );
     const text = h('div', { class: 'note-text' });
     const sector = h('span', { class: 'sector-dot', 'aria-hidden': 'true' });
     const author = h('span', { class: 'note-author' });
@@ -314,10 +363,12 @@ export class BoardRenderer {
         tabindex: '0',
         role: 'group',
       },
+      head,
       text,
+      privateMark,
       foot,
     );
-    return { el, text, author, sector, drawn: {} };
+    return { el, text, author, sector, kindIcon, kindName, seeded, privateMark, privateText, drawn: {} };
   }
 }
 
@@ -369,14 +420,15 @@ export function renderOnline({ list, toggle }, online) {
 }
 
 /** The pinned mission card (the bold goal, how it is measured, by when). */
-export function renderMission({ card, statement, measure, deadline }, board) {
+export function renderMission({ card, statement, measure, deadline, edit }, board, facilitator = false) {
   const mission = board?.mission ?? { statement: '', measure: '', deadline: '' };
   setText(statement, mission.statement);
   setText(measure, mission.measure);
   setText(deadline, mission.deadline);
   measure.parentElement.hidden = !mission.measure;
   deadline.parentElement.hidden = !mission.deadline;
-  card.hidden = !mission.statement && !mission.measure && !mission.deadline;
+  if (edit) edit.hidden = !facilitator;
+  card.hidden = !facilitator && !mission.statement && !mission.measure && !mission.deadline;
 }
 
 /**

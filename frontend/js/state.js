@@ -952,3 +952,24 @@ export function formatClock(ms) {
 export function canEditNotes(role) {
   return role === 'facilitator' || role === 'participant';
 }
+
+/**
+ * What the spotlight lights (everything else is dimmed): `{active, notes,
+ * frames, groups}` (Sets of ids). A frame lights its notes, a group its notes.
+ */
+export function spotlightTargets(state) {
+  const spot = state.attention?.spotlight;
+  const lit = { active: false, notes: new Set(), frames: new Set(), groups: new Set() };
+  if (!spot) return lit;
+  lit.active = true;
+  if (spot.kind === 'note') lit.notes.add(spot.id);
+  if (spot.kind === 'frame') lit.frames.add(spot.id);
+  if (spot.kind === 'group') lit.groups.add(spot.id);
+  for (const note of Object.values(state.notes)) {
+    if ((spot.kind === 'frame' && note.frame_id === spot.id) || (spot.kind === 'group' && note.group_id === spot.id)) {
+      lit.notes.add(note.id);
+      if (note.group_id && spot.kind === 'frame') lit.groups.add(note.group_id);
+    }
+  }
+  return lit;
+}

@@ -54,6 +54,8 @@ export const newOpId = () => randomId('o_');
 export const newNoteId = () => randomId('n_');
 export const newFrameId = () => randomId('f_');
 export const newRoundId = () => randomId('r_');
+export const newGroupId = () => randomId('g_');
+export const newLinkId = () => randomId('l_');
 
 /** Errors after which the same op may be tried again (same op_id, §2.5). */
 export const RETRYABLE_ERRORS = new Set(['rate_limited', 'internal_error']);

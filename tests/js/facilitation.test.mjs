@@ -383,3 +383,21 @@ describe('timer', () => {
     assert.equal(formatClock(3_723_000), '1:02:03');
   });
 });
+
+describe('spotlightTargets', () => {
+  test('a note, a group with its notes, a frame with its notes and their groups', async () => {
+    const { spotlightTargets } = await import('../../frontend/js/state.js');
+    const s = seeded();
+    assert.equal(spotlightTargets(s).active, false);
+    applyEvent(s, ev('frame.created', { frame: { id: 'f_1', title: '', prompt: '', x: 0, y: 0, w: 800, h: 600 } }));
+    applyEvent(s, ev('group.created', { group: { id: 'g_1', name: 'A' }, note_ids: ['n_1', 'n_2'] }));
+    applyEvent(s, ev('attention.spotlight_changed', { spotlight: { kind: 'group', id: 'g_1' } }));
+    assert.deepEqual([...spotlightTargets(s).notes].sort(), ['n_1', 'n_2']);
+    applyEvent(s, ev('attention.spotlight_changed', { spotlight: { kind: 'frame', id: 'f_1' } }));
+    const lit = spotlightTargets(s);
+    assert.deepEqual([...lit.notes].sort(), ['n_1', 'n_2', 'n_3']);
+    assert.deepEqual([...lit.groups], ['g_1']);
+    applyEvent(s, ev('attention.spotlight_changed', { spotlight: { kind: 'note', id: 'n_3' } }));
+    assert.deepEqual([...spotlightTargets(s).notes], ['n_3']);
+  });
+});
