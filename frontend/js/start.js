@@ -1,4 +1,5 @@
-// The start page: create a board, then hand out its three access links.
+// The start page: create a board (empty or from a workshop template), then hand
+// out its three access links.
 
 import { byTestId, copyText, h, readError } from './dom.js';
 import { applyI18n, browserLang, getLang, rememberLang, setLang, storedLang, t } from './i18n.js';
@@ -11,17 +12,85 @@ const submit = byTestId('create-submit');
 const languageSelect = byTestId('create-language');
 const linksSection = document.getElementById('links-section');
 const createSection = document.getElementById('create-section');
+const templateList = document.getElementById('template-list');
+const missionInput = byTestId('create-mission');
+const missionDefault = byTestId('mission-default');
+// The template chosen when the page opens (and after "Create another board").
+const DEFAULT_TEMPLATE = 'mission-workshop';
+let templates = [];
 let lastLinks = null;
 
 function render() {
   applyI18n(document);
+  renderTemplates();
   if (lastLinks) renderLinks(lastLinks);
+}
+
+async function loadTemplates() {
+  const status = document.getElementById('template-status');
+  try {
+    const response = await fetch('/api/templates');
+    if (!response.ok) throw new Error(String(response.status));
+    templates = await response.json();
+  } catch {
+    status.textContent = t('create.template.failed');
+    return;
+  }
+  renderTemplates();
+  selectTemplate(DEFAULT_TEMPLATE);
+}
+
+function selectedTemplate() {
+  const id = new FormData(form).get('template');
+  return templates.find((tpl) => tpl.id === id) ?? null;
+}
+
+function selectTemplate(id) {
+  const radios = [...form.querySelectorAll('input[name="template"]')];
+  (radios.find((r) => r.value === id) ?? radios[0]).checked = true;
+  showMissionDefault();
+}
+
+/** One radio card per template, before the "Empty board" card; texts in the page language. */
+function renderTemplates() {
+  const lang = getLang();
+  const chosen = String(new FormData(form).get('template') ?? '');
+  const cards = templates.map((tpl) =>
+    h(
+      'label',
+      { class: 'template-card' },
+      h('input', {
+        type: 'radio',
+        name: 'template',
+        value: tpl.id,
+        'data-testid': `template-${tpl.id}`,
+      }),
+      h('span', { class: 'template-name', text: tpl.name[lang] }),
+      h('span', { class: 'template-desc', text: tpl.description[lang] }),
+      h('span', { class: 'template-meta', text: t('create.template.steps', { steps: tpl.steps }) }),
+    ),
+  );
+  const empty = templateList.querySelector('[data-testid="template-empty"]').closest('label');
+  templateList.replaceChildren(...cards, empty);
+  selectTemplate(chosen);
+}
+
+/** With a template that has a mission of its own, the form's mission may stay empty. */
+function showMissionDefault() {
+  const text = selectedTemplate()?.mission?.[languageSelect.value] ?? '';
+  missionInput.required = !text;
+  missionInput.placeholder = text || t('create.mission.placeholder');
+  missionDefault.hidden = !text;
+  missionDefault.textContent = text ? t('create.mission.default', { text }) : '';
 }
 
 function initLanguage() {
   setLang(storedLang(localStorage) ?? browserLang(navigator.languages ?? [navigator.language]));
   languageSelect.value = getLang();
   render();
+  form.addEventListener('change', (event) => {
+    if (event.target.name === 'template' || event.target === languageSelect) showMissionDefault();
+  });
   document.getElementById('lang-toggle').addEventListener('click', () => {
     const next = getLang() === 'sv' ? 'en' : 'sv';
     setLang(next);
@@ -46,7 +115,8 @@ async function createBoard(event) {
     byTestId('create-title').focus();
     return;
   }
-  if (!statement) {
+  const template = selectedTemplate();
+  if (!statement && !template?.mission) {
     showError(t('form.required', { field: t('create.mission') }));
     byTestId('create-mission').focus();
     return;
@@ -60,6 +130,7 @@ async function createBoard(event) {
       deadline: String(data.get('deadline') ?? '').trim(),
     },
   };
+  if (template) body.template = template.id;
   submit.disabled = true;
   submit.textContent = t('create.busy');
   try {
@@ -136,8 +207,10 @@ document.getElementById('create-another').addEventListener('click', () => {
   lastLinks = null;
   form.reset();
   languageSelect.value = getLang();
+  selectTemplate(DEFAULT_TEMPLATE);
   linksSection.hidden = true;
   createSection.hidden = false;
   byTestId('create-title').focus();
 });
 initLanguage();
+loadTemplates();
