@@ -1,6 +1,7 @@
 """Real server process, real websocket clients."""
 
 import asyncio
+import socket
 from pathlib import Path
 
 import httpx
@@ -151,10 +152,16 @@ async def test_a_stalled_client_is_cut_off_and_delays_no_one(tmp_path: Path) -> 
             cred = join(server.http, board, "participant", "Stalled")["credential"]
             # A client that stops reading: websockets stops taking data from the
             # socket once one message waits unread (max_queue=1), so the kernel
-            # buffers fill and the server's sends to it block.
+            # buffers fill and the server's sends to it block. Its receive
+            # buffer is fixed small: loopback may otherwise grow it to 32 MB.
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+            sock.setblocking(False)
+            host, port = server.http.removeprefix("http://").split(":")
+            await asyncio.get_running_loop().sock_connect(sock, (host, int(port)))
             stalled = Client(server.ws, board["board_id"], cred)
             stalled.ws = await websockets.connect(
-                f"{server.ws}/ws/boards/{board['board_id']}", max_queue=1, max_size=None
+                f"{server.ws}/ws/boards/{board['board_id']}", max_queue=1, max_size=None, sock=sock
             )
             await stalled.send(
                 {"type": "hello", "protocol": 1, "credential": cred, "last_seq": None}

@@ -58,7 +58,6 @@ async def board_socket(websocket: WebSocket, board_id: str) -> None:
         return
     await websocket.accept()
     conn = Connection(websocket, board_id, services.settings.outbound_queue_messages)
-    conn.start_writer()
     reader = asyncio.create_task(_session(conn, services), name=f"ws-reader-{board_id}")
     conn.reader = reader
     try:

@@ -1,18 +1,26 @@
-"""One websocket connection: its state machine, bounded outbox and writer task.
+"""One websocket connection: its state machine, bounded outbox and sends.
 
 The hub never awaits a client. It appends already-encoded messages to the
-connection's outbox (a list of bytes) and wakes the writer; the writer sends
-everything that is pending as one frame, a JSON array (docs/protocol.md §2).
-A client that stops reading makes its own `send` wait on TCP back-pressure
-while its outbox grows; at the limit it is evicted with 4008 (resync) and
-resumes later from its `last_seq`. Nobody else waits for it.
+connection's outbox (a list of bytes); a flush sends everything that is pending
+as one frame, a JSON array (docs/protocol.md §2). Once the connection is on a
+board, the board's flush pass (Hub) flushes all its connections in one go;
+before that, a connection flushes itself on the next turn of the event loop.
+
+A flush drives the ASGI send itself instead of giving every connection a
+writer task: with uvicorn the send finishes at once unless the socket's buffer
+is full, and a task wake-up and a timer per connection per frame cost more than
+the send. Only a send that has to wait (a client that stops reading) goes on in
+a task of its own, while that client's outbox grows; at the limit it is evicted
+with 4008 (resync) and resumes later from its `last_seq`. Nobody else waits.
 """
 
 import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable, Callable, Coroutine
 from enum import Enum
+from typing import Any
 
 from starlette.websockets import WebSocket
 
@@ -63,17 +71,39 @@ class TokenBucket:
         return False
 
 
+async def _finish(coro: Coroutine[Any, Any, None], waiting: Any) -> None:
+    """Go on with a coroutine that was started by hand (`coro.send(None)`) and
+    stopped at `waiting`, the future it awaits: what a task would have done."""
+    while True:
+        try:
+            if waiting is None:
+                await asyncio.sleep(0)  # a bare yield
+            else:
+                # The coroutine's own `await` marked the future as awaited;
+                # a task clears that mark before it waits, and so must we.
+                waiting._asyncio_future_blocking = False
+                await waiting
+        except BaseException as exc:  # cancelled: let the coroutine clean up
+            waiting = coro.throw(exc)
+            continue
+        try:
+            waiting = coro.send(None)
+        except StopIteration:
+            return
+
+
+def flush_soon(conn: "Connection") -> None:
+    """Until a board's flush pass takes it over: flush on the next loop turn."""
+    asyncio.get_running_loop().call_soon(conn.flush)
+
+
 class Connection:
     def __init__(self, websocket: WebSocket, board_id: str, queue_limit: int) -> None:
         self.websocket = websocket
         self.board_id = board_id
         self.queue_limit = queue_limit
-        # Seconds between two frames to this client, set by the hub from the size
-        # of the board (Hub.pace): the first message after a quiet spell leaves at
-        # once, what follows rides together in the next frame. Sending a frame costs
-        # far more than adding a message to one, so this is what keeps a thousand
-        # receivers affordable, while a small board pays no delay.
-        self.frame_interval = 0.0
+        # Told once when messages start to pile up (Hub: the board's flush pass).
+        self.on_pending: Callable[[Connection], None] = flush_soon
         self.state = ConnState.AWAITING_HELLO
         self.actor: Actor | None = None
         self.member: Participant | None = None
@@ -82,10 +112,15 @@ class Connection:
         # The board cells this connection's viewport covers (cursors.py).
         self.view: tuple[tuple[int, int], ...] = ()
         self._pending: list[bytes] = []
-        self._wake = asyncio.Event()
-        self._writer: asyncio.Task[None] | None = None
+        self._dirty = False
+        # The ASGI send itself: Starlette's wrapper re-checks states that this
+        # class already guarantees, on the hottest path of the server.
+        self._send: Callable[[dict[str, Any]], Awaitable[None]] = websocket._send
+        # A send that waits for the client, or the closing handshake.
+        self._in_flight: asyncio.Future[None] | None = None
         self._close_code: int | None = None
         self._close_reason = ""
+        self._closing = False
         self.reader: asyncio.Task[None] | None = None
         self.last_seen = time.monotonic()
         self.frames_sent = 0
@@ -101,9 +136,6 @@ class Connection:
     def queued(self) -> int:
         return len(self._pending)
 
-    def start_writer(self) -> None:
-        self._writer = asyncio.create_task(self._write_loop(), name=f"ws-writer-{self.board_id}")
-
     def push(self, message: bytes) -> None:
         """Queue an encoded message. Never blocks; evicts on overflow."""
         if self.state is ConnState.CLOSED or self._close_code is not None:
@@ -113,19 +145,24 @@ class Connection:
             self.close(CloseCode.RESYNC, "too far behind; resume from last_seq")
             return
         self._pending.append(message)
-        self._wake.set()
+        self._mark()
 
     def push_many(self, messages: list[bytes]) -> None:
         for message in messages:
             self.push(message)
 
+    def _mark(self) -> None:
+        if not self._dirty:
+            self._dirty = True
+            self.on_pending(self)
+
     def close(self, code: int, reason: str = "") -> None:
-        """Ask the writer to close the socket after what is already queued.
+        """Close the socket after what is already queued.
 
         On eviction the queue is dropped instead (the client resumes from its
-        last seq) and the reader stops at once; the writer finishes the frame it
-        may be sending and then sends the close code, so a slow client that is
-        still reading learns that it must resync.
+        last seq) and the reader stops at once; a send in flight finishes first
+        and then the close code goes out, so a slow client that is still
+        reading learns that it must resync.
         """
         if self._close_code is not None:
             return
@@ -136,55 +173,82 @@ class Connection:
         if code in (CloseCode.RESYNC, CloseCode.HEARTBEAT_TIMEOUT) and self.reader is not None:
             # Stop reading now: nothing more from this client will be used.
             self.reader.cancel()
-        self._wake.set()
+        self._mark()
 
-    async def _write_loop(self) -> None:
-        ws = self.websocket
-        # The ASGI send itself: Starlette's wrapper re-checks states this loop
-        # already guarantees, on the hottest path of the server.
-        send = ws._send
+    def flush(self) -> None:
+        """Send what is pending as one frame, now (the board's flush pass)."""
+        self._dirty = False
+        if self._in_flight is not None:
+            return  # the client is slow; what piles up leaves with the next frame
+        if self._pending:
+            items, self._pending = self._pending, []
+            # A binary frame of UTF-8 JSON: no decode here, no encode below.
+            frame = b"[" + b",".join(items) + b"]"
+            self.frames_sent += 1
+            self.messages_sent += len(items)
+            self._drive(self._send({"type": "websocket.send", "bytes": frame}))
+        if self._close_code is not None and self._in_flight is None and not self._closing:
+            self._closing = True
+            self._track(asyncio.ensure_future(self._close_socket()))
+
+    def _drive(self, send: Awaitable[None]) -> None:
+        coro: Coroutine[Any, Any, None] = send  # type: ignore[assignment]
         try:
-            while True:
-                await self._wake.wait()
-                self._wake.clear()
-                if self._pending:
-                    items, self._pending = self._pending, []
-                    frame = b"[" + b",".join(items) + b"]"
-                    # A binary frame of UTF-8 JSON: no decode here, no encode in
-                    # the server below (docs/protocol.md §2).
-                    await send({"type": "websocket.send", "bytes": frame})
-                    self.frames_sent += 1
-                    self.messages_sent += len(items)
-                    if self.frame_interval and self._close_code is None:
-                        await asyncio.sleep(self.frame_interval)
-                if self._close_code is not None and not self._pending:
-                    with contextlib.suppress(Exception):
-                        await ws.close(self._close_code, self._close_reason)
-                    if self.reader is not None:
-                        self.reader.cancel()
-                    return
-        except asyncio.CancelledError:
-            raise
+            waiting = coro.send(None)
+        except StopIteration:
+            return  # sent
         except Exception:
-            # The peer went away mid-send; the reader notices and cleans up.
+            # The peer went away; the reader notices and cleans up.
             log.debug("send failed on board %s", self.board_id, exc_info=True)
-            if self.reader is not None:
-                self.reader.cancel()
+            self._gone()
+            return
+        self._track(asyncio.ensure_future(_finish(coro, waiting)))
+
+    def _track(self, future: asyncio.Future[None]) -> None:
+        self._in_flight = future
+        future.add_done_callback(self._landed)
+
+    def _landed(self, future: asyncio.Future[None]) -> None:
+        self._in_flight = None
+        if future.cancelled():
+            return
+        if future.exception() is not None:
+            log.debug("send failed on board %s", self.board_id, exc_info=future.exception())
+            self._gone()
+        elif not self._closing and (self._pending or self._close_code is not None):
+            self._mark()
+
+    def _gone(self) -> None:
+        self._pending.clear()
+        self._closing = True  # nothing more can be sent
+        if self.reader is not None:
+            self.reader.cancel()
+
+    async def _close_socket(self) -> None:
+        assert self._close_code is not None
+        with contextlib.suppress(Exception):
+            await self.websocket.close(self._close_code, self._close_reason)
+        if self.reader is not None:
+            self.reader.cancel()
 
     async def finish(self) -> None:
-        """Stop the writer; called once by the handler on its way out.
+        """Send what is left and wait for it; called once by the handler on its way out.
 
-        The writer gets a bounded grace period to flush and send the close frame:
-        long enough for a slow client that still reads, never forever for one
-        that does not.
+        A closing connection gets a bounded grace period to flush and send the
+        close frame: long enough for a slow client that still reads, never
+        forever for one that does not.
         """
         self.state = ConnState.CLOSED
-        if self._writer is None or self._writer.done():
+        self.on_pending = flush_soon
+        if self._close_code is not None:
+            self.flush()
+        in_flight = self._in_flight
+        if in_flight is None or in_flight.done():
             return
         if self._close_code is not None:
             grace = EVICTION_GRACE if self._close_code == CloseCode.RESYNC else CLOSE_GRACE
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(asyncio.shield(self._writer), grace)
-        self._writer.cancel()
+                await asyncio.wait_for(asyncio.shield(in_flight), grace)
+        in_flight.cancel()
         with contextlib.suppress(BaseException):
-            await self._writer
+            await in_flight

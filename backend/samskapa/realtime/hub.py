@@ -1,9 +1,13 @@
 """The hub: which connections watch which board, and the fan-out to them.
 
 The event store calls `on_events` after each commit with a board's new events in
-`seq` order. Each event is encoded once and appended to every watcher's outbox;
-each connection's own writer sends what piled up as one frame. Nothing here
-awaits a client.
+`seq` order. Each event is encoded once (per audience) and appended to every
+watcher's outbox; the board's flush pass then sends each connection what piled
+up as one frame. Nothing here awaits a client.
+
+Frames are paced per board: a pass runs at once after a quiet spell, and at
+most once per `Room.pace` seconds while busy, so a board of a thousand costs a
+bounded number of frames per second while a small board pays no delay.
 """
 
 import asyncio
@@ -30,7 +34,7 @@ from ..domain.visibility import (
     shared_state,
     variant,
 )
-from .connection import Connection
+from .connection import Connection, flush_soon
 from .cursors import TICK_SECONDS, CursorField
 from .presence import ANNOUNCE_SECONDS, Presence
 from .protocol import CloseCode, encode
@@ -46,8 +50,12 @@ class Room:
     board_id: str
     connections: set[Connection] = field(default_factory=set)
     presence: Presence = field(default_factory=Presence)
-    # Seconds between two frames to one client of this board (Hub._pace).
+    # Seconds between two flush passes of this board (Hub._pace).
     pace: float = 0.0
+    # Connections with something to send, and the pass that will send it.
+    dirty: list[Connection] = field(default_factory=list)
+    flush_at: asyncio.TimerHandle | asyncio.Handle | None = None
+    last_flush: float = 0.0
     cursors: CursorField = field(default_factory=CursorField)
     # Facilitators' viewports that changed since the last tick ("follow me").
     leader_views: dict[str, bytes] = field(default_factory=dict)
@@ -156,7 +164,10 @@ class Hub:
                 self._on_open(conn.board_id)
         room.connections.add(conn)
         self._pace(room)
-        conn.frame_interval = room.pace
+        conn.on_pending = self._flusher(room)
+        if conn.queued:
+            room.dirty.append(conn)  # what was queued before it joined
+            self._schedule(room)
         room.presence.join_local(member.model_dump(mode="json"))
         self._announce(room, skip=conn)
         return list(room.presence.union().values())
@@ -167,6 +178,7 @@ class Hub:
             return
         room.connections.discard(conn)
         self._pace(room)
+        conn.on_pending = flush_soon
         if conn.evicted:
             self.evictions += 1
         if conn.member is not None:
@@ -181,16 +193,40 @@ class Hub:
                 self._on_close(conn.board_id)
 
     def _pace(self, room: Room) -> None:
-        """Spread the board's frame budget over its connections (Connection.frame_interval).
+        """Spread the board's frame budget (frames per second) over its connections."""
+        room.pace = min(
+            self.max_frame_interval, len(room.connections) / self.board_frames_per_second
+        )
 
-        Updated in steps, not at every join, so a thousand people arriving does
-        not mean a million updates.
-        """
-        wanted = min(self.max_frame_interval, len(room.connections) / self.board_frames_per_second)
-        if abs(wanted - room.pace) > room.pace / 4 + 0.0005:
-            room.pace = wanted
-            for conn in room.connections:
-                conn.frame_interval = wanted
+    def _flusher(self, room: Room) -> Callable[[Connection], None]:
+        def pending(conn: Connection) -> None:
+            room.dirty.append(conn)
+            if room.flush_at is None:
+                self._schedule(room)
+
+        return pending
+
+    def _schedule(self, room: Room) -> None:
+        if room.flush_at is not None:
+            return
+        loop = asyncio.get_running_loop()
+        due = room.last_flush + room.pace
+        if due <= loop.time():
+            room.flush_at = loop.call_soon(self._flush, room)
+        else:
+            room.flush_at = loop.call_at(due, self._flush, room)
+
+    def _flush(self, room: Room) -> None:
+        """One pass over the board: every connection with something pending gets
+        one frame, sent right here (Connection.flush)."""
+        room.flush_at = None
+        room.last_flush = asyncio.get_running_loop().time()
+        dirty, room.dirty = room.dirty, []
+        for conn in dirty:
+            try:
+                conn.flush()
+            except Exception:
+                log.exception("flush failed on board %s", room.board_id)
 
     def _announce(self, room: Room, skip: Connection | None = None) -> None:
         """Tell this process's clients who appeared or went since last time."""
