@@ -16,7 +16,7 @@
 // live it is dropped, not kept.
 
 import { CURSOR_EVERY_MS, cursorPoint, sameRect, Throttle, VIEW_EVERY_MS } from './cursors.js';
-import { applyEvent, applyOwnNotes, applyOwnVotes, emptyState, fromSnapshot, StateError, UnknownEventError } from './state.js';
+import { applyEvent, applyOwnNotes, applyOwnVotes, emptyState, hideAuthors, fromSnapshot, StateError, UnknownEventError } from './state.js';
 import {
   backoffDelay,
   classifySeq,
@@ -511,6 +511,11 @@ export class Connection {
     }
     try {
       applyEvent(this.board, event);
+      if (event.type === 'board.anonymity_changed' && this.member) {
+        // From now on the server sends this page no authors; blank the ones it
+        // already holds so the screen follows the new rule at once.
+        hideAuthors(this.board, this.member);
+      }
     } catch (err) {
       if (err instanceof UnknownEventError) {
         // The server speaks events this page does not know: it is out of date.

@@ -551,6 +551,22 @@ export function applyOwnVotes(state, msg) {
 }
 
 /** The state from a `{"type": "snapshot", "seq", "state"}` message (a fresh copy). */
+/**
+ * After `board.anonymity_changed`: if `member` may no longer see authors (the
+ * rule of backend/samskapa/domain/visibility.py `sees_authors`), blank every
+ * note's author, marking the member's own notes `mine` as the server would.
+ */
+export function hideAuthors(state, member) {
+  const mode = state.board?.anonymity ?? 'off';
+  if (mode === 'off' || (mode === 'facilitators' && member.role === 'facilitator')) return state;
+  for (const note of Object.values(state.notes)) {
+    if (note.author === '') continue;
+    const own = note.author === member.id;
+    state.notes[note.id] = own ? { ...note, author: '', mine: true } : { ...note, author: '' };
+  }
+  return state;
+}
+
 export function fromSnapshot(msg) {
   const src = msg.state;
   const copyMap = (map) => {

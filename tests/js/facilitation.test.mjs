@@ -401,3 +401,19 @@ describe('spotlightTargets', () => {
     assert.deepEqual([...spotlightTargets(s).notes], ['n_3']);
   });
 });
+
+test('a stricter anonymity blanks the authors a page already holds', async () => {
+  const { hideAuthors } = await import('../../frontend/js/state.js');
+  const state = {
+    board: { id: 'b', anonymity: 'facilitators' },
+    notes: {
+      n1: { id: 'n1', author: 'm_me', text: 'mine' },
+      n2: { id: 'n2', author: 'm_other', text: 'theirs' },
+    },
+  };
+  hideAuthors(state, { id: 'm_fac', role: 'facilitator' });
+  assert.equal(state.notes.n2.author, 'm_other'); // facilitators still see names
+  hideAuthors(state, { id: 'm_me', role: 'participant' });
+  assert.deepEqual(state.notes.n1, { id: 'n1', author: '', text: 'mine', mine: true });
+  assert.deepEqual(state.notes.n2, { id: 'n2', author: '', text: 'theirs' });
+});
