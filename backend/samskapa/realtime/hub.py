@@ -59,6 +59,8 @@ class Room:
     cursors: CursorField = field(default_factory=CursorField)
     # Facilitators' viewports that changed since the last tick ("follow me").
     leader_views: dict[str, bytes] = field(default_factory=dict)
+    # Someone came or went since the last tick (Hub.tick announces it).
+    announce_due: bool = False
     # The last full-state encodings (with and without authors), reused by every
     # reset at the same seq (after a restart hundreds of clients ask for one).
     snapshot_seq: int = -1
@@ -169,7 +171,9 @@ class Hub:
             room.dirty.append(conn)  # what was queued before it joined
             self._schedule(room)
         room.presence.join_local(member.model_dump(mode="json"))
-        self._announce(room, skip=conn)
+        # Announced with the next tick: when hundreds open the link at once, one
+        # message per tick to everyone instead of one per arrival (N² frames).
+        room.announce_due = True
         return list(room.presence.union().values())
 
     def leave(self, conn: Connection) -> None:
@@ -183,7 +187,7 @@ class Hub:
             self.evictions += 1
         if conn.member is not None:
             room.presence.leave_local(conn.member.id)
-            self._announce(room)
+            room.announce_due = True
         if not room.connections:
             del self.rooms[conn.board_id]
             if self._relay is not None:
@@ -228,11 +232,11 @@ class Hub:
             except Exception:
                 log.exception("flush failed on board %s", room.board_id)
 
-    def _announce(self, room: Room, skip: Connection | None = None) -> None:
+    def _announce(self, room: Room) -> None:
         """Tell this process's clients who appeared or went since last time."""
         joined, left = room.presence.changes()
         if joined or left:
-            room.broadcast(encode({"type": "presence", "joined": joined, "left": left}), skip)
+            room.broadcast(encode({"type": "presence", "joined": joined, "left": left}))
 
     def move_cursor(self, conn: Connection, x: float, y: float) -> None:
         room = self.rooms.get(conn.board_id)
@@ -257,7 +261,7 @@ class Hub:
             room.cursors.merge_remote(body)
         elif kind == b"p":
             room.presence.merge_remote(origin, body)
-            self._announce(room)
+            room.announce_due = True
         elif kind == b"v":
             room.broadcast(body)
 
@@ -268,10 +272,13 @@ class Hub:
             if self._relay is not None:
                 presence = room.presence
                 presence.expire(now)
-                self._announce(room)
+                room.announce_due = True  # an expired process's members go
                 if presence.dirty or now - presence.announced_at > ANNOUNCE_SECONDS:
                     presence.dirty, presence.announced_at = False, now
                     self._relay(room.board_id, b"p" + presence.local_payload())
+            if room.announce_due:
+                room.announce_due = False
+                self._announce(room)
             if room.leader_views:
                 # At most one per facilitator per tick, however fast they pan.
                 for view in room.leader_views.values():
