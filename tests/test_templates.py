@@ -15,7 +15,7 @@ from samskapa.demo import demo_template
 from samskapa.domain.commands import CreateFrame, CreateNote, Mission, SetAgenda, SetAnonymity
 from samskapa.domain.errors import DomainError, ErrorCode
 from samskapa.domain.state import NOTE_HEIGHT, NOTE_WIDTH
-from samskapa.domain.values import Anonymity, Language, WriteMode
+from samskapa.domain.values import Anonymity, Language, NoteKind, WriteMode
 from samskapa.service import Boards
 from samskapa.store.database import open_database
 from samskapa.store.eventstore import EventStore
@@ -118,6 +118,8 @@ def test_the_mission_workshop_follows_the_method() -> None:
     assert vote.vote and vote.write is WriteMode.NONE and not (vote.group or vote.link)
     assert steps["conflicts"].rules.link
     assert steps["commitments"].rules.write is WriteMode.OPEN
+    # Notes written in the commitments step are commitments from the start.
+    assert steps["commitments"].note_kind is NoteKind.COMMITMENT
     assert any(n.kind.value == "commitment" and n.frame == "commitments" for n in template.notes)
     assert all(s.minutes > 0 for s in template.agenda)
 

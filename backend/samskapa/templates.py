@@ -101,6 +101,7 @@ class TemplateStep(_Model):
     minutes: Annotated[int, Field(ge=0, le=STEP_MINUTES_MAX, strict=True)] = 0
     rules: StepRules = StepRules()
     frame: Key | None = None
+    note_kind: NoteKind | None = None
 
 
 class Template(_Model):
@@ -205,6 +206,7 @@ class Template(_Model):
                             minutes=step.minutes,
                             rules=step.rules,
                             frame_id=frame_id(step.frame) if step.frame else None,
+                            note_kind=step.note_kind,
                         )
                         for step in self.agenda
                     ),

@@ -27,6 +27,7 @@ import {
   canEditNotes,
   COLORS,
   COORD_LIMIT,
+  currentStep,
   KINDS,
   may,
   NOTE_HEIGHT,
@@ -611,7 +612,8 @@ function startNewNote(x, y) {
     x: clampCoord(x),
     y: clampCoord(y),
     color: ui.lastColor,
-    kind: 'idea',
+    // A step may say what its notes are (commitments, conflicts...).
+    kind: currentStep(currentView())?.note_kind ?? 'idea',
   };
   select(ui.draft.note_id);
   renderNow(); // the element must exist now, so typing goes straight in

@@ -74,6 +74,7 @@ export function cleanStep(step) {
     minutes: Number(step.minutes) || 0,
     rules: fullRules(step.rules),
     frame_id: step.frame_id || null,
+    note_kind: step.note_kind || null,
   };
 }
 

@@ -44,8 +44,11 @@ describe('steps and rules', () => {
 
   test('a clean step has exactly the fields agenda.set takes', () => {
     const s = cleanStep({ id: 's1', title: 'Ideas', extra: 1, frame_id: '', minutes: '7' });
-    assert.deepEqual(Object.keys(s), ['id', 'title', 'instructions', 'minutes', 'rules', 'frame_id']);
+    assert.deepEqual(Object.keys(s), ['id', 'title', 'instructions', 'minutes', 'rules', 'frame_id', 'note_kind']);
     assert.equal(s.frame_id, null);
+    assert.equal(s.note_kind, null);
+    // A step's kind for new notes (set by a template) survives an edit in the panel.
+    assert.equal(cleanStep({ id: 's2', title: 'Commit', note_kind: 'commitment' }).note_kind, 'commitment');
     assert.equal(s.minutes, 7);
   });
 

@@ -16,6 +16,7 @@ from .values import (
     Id,
     Instructions,
     LinkKind,
+    NoteKind,
     Title,
     WriteMode,
 )
@@ -51,6 +52,8 @@ class Step(_Entity):
     rules: StepRules = StepRules()
     # The frame this step is about, if any: the board's clients offer to go there.
     frame_id: Id | None = None
+    # The kind new notes get in this step (e.g. commitments), if not ideas.
+    note_kind: NoteKind | None = None
 
 
 class Timer(_Entity):
