@@ -6,7 +6,7 @@ client's `op_id`. On the wire an event is
 `{"seq", "type", "at", "actor", "op_id", "data"}` (docs/protocol.md §2.3).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
@@ -344,6 +344,9 @@ class StoredEvent:
     actor: str
     op_id: str
     body: EventBody
+    # `data` already encoded as JSON, when the store has it (it encodes each
+    # event once, for the row it writes, and the fan-out reuses it).
+    data_json: bytes = field(default=b"", compare=False, repr=False)
 
     def to_wire(self) -> dict[str, Any]:
         return {

@@ -37,7 +37,7 @@ from ..domain.visibility import (
 from .connection import Connection, flush_soon
 from .cursors import TICK_SECONDS, CursorField
 from .presence import ANNOUNCE_SECONDS, Presence
-from .protocol import CloseCode, encode
+from .protocol import CloseCode, encode, encode_event
 
 log = logging.getLogger(__name__)
 
@@ -111,13 +111,13 @@ class Hub:
         connections = list(room.connections)
         if all(is_public(state, ev) for ev in events):
             # The common case: one encoding per event for everyone.
-            encoded = [orjson.dumps(ev.to_wire()) for ev in events]
+            encoded = [encode_event(ev) for ev in events]
             for conn in connections:
                 conn.push_many(encoded)
         else:
             for ev in events:
                 if is_public(state, ev):
-                    data = orjson.dumps(ev.to_wire())
+                    data = encode_event(ev)
                     for conn in connections:
                         conn.push(data)
                     continue

@@ -44,8 +44,10 @@ RECENT_EVENTS = 2000
 # A snapshot at least every this many events bounds the work of loading a board
 # (more on large boards: _snapshot_interval).
 SNAPSHOT_EVERY = 500
-# At most this many ops in one transaction; keeps a batch's commit latency bounded.
-MAX_BATCH = 4000
+# At most this many ops in one transaction: keeps a batch's commit latency
+# bounded, and one sender's event + ack per op well inside its outbox (the
+# default limit is 5,000 messages), so a burst is never mistaken for a stall.
+MAX_BATCH = 1000
 # Boards kept in memory beyond those someone is watching; the rest reload on demand
 # (a snapshot plus the events after it), so days-long idea collections
 # on many boards do not grow the process forever.
@@ -301,7 +303,8 @@ class EventStore:
                     outcomes.append((item, err))
                     continue
                 author = recorded_actor(state, body, item.actor, self.secret)
-                stored = StoredEvent(state.seq + 1, now, author, item.op_id, body)
+                data_json = orjson.dumps(event_data(body))
+                stored = StoredEvent(state.seq + 1, now, author, item.op_id, body, data_json)
                 apply(state, stored)
                 seen[key] = stored.seq
                 new_events.setdefault(board_id, []).append(stored)
@@ -312,7 +315,7 @@ class EventStore:
                         stored.op_id,
                         stored.actor,
                         body.type,
-                        orjson.dumps(event_data(body)).decode(),
+                        data_json.decode(),
                         now,
                     )
                 )
