@@ -485,10 +485,14 @@ const READABLE_SCALE = 0.6;
 function zoomToNote(id) {
   const note = noteInView(id);
   if (!note || ui.camera.scale >= READABLE_SCALE) return;
-  const { width, height } = viewportSize();
+  const { width, height, rect } = viewportSize();
+  // Into the part of the board that the mission card, step banner and toolbar
+  // leave free (on a phone the banner covers the top third).
+  const free = overlayInsets(rect);
   const centre = worldToScreen(ui.camera, note.x + NOTE_WIDTH / 2, note.y + NOTE_HEIGHT / 2);
   const cam = zoomAt(ui.camera, 1 / ui.camera.scale, centre.x, centre.y);
-  setCamera(panBy(cam, width / 2 - centre.x, height / 3 - centre.y));
+  const to = { x: (free.left + width - free.right) / 2, y: free.top + (height - free.top - free.bottom) / 3 };
+  setCamera(panBy(cam, to.x - centre.x, to.y - centre.y));
 }
 
 function zoomBy(factor) {

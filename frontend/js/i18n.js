@@ -714,7 +714,7 @@ export const STRINGS = {
     'link.kind.depends': 'är beroende av',
     'link.status': 'Målkonflikt',
     'link.status.open': 'öppen',
-    'link.status.balanced': 'avvägd',
+    'link.status.balanced': 'balanserad',
     'link.status.accepted': 'accepterad',
     'link.resolution': 'Hur den hanteras',
     'link.resolution.placeholder': 't.ex. Kraven införs stegvis 2027–2029',

@@ -942,12 +942,14 @@ export function may(state, role, memberId, action, note = null) {
 /**
  * The server timer as seen now: `{running, paused, remainingMs, durationMs}`,
  * or null when it is stopped. `nowMs` is this clock; `offset` = server − local
- * (Connection.serverOffset). Never below 0.
+ * (Connection.serverOffset). Never below 0, nor above the duration.
  */
 export function timerLeft(timer, nowMs, offset = 0) {
   if (!timer) return null;
   if (timer.ends_at != null) {
-    const left = Math.max(0, timer.ends_at - (nowMs + offset));
+    // Never above the duration: a clock offset estimated a little late must
+    // not show 10:01 for a timer of ten minutes.
+    const left = Math.max(0, Math.min(timer.ends_at - (nowMs + offset), timer.duration_ms || Infinity));
     return { running: true, paused: false, remainingMs: left, durationMs: timer.duration_ms };
   }
   if (timer.remaining_ms != null) {
