@@ -67,9 +67,11 @@ class Tabs:
         self.browser = browser
         self.tabs: list[Tab] = []
 
-    def open(self, name: str) -> Page:
+    def open(self, name: str, width: int = 1280, height: int = 800, scale: float = 1) -> Page:
+        """A tab of `width` × `height` CSS pixels (`scale`: device pixels per CSS pixel)."""
         context = self.browser.new_context(
-            viewport={"width": 1280, "height": 800},
+            viewport={"width": width, "height": height},
+            device_scale_factor=scale,
             locale="en-US",
         )
         context.set_default_timeout(TIMEOUT_MS)

@@ -1,7 +1,7 @@
 """What every browser test does first: make a board and join it as a person."""
 
 import httpx
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import TIMEOUT_MS
 from tests.services import ServerProcess
@@ -55,3 +55,39 @@ def join(page: Page, link: str, name: str, sector: str) -> str:
     participants = page.evaluate("() => window.samskapa.state().participants")
     (member_id,) = [m["id"] for m in participants.values() if m["name"] == name]
     return str(member_id)
+
+
+def note_el(page: Page, note_id: str) -> Locator:
+    return page.locator(f'[data-testid="note"][data-id="{note_id}"]')
+
+
+def note_at(page: Page, fx: float, fy: float, text: str) -> str:
+    """Double-click the board at a point (fractions of the viewport), write `text`;
+    returns the note's id once the server has it."""
+    box = page.get_by_test_id("viewport").bounding_box(timeout=TIMEOUT_MS)
+    assert box
+    page.mouse.dblclick(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+    editor = page.get_by_test_id("note-editor")
+    expect(editor).to_be_focused(timeout=TIMEOUT_MS)
+    note_id = editor.locator("xpath=..").get_attribute("data-id")
+    assert note_id
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "([id, text]) => window.samskapa.state()?.notes?.[id]?.text === text",
+        arg=[note_id, text],
+        timeout=TIMEOUT_MS,
+    )
+    return note_id
+
+
+def board_point(page: Page, x: float, y: float) -> tuple[float, float]:
+    """Where the board point (x, y) is on screen now, as fractions of the viewport
+    (for `note_at`)."""
+    box = page.get_by_test_id("viewport").bounding_box(timeout=TIMEOUT_MS)
+    camera = page.evaluate("() => window.samskapa.camera()")
+    assert box
+    fx = (camera["x"] + x * camera["scale"]) / box["width"]
+    fy = (camera["y"] + y * camera["scale"]) / box["height"]
+    assert 0 < fx < 1 and 0 < fy < 1, f"({x}, {y}) is off screen"
+    return fx, fy

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import TIMEOUT_MS, Tabs
-from tests.browser.pages import create_board, join
+from tests.browser.pages import create_board, join, note_at, note_el
 from tests.services import ServerProcess
 
 pytestmark = pytest.mark.browser
@@ -28,33 +28,9 @@ T = TIMEOUT_MS
 # ---- helpers --------------------------------------------------------------------------
 
 
-def note_at(page: Page, fx: float, fy: float, text: str) -> str:
-    """Double-click the board at a point (fractions of the viewport), write `text`;
-    returns the note's id once the server has it."""
-    box = page.get_by_test_id("viewport").bounding_box(timeout=T)
-    assert box
-    page.mouse.dblclick(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
-    editor = page.get_by_test_id("note-editor")
-    expect(editor).to_be_focused(timeout=T)
-    note_id = editor.locator("xpath=..").get_attribute("data-id")
-    assert note_id
-    page.keyboard.type(text)
-    page.keyboard.press("Enter")
-    page.wait_for_function(
-        "([id, text]) => window.samskapa.state()?.notes?.[id]?.text === text",
-        arg=[note_id, text],
-        timeout=T,
-    )
-    return note_id
-
-
 def votes(page: Page) -> dict[str, Any]:
     found: dict[str, Any] = page.evaluate("() => window.samskapa.votes()")
     return found
-
-
-def note_el(page: Page, note_id: str) -> Locator:
-    return page.locator(f'[data-testid="note"][data-id="{note_id}"]')
 
 
 def add_vote(page: Page, note_id: str) -> None:
