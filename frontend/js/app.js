@@ -961,7 +961,7 @@ const votePanel = new VotePanel($('vote-panel'), {
     ui.voteOnNotes = on;
     scheduleRender();
   },
-  exportCsv: exportVotes,
+  exportCsv: () => exportCsv('votes'),
   hide() {
     setVotePanel(false);
     dom.voteToggle.focus();
@@ -1096,11 +1096,14 @@ $('notes-layer').addEventListener('click', (e) => {
   vote(noteEl.dataset.id, Number(control.dataset.vote));
 });
 
-/** The facilitator's CSV of every closed round: fetched with the credential, saved from a Blob. */
-async function exportVotes() {
+/**
+ * A facilitator's CSV export (`notes`, `links` or `votes`): fetched with the
+ * credential, saved from a Blob.
+ */
+async function exportCsv(kind) {
   if (!ui.member || !isFacilitator()) return;
   try {
-    const response = await fetch(`/api/boards/${encodeURIComponent(boardId)}/votes.csv`, {
+    const response = await fetch(`/api/boards/${encodeURIComponent(boardId)}/${kind}.csv`, {
       headers: { Authorization: `Bearer ${ui.member.credential}` },
     });
     if (!response.ok) {
@@ -1109,7 +1112,7 @@ async function exportVotes() {
       return;
     }
     const url = URL.createObjectURL(await response.blob());
-    const link = h('a', { href: url, download: `votes-${boardId}.csv`, hidden: true });
+    const link = h('a', { href: url, download: `${kind}-${boardId}.csv`, hidden: true });
     document.body.append(link);
     link.click();
     link.remove();
@@ -1151,6 +1154,7 @@ const facPanel = new FacilitatorPanel($('fac-panel'), dom.facToggle, {
     if (rect && isFacilitator()) send({ type: 'attention.summon', ...summonRect(rect) });
   },
   showNotes,
+  exportCsv,
   now: () => Date.now() + (ui.conn?.serverOffset ?? 0),
   hide() {
     setFacPanel(false);
@@ -1482,6 +1486,12 @@ groupsLayer.addEventListener('click', (e) => {
 const stepBanner = new StepBanner($('step-banner'), {
   onReady(ready) {
     if (!refused('ready')) send({ type: 'step.ready', ready });
+  },
+  onGoToFrame(frameId) {
+    const frame = ui.conn ? currentView().frames[frameId] : null;
+    if (!frame) return;
+    const { width, height, rect } = viewportSize();
+    setCamera(fitBounds(frame, width, height, overlayInsets(rect)));
   },
 });
 setInterval(() => {

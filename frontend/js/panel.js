@@ -170,6 +170,9 @@ export function readiness(view, onlineParticipants) {
   return { step, count, of: Math.max(count, onlineParticipants) };
 }
 
+// The CSV files a facilitator can download (backend/samskapa/api/export.py).
+export const EXPORTS = ['notes', 'links', 'votes'];
+
 // ---- small DOM helpers ----------------------------------------------------------------
 
 const label = (key, attrs = {}) => h('span', { 'data-i18n': key, text: t(key), ...attrs });
@@ -263,6 +266,7 @@ export class FacilitatorPanel {
       this._buildAttention(),
       this._buildAnonymity(),
       this._buildConflicts(),
+      this._buildExport(),
     );
     el.addEventListener('keydown', (e) => {
       if (e.key !== 'Escape') return;
@@ -1077,6 +1081,16 @@ export class FacilitatorPanel {
     this.otherDetails = h('details', { class: 'fac-other', 'data-testid': 'fac-other' }, this.otherSummary, this.otherLinks);
     this.conflictRows = new Map();
     return this._section('conflicts', 'fac.conflicts', this.conflictCounts, this.conflictTable, this.conflictEmpty, this.otherDetails);
+  }
+
+  // -- 8. export --------------------------------------------------------------------------
+
+  _buildExport() {
+    const buttons = EXPORTS.map((kind) =>
+      button(`fac.export.${kind}`, `fac-export-${kind}`, () => this.actions.exportCsv(kind)),
+    );
+    const hint = h('p', { class: 'muted fac-hint', 'data-i18n': 'fac.export.hint', text: t('fac.export.hint') });
+    return this._section('export', 'fac.export', hint, h('div', { class: 'fac-row' }, ...buttons));
   }
 
   _conflictRow(id) {

@@ -23,10 +23,14 @@ export function allowedWords(rules) {
 }
 
 export class StepBanner {
-  /** `el`: the banner element; `onReady(ready)`: the person pressed "I'm done". */
-  constructor(el, { onReady }) {
+  /**
+   * `el`: the banner element; `onReady(ready)`: the person pressed "I'm done";
+   * `onGoToFrame(frameId)`: they asked to see the frame the step is about.
+   */
+  constructor(el, { onReady, onGoToFrame }) {
     this.el = el;
     this.onReady = onReady;
+    this.onGoToFrame = onGoToFrame;
     this.timerEndsAt = null; // the ends_at the "time is up" was announced for
     this.announced = null;
     this.build();
@@ -44,6 +48,12 @@ export class StepBanner {
     );
     this.instructions = h('p', { class: 'step-instructions', 'data-testid': 'step-instructions' });
     this.allowed = h('p', { class: 'step-allowed', 'data-testid': 'step-allowed' });
+    this.goToFrame = h('button', {
+      type: 'button',
+      class: 'btn btn-small btn-ghost step-frame',
+      'data-testid': 'step-frame',
+      on: { click: () => this.frameId && this.onGoToFrame(this.frameId) },
+    });
     this.privateCount = h('p', { class: 'step-private', 'data-testid': 'private-count' });
     this.readyCount = h('span', { class: 'step-ready-count', 'data-testid': 'ready-count' });
     this.readyBtn = h('button', {
@@ -60,6 +70,7 @@ export class StepBanner {
       h('div', { class: 'step-top' }, h('div', { class: 'step-heading' }, this.position, this.title), this.clock, this.lock),
       this.instructions,
       this.allowed,
+      this.goToFrame,
       this.foot,
       this.live,
     );
@@ -94,6 +105,12 @@ export class StepBanner {
     }
     setText(this.allowed, allowed);
     this.allowed.hidden = !allowed;
+
+    // The step is about one frame: offer to go there (never move anyone's view unasked).
+    const frame = step?.frame_id ? view.frames[step.frame_id] : null;
+    this.frameId = frame ? frame.id : null;
+    setText(this.goToFrame, frame ? `→ ${t('step.frame.go', { title: frame.title || t('step.frame.untitled') })}` : '');
+    this.goToFrame.hidden = !frame;
 
     setText(this.lock.lastChild, t('board.locked'));
     this.lock.hidden = !locked;
