@@ -5,9 +5,12 @@ The event store calls `on_events` after each commit with a board's new events in
 watcher's outbox; the board's flush pass then sends each connection what piled
 up as one frame. Nothing here awaits a client.
 
-Frames are paced per board: a pass runs at once after a quiet spell, and at
-most once per `Room.pace` seconds while busy, so a board of a thousand costs a
-bounded number of frames per second while a small board pays no delay.
+Frames are paced per board by what they cost: after a pass that sent `n`
+frames, the next waits `n / board_frames_per_second` seconds (at most
+`max_frame_interval`). A pass that answered one client (a pong, an ack, an
+error) holds nobody up; a pass to a thousand clients lets the next one gather
+what arrives in the meantime. So a board of a thousand costs a bounded number of
+frames per second while a small board, or a quiet one, pays no delay.
 """
 
 import asyncio
@@ -50,12 +53,11 @@ class Room:
     board_id: str
     connections: set[Connection] = field(default_factory=set)
     presence: Presence = field(default_factory=Presence)
-    # Seconds between two flush passes of this board (Hub._pace).
-    pace: float = 0.0
     # Connections with something to send, and the pass that will send it.
     dirty: list[Connection] = field(default_factory=list)
     flush_at: asyncio.TimerHandle | asyncio.Handle | None = None
-    last_flush: float = 0.0
+    # When the next pass may run (loop time), from the size of the last one.
+    next_flush: float = 0.0
     cursors: CursorField = field(default_factory=CursorField)
     # Facilitators' viewports that changed since the last tick ("follow me").
     leader_views: dict[str, bytes] = field(default_factory=dict)
@@ -165,7 +167,6 @@ class Hub:
             if self._on_open is not None:
                 self._on_open(conn.board_id)
         room.connections.add(conn)
-        self._pace(room)
         conn.on_pending = self._flusher(room)
         if conn.queued:
             room.dirty.append(conn)  # what was queued before it joined
@@ -181,7 +182,6 @@ class Hub:
         if room is None or conn not in room.connections:
             return
         room.connections.discard(conn)
-        self._pace(room)
         conn.on_pending = flush_soon
         if conn.evicted:
             self.evictions += 1
@@ -196,12 +196,6 @@ class Hub:
             if self._on_close is not None:
                 self._on_close(conn.board_id)
 
-    def _pace(self, room: Room) -> None:
-        """Spread the board's frame budget (frames per second) over its connections."""
-        room.pace = min(
-            self.max_frame_interval, len(room.connections) / self.board_frames_per_second
-        )
-
     def _flusher(self, room: Room) -> Callable[[Connection], None]:
         def pending(conn: Connection) -> None:
             room.dirty.append(conn)
@@ -214,7 +208,7 @@ class Hub:
         if room.flush_at is not None:
             return
         loop = asyncio.get_running_loop()
-        due = room.last_flush + room.pace
+        due = room.next_flush
         if due <= loop.time():
             room.flush_at = loop.call_soon(self._flush, room)
         else:
@@ -224,8 +218,9 @@ class Hub:
         """One pass over the board: every connection with something pending gets
         one frame, sent right here (Connection.flush)."""
         room.flush_at = None
-        room.last_flush = asyncio.get_running_loop().time()
         dirty, room.dirty = room.dirty, []
+        cost = min(self.max_frame_interval, len(dirty) / self.board_frames_per_second)
+        room.next_flush = asyncio.get_running_loop().time() + cost
         for conn in dirty:
             try:
                 conn.flush()
