@@ -41,22 +41,20 @@ import os
 import platform
 import random
 import resource
-import secrets
 import shlex
-import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import harness as h
 import httpx
 import orjson
 from websockets.asyncio.client import ClientConnection, connect
@@ -97,20 +95,6 @@ WORDS = ("elvägar", "depåer", "biogas", "hamnar", "vätgas", "laddning", "komm
 
 
 # -- the server ------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (all its threads), from /proc/<pid>/stat."""
-    # Fields after the command name, which may itself hold spaces or parentheses;
-    # utime and stime are fields 14 and 15 of the file, 11 and 12 after ")".
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def machine_cpu_seconds() -> float:
@@ -154,7 +138,7 @@ class Server:
     database_url: str
     data_dir: Path
     env: dict[str, str]
-    port: int = field(default_factory=free_port)
+    port: int = field(default_factory=h.free_port)
     proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -175,17 +159,15 @@ class Server:
         return self.proc.pid
 
     def start(self) -> None:
-        # Inherited SAMSKAPA_* variables would silently change what is measured.
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SAMSKAPA_")}
-        env.update(
+        # Inherited SAMSKAPA_* variables would silently change what is measured
+        # (harness.clean_env); PostgreSQL needs the run's secret.
+        env = h.clean_env(
             {
                 "SAMSKAPA_DATABASE_URL": self.database_url,
                 "SAMSKAPA_DATA_DIR": str(self.data_dir),
                 "SAMSKAPA_DEMO": "false",
                 "SAMSKAPA_LOG_LEVEL": "warning",
-                "PYTHONPATH": os.pathsep.join(
-                    p for p in (str(REPO / "backend"), os.environ.get("PYTHONPATH")) if p
-                ),
+                "SAMSKAPA_SECRET": h.RUN_SECRET,
                 **self.env,
             }
         )
@@ -231,52 +213,6 @@ class Server:
             for line in self.log_path.read_text(errors="replace").splitlines()
             if any(w in line for w in words)
         ]
-
-
-# -- the database ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Database:
-    url: str
-    label: str  # "SQLite" or "PostgreSQL"
-    version: str
-
-
-async def _pg_admin(admin_url: str, sql: str) -> str:
-    import asyncpg  # type: ignore[import-untyped]
-
-    conn = await asyncpg.connect(admin_url, timeout=STEP_TIMEOUT)
-    try:
-        await conn.execute(sql)
-        version: str = await conn.fetchval("SHOW server_version")
-        return version.split()[0]
-    finally:
-        await conn.close()
-
-
-@contextlib.contextmanager
-def database(admin_url: str | None, tmp: Path) -> Iterator[Database]:
-    """SQLite in `tmp`, or a fresh PostgreSQL database on the server of `admin_url`."""
-    if admin_url is None:
-        yield Database(
-            f"sqlite+aiosqlite:///{(tmp / 'samskapa.db').as_posix()}",
-            "SQLite",
-            sqlite3.sqlite_version,
-        )
-        return
-    parts = urlsplit(admin_url)
-    plain = urlunsplit(parts._replace(scheme="postgresql"))
-    name = f"samskapa_bench_{secrets.token_hex(6)}"
-    version = asyncio.run(_pg_admin(plain, f'CREATE DATABASE "{name}"'))
-    try:
-        yield Database(
-            urlunsplit(parts._replace(scheme="postgresql+asyncpg", path=f"/{name}")),
-            "PostgreSQL",
-            version,
-        )
-    finally:
-        asyncio.run(_pg_admin(plain, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def shown_url(url: str) -> str:
@@ -536,7 +472,7 @@ async def drive(
         if delay > 0:
             await asyncio.sleep(delay)
         if i == plan.warmup:
-            client_cpu0, server_cpu0 = own_cpu_seconds(), process_cpu_seconds(server.pid)
+            client_cpu0, server_cpu0 = own_cpu_seconds(), h.cpu_seconds(server.pid)
             machine_cpu0 = machine_cpu_seconds()
             window0 = time.perf_counter_ns()
         sender = screens[i % plan.senders]
@@ -553,7 +489,7 @@ async def drive(
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(tracker.idle.wait(), SETTLE_TIMEOUT)
     client_cpu = own_cpu_seconds() - client_cpu0
-    server_cpu = process_cpu_seconds(server.pid) - server_cpu0
+    server_cpu = h.cpu_seconds(server.pid) - server_cpu0
     machine_cpu = machine_cpu_seconds() - machine_cpu0
     wall = (time.perf_counter_ns() - window0) / 1e9
 
@@ -703,7 +639,7 @@ COMMANDS_HEADER = "| database | clients | code | command |"
 
 @dataclass
 class Report:
-    db: Database
+    db: h.Database
     plan: Plan
     command: str
     code: str
@@ -1048,7 +984,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     with (
         tempfile.TemporaryDirectory(prefix="samskapa-bench-") as tmp,
-        database(args.database_url, Path(tmp)) as db,
+        h.database(
+            "sqlite" if args.database_url is None else "postgresql",
+            Path(tmp),
+            urlunsplit(urlsplit(args.database_url)._replace(scheme="postgresql"))
+            if args.database_url
+            else h.PG_ADMIN,
+        ) as db,
     ):
         print(
             f"{db.label} {db.version}, {plan.clients} clients ({plan.senders} sending), "
