@@ -130,6 +130,12 @@ def variant(state: BoardState, event: StoredEvent, viewer: Viewer) -> str:
     return SELF if mine else ANON
 
 
+def per_viewer(event: StoredEvent, which: str) -> bool:
+    """True when the projection still differs from viewer to viewer within its
+    variant: a reveal on a board that hides authors marks each viewer's own notes."""
+    return which in (SELF, ANON) and isinstance(event.body, NotesRevealed)
+
+
 def is_public(state: BoardState, event: StoredEvent) -> bool:
     """True when every viewer gets the same projection (the common, cheap case)."""
     body = event.body

@@ -23,15 +23,14 @@ from typing import Any
 
 import orjson
 
-from ..domain.events import NotesRevealed, StoredEvent
+from ..domain.events import StoredEvent
 from ..domain.state import BoardState, Participant
 from ..domain.visibility import (
-    ANON,
-    SELF,
     Viewer,
     is_public,
     own_notes,
     own_votes,
+    per_viewer,
     project,
     sees_authors,
     shared_state,
@@ -74,11 +73,6 @@ class Room:
                 conn.push(message)
 
 
-def _per_viewer(event: StoredEvent, which: str) -> bool:
-    """A projection that differs from viewer to viewer within its variant."""
-    return which in (SELF, ANON) and isinstance(event.body, NotesRevealed)
-
-
 class Hub:
     def __init__(
         self,
@@ -111,21 +105,21 @@ class Hub:
         if room is None or not room.connections:
             return
         connections = list(room.connections)
-        if all(is_public(state, ev) for ev in events):
+        public = [is_public(state, ev) for ev in events]
+        if all(public):
             # The common case: one encoding per event for everyone.
             encoded = [encode_event(ev) for ev in events]
             for conn in connections:
                 conn.push_many(encoded)
         else:
-            for ev in events:
-                if is_public(state, ev):
+            for ev, shared in zip(events, public, strict=True):
+                if shared:
                     data = encode_event(ev)
                     for conn in connections:
                         conn.push(data)
                     continue
                 # One encoding per variant (the member's own view, everyone
-                # else's...), except a reveal on an anonymous board, which marks
-                # each viewer's own notes.
+                # else's...), unless the projection is personal within it.
                 by_variant: dict[str, bytes] = {}
                 for conn in connections:
                     assert conn.viewer is not None
@@ -133,7 +127,7 @@ class Hub:
                     projected = by_variant.get(which)
                     if projected is None:
                         projected = orjson.dumps(project(ev, which, conn.viewer))
-                        if not _per_viewer(ev, which):
+                        if not per_viewer(ev, which):
                             by_variant[which] = projected
                     conn.push(projected)
         self.deliveries += len(events) * len(connections)
