@@ -23,6 +23,7 @@ from .api.rest import health_router, router
 from .api.ws import board_socket
 from .domain.errors import DomainError, ErrorCode
 from .realtime.broker import open_broker
+from .realtime.budget import Limits, rates_from
 from .realtime.doorbell import Follower
 from .realtime.hub import Hub
 from .service import Boards
@@ -52,6 +53,7 @@ _STATUS = {
     ErrorCode.UNKNOWN_TEMPLATE: 422,
     ErrorCode.MESSAGE_TOO_LARGE: 413,
     ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.SERVER_FULL: 503,
     ErrorCode.INTERNAL_ERROR: 500,
 }
 
@@ -122,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             boards=boards,
             broker=broker,
             follower=follower,
+            limits=Limits(rates_from(settings), max_connections=settings.max_connections),
         )
         _tune_gc()
         try:

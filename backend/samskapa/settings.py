@@ -49,6 +49,32 @@ class Settings(BaseSettings):
     ops_per_second: float = Field(30.0, gt=0, description="Sustained ops per connection.")
     ops_burst: int = Field(60, ge=1, description="Ops a connection may send at once.")
     heartbeat_timeout: float = Field(45.0, gt=0, description="Seconds of silence before 4009.")
+    # What one websocket may send (docs/protocol.md §2.8); the browser sends at
+    # most half of each.
+    cursors_per_second: float = Field(
+        20.0, gt=0, description="Cursor messages per connection per second (bursts of 2 s)."
+    )
+    views_per_second: float = Field(
+        10.0, gt=0, description="View messages per connection per second (bursts of 2 s)."
+    )
+    pings_per_second: float = Field(
+        1.0, gt=0, description="Pings per connection per second (bursts of 10)."
+    )
+    error_replies_per_second: float = Field(
+        5.0, gt=0, description="Error replies to refused or invalid messages (bursts of 2 s)."
+    )
+    flood_tolerance: int = Field(
+        100,
+        ge=1,
+        description="Messages over budget before a warning, and again before closing "
+        "with 4029; refills at a tenth of itself per second.",
+    )
+    flood_cooldown: float = Field(
+        30.0, ge=0, description="Seconds a credential closed with 4029 may not reconnect."
+    )
+    max_connections: int = Field(
+        10_000, ge=0, description="Websockets per process (0: no limit); more get HTTP 503."
+    )
 
     def voter_secret(self, is_sqlite: bool) -> bytes:
         """The pseudonym key: configured, or (SQLite only) a file beside the database."""

@@ -54,6 +54,9 @@ const SEND_BURST = 50;
 const RETRY_AFTER_MS = 1_000;
 // §2: client frames are at most 64 KiB.
 const MAX_MESSAGE_BYTES = 64 * 1024;
+// §2.8: after 4029 (too many messages) wait at least this long, or the
+// `retry_after` of the server's last warning, before coming back.
+export const OVER_BUDGET_WAIT_MS = 30_000;
 // How many settled op_ids to remember for the multi-tab outbox merge.
 const SETTLED_MEMORY = 1_000;
 
@@ -118,6 +121,7 @@ export class Connection {
     this.ws = null;
     this.attempt = 0;
     this.retryAt = null;
+    this.overBudgetWaitMs = OVER_BUDGET_WAIT_MS;
     this.lastHeard = 0;
     this.timers = { reconnect: null, flush: null, ping: null, watchdog: null };
     this.listeners = new Map();
@@ -277,6 +281,14 @@ export class Connection {
     // 4008 (resync), 4009 (heartbeat), 1006 (network, refused handshake) …
     // all mean: come back with last_seq.
     this.emit('presence', { online: [] });
+    if (code === 4029) {
+      // §2.8: this page sent far more than its budget (a bug, or a stuck
+      // loop). The server refuses us for a while; coming back sooner would
+      // only be refused again, so wait it out instead of retrying in a loop.
+      this.emit('log', { message: 'closed for sending too many messages' });
+      this._scheduleReconnect(this.overBudgetWaitMs);
+      return;
+    }
     this._scheduleReconnect();
   }
 
@@ -311,9 +323,9 @@ export class Connection {
     this._connect();
   }
 
-  _scheduleReconnect() {
+  _scheduleReconnect(atLeastMs = 0) {
     if (this.stopped) return;
-    const delay = backoffDelay(this.attempt, this.random);
+    const delay = Math.max(atLeastMs, backoffDelay(this.attempt, this.random));
     this.attempt += 1;
     this.retryAt = this.clock.now() + delay;
     this._setState(ConnState.OFFLINE);
@@ -417,6 +429,14 @@ export class Connection {
         return;
       case 'cursors':
         if (Array.isArray(msg.c)) this.emit('cursors', { entries: msg.c });
+        return;
+      case 'warning':
+        // §2.8: over budget. This page never should be; say so, and keep the
+        // server's cooldown for the close that may follow.
+        if (typeof msg.retry_after === 'number' && msg.retry_after >= 0) {
+          this.overBudgetWaitMs = Math.max(OVER_BUDGET_WAIT_MS, msg.retry_after * 1000);
+        }
+        this.emit('log', { message: `server warning ${msg.code}: ${msg.message}` });
         return;
       case 'pong':
         if (typeof msg.server_time === 'number') {

@@ -393,6 +393,29 @@ describe('close codes, heartbeat, backoff', () => {
     });
   }
 
+  test('4029 (over budget) waits out the cooldown instead of reconnecting in a loop', () => {
+    make();
+    goLive(3);
+    last().receive({ type: 'warning', code: 'over_budget', message: 'slow down', dropped: { cursor: 9 }, retry_after: 45 });
+    assert.equal(conn.state, ConnState.LIVE);
+    last().serverClose(4029);
+    assert.equal(conn.state, ConnState.OFFLINE);
+    clock.advance(44_000);
+    assert.equal(sockets.length, 1);
+    clock.advance(2_000);
+    assert.equal(sockets.length, 2);
+  });
+
+  test('4029 without a warning waits at least 30 s', () => {
+    make();
+    goLive(3);
+    last().serverClose(4029);
+    clock.advance(29_000);
+    assert.equal(sockets.length, 1);
+    clock.advance(1_500);
+    assert.equal(sockets.length, 2);
+  });
+
   test('backoff grows while the server is away and resets once live', () => {
     make();
     conn.start();

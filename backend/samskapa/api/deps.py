@@ -8,6 +8,7 @@ from fastapi import Depends, Header, Request
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.policy import Actor
 from ..realtime.broker import Broker
+from ..realtime.budget import Limits
 from ..realtime.doorbell import Follower
 from ..realtime.hub import Hub
 from ..service import Boards
@@ -25,6 +26,8 @@ class Services:
     boards: Boards
     broker: Broker
     follower: Follower
+    # Budgets, the connection limit and their counters (realtime/budget.py).
+    limits: Limits
 
 
 def get_services(request: Request) -> Services:

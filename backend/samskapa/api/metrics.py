@@ -8,13 +8,63 @@ derive from the counters.
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
-from .deps import ServicesDep
+from .deps import Services, ServicesDep
 
 router = APIRouter()
 
 
 def _line(name: str, kind: str, help_text: str, value: float) -> str:
     return f"# HELP {name} {help_text}\n# TYPE {name} {kind}\n{name} {value}\n"
+
+
+def _labelled(name: str, kind: str, help_text: str, label: str, values: dict[str, float]) -> str:
+    lines = [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]
+    lines += [f'{name}{{{label}="{key}"}} {value}' for key, value in values.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _limits(services: Services) -> list[str]:
+    """What the budgets and limits refused (realtime/budget.py, api/ratelimit.py)."""
+    limits = services.limits
+    return [
+        _labelled(
+            "samskapa_ws_messages_over_budget_total",
+            "counter",
+            "Client messages over their budget (dropped, refused, or invalid), by class.",
+            "kind",
+            {kind.value: n for kind, n in limits.dropped.items()},
+        ),
+        _line(
+            "samskapa_ws_error_replies_left_out_total",
+            "counter",
+            "Error replies not sent because the connection's error budget was spent.",
+            limits.replies_left_out,
+        ),
+        _line(
+            "samskapa_ws_budget_warnings_total",
+            "counter",
+            "over_budget warnings sent.",
+            limits.warnings,
+        ),
+        _line(
+            "samskapa_ws_flood_closes_total",
+            "counter",
+            "Connections closed for flooding (4029).",
+            limits.flood_closes,
+        ),
+        _line(
+            "samskapa_ws_cooldown_refusals_total",
+            "counter",
+            "Reconnects refused during a flood cooldown (4029 after hello).",
+            limits.cooldown_refusals,
+        ),
+        _line(
+            "samskapa_ws_connections_refused_total",
+            "counter",
+            "Websockets refused because the process was full (HTTP 503).",
+            limits.connections_refused,
+        ),
+    ]
 
 
 @router.get("/metrics", response_class=PlainTextResponse, include_in_schema=False)
@@ -80,5 +130,6 @@ async def metrics(services: ServicesDep) -> str:
                 "Connections cut off for falling behind (4008).",
                 hub.evictions,
             ),
+            *_limits(services),
         ]
     )

@@ -12,11 +12,14 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+from starlette.responses import JSONResponse
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.values import Role
-from ..realtime.connection import Connection, ConnState, TokenBucket
+from ..realtime.budget import Budget, Verdict
+from ..realtime.budget import Kind as MessageKind
+from ..realtime.connection import Connection, ConnState
 from ..realtime.cursors import cells_for_view
 from ..realtime.protocol import (
     PROTOCOL_VERSION,
@@ -50,26 +53,56 @@ def origin_allowed(websocket: WebSocket, services: Services) -> bool:
     return origin.rstrip("/") in allowed
 
 
+# Seconds a client refused for a full process is asked to wait (Retry-After).
+FULL_RETRY_AFTER = 10
+
+
+def server_full() -> JSONResponse:
+    return JSONResponse(
+        {"code": ErrorCode.SERVER_FULL.value, "message": "The server is full; try again soon."},
+        status_code=503,
+        headers={"Retry-After": str(FULL_RETRY_AFTER)},
+    )
+
+
+async def _refuse(websocket: WebSocket, response: JSONResponse) -> None:
+    """Refuse a handshake with an HTTP answer (or a plain 403 where the server
+    cannot send one)."""
+    if "websocket.http.response" in websocket.scope.get("extensions", {}):
+        await websocket.send_denial_response(response)
+    else:
+        await websocket.close(code=1013)
+
+
 async def board_socket(websocket: WebSocket, board_id: str) -> None:
     services: Services = websocket.app.state.services
     if not origin_allowed(websocket, services):
         # Closing before accept makes Starlette answer the handshake with 403.
         await websocket.close(code=1008)
         return
-    await websocket.accept()
-    conn = Connection(websocket, board_id, services.settings.outbound_queue_messages)
-    reader = asyncio.create_task(_session(conn, services), name=f"ws-reader-{board_id}")
-    conn.reader = reader
+    limits = services.limits
+    if not limits.admit():
+        # Before the upgrade: an HTTP 503 with our error body (browsers see a
+        # failed handshake and retry with their backoff).
+        await _refuse(websocket, server_full())
+        return
     try:
-        # wait() does not raise when the reader is cancelled by an eviction.
-        await asyncio.wait({reader})
-        if not reader.cancelled() and reader.exception() is not None:
-            log.error("websocket session failed", exc_info=reader.exception())
+        await websocket.accept()
+        conn = Connection(websocket, board_id, services.settings.outbound_queue_messages)
+        reader = asyncio.create_task(_session(conn, services), name=f"ws-reader-{board_id}")
+        conn.reader = reader
+        try:
+            # wait() does not raise when the reader is cancelled by an eviction.
+            await asyncio.wait({reader})
+            if not reader.cancelled() and reader.exception() is not None:
+                log.error("websocket session failed", exc_info=reader.exception())
+        finally:
+            if not reader.done():
+                reader.cancel()
+            services.hub.leave(conn)
+            await conn.finish()
     finally:
-        if not reader.done():
-            reader.cancel()
-        services.hub.leave(conn)
-        await conn.finish()
+        limits.release()
 
 
 async def _receive(
@@ -128,6 +161,13 @@ async def _run_session(conn: Connection, services: Services) -> None:
     if hello.protocol != PROTOCOL_VERSION:
         conn.close(CloseCode.UNSUPPORTED_PROTOCOL, f"server speaks protocol {PROTOCOL_VERSION}")
         return
+    if services.limits.cooling(hello.credential):
+        # Closed for flooding a moment ago: refused before any database work,
+        # and held a little first, so a client that reconnects in a loop costs
+        # one handshake per COOLDOWN_HOLD instead of hundreds a second.
+        await asyncio.sleep(COOLDOWN_HOLD)
+        conn.close(CloseCode.OVER_BUDGET, COOLDOWN_REASON)
+        return
     try:
         actor = await services.boards.authenticate(conn.board_id, hello.credential)
         if services.broker.crosses_processes:
@@ -173,37 +213,76 @@ async def _run_session(conn: Connection, services: Services) -> None:
     conn.transition(ConnState.LIVE)
     # --- live ---
 
-    bucket = TokenBucket(services.settings.ops_per_second, services.settings.ops_burst)
+    await _live(conn, services, hello.credential)
+
+
+COOLDOWN_REASON = "too many messages; wait before reconnecting"
+# Seconds a reconnect refused during the cooldown is held open before its 4029.
+COOLDOWN_HOLD = 2.0
+
+
+async def _live(conn: Connection, services: Services, credential: str) -> None:
+    """Read and dispatch client messages, each within its budget (budget.py)."""
+    assert conn.actor is not None
+    actor = conn.actor
+    limits = services.limits
+    budget = Budget(limits)
+    hub = services.hub
     while True:
         raw = await _receive(conn, services)
         if raw is None:
             return
+        now = conn.last_seen  # the receive time: one clock read per message
+        verdict = Verdict.WITHIN
         try:
             message = parse_client_message(raw)
         except BadMessage as bad:
-            conn.push(error_message(bad.code, bad.message, bad.op_id))
-            continue
-        if isinstance(message, CursorMove):
-            services.hub.move_cursor(conn, message.x, message.y)
-        elif isinstance(message, View):
-            conn.view = cells_for_view(message.x, message.y, message.w, message.h)
-            if actor.role is Role.FACILITATOR:
-                services.hub.move_view(conn, message.x, message.y, message.w, message.h)
-        elif isinstance(message, Ping):
-            conn.push(encode({"type": "pong", "server_time": int(time.time() * 1000)}))
-        elif isinstance(message, Op):
-            if not bucket.take():
-                conn.push(
-                    error_message(
-                        ErrorCode.RATE_LIMITED, "Too many changes; slow down.", message.op_id
-                    )
-                )
-                continue
-            services.store.submit_with_reply(
-                conn.board_id, message.command, actor, message.op_id, _answer(conn, message.op_id)
-            )
+            if budget.may_reply(now):
+                conn.push(error_message(bad.code, bad.message, bad.op_id))
+            verdict = budget.excess(MessageKind.INVALID, now)
         else:
-            conn.close(CloseCode.PROTOCOL_ERROR, "hello was already received")
+            if isinstance(message, CursorMove):
+                if budget.cursor.take(now):
+                    hub.move_cursor(conn, message.x, message.y)
+                    continue
+                verdict = budget.excess(MessageKind.CURSOR, now)
+            elif isinstance(message, Op):
+                if budget.op.take(now):
+                    services.store.submit_with_reply(
+                        conn.board_id,
+                        message.command,
+                        actor,
+                        message.op_id,
+                        _answer(conn, message.op_id),
+                    )
+                    continue
+                if budget.may_reply(now):
+                    conn.push(
+                        error_message(
+                            ErrorCode.RATE_LIMITED, "Too many changes; slow down.", message.op_id
+                        )
+                    )
+                verdict = budget.excess(MessageKind.OP, now)
+            elif isinstance(message, View):
+                if budget.view.take(now):
+                    conn.view = cells_for_view(message.x, message.y, message.w, message.h)
+                    if actor.role is Role.FACILITATOR:
+                        hub.move_view(conn, message.x, message.y, message.w, message.h)
+                    continue
+                verdict = budget.excess(MessageKind.VIEW, now)
+            elif isinstance(message, Ping):
+                if budget.ping.take(now):
+                    conn.push(encode({"type": "pong", "server_time": int(time.time() * 1000)}))
+                    continue
+                verdict = budget.excess(MessageKind.PING, now)
+            else:
+                conn.close(CloseCode.PROTOCOL_ERROR, "hello was already received")
+                return
+        if verdict is Verdict.WARN:
+            conn.push(budget.warning())
+        elif verdict is Verdict.CLOSE:
+            limits.closed_for_flooding(credential, now)
+            conn.close(CloseCode.OVER_BUDGET, COOLDOWN_REASON)
             return
 
 

@@ -18,6 +18,7 @@ class ErrorCode(StrEnum):
     ALREADY_EXISTS = "already_exists"
     LIMIT_REACHED = "limit_reached"
     RATE_LIMITED = "rate_limited"
+    SERVER_FULL = "server_full"
     ROUND_OPEN = "round_open"
     ROUND_CLOSED = "round_closed"
     NOT_IN_ROUND = "not_in_round"

@@ -52,25 +52,6 @@ _ALLOWED = {
 }
 
 
-class TokenBucket:
-    """Ops per second per connection: `rate` sustained, `burst` at once."""
-
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate = rate
-        self.burst = float(burst)
-        self.tokens = float(burst)
-        self.stamp = time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return True
-        return False
-
-
 async def _finish(coro: Coroutine[Any, Any, None], waiting: Any) -> None:
     """Go on with a coroutine that was started by hand (`coro.send(None)`) and
     stopped at `waiting`, the future it awaits: what a task would have done."""

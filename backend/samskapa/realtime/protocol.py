@@ -28,6 +28,7 @@ class CloseCode(IntEnum):
     UNSUPPORTED_PROTOCOL = 4005
     RESYNC = 4008
     HEARTBEAT_TIMEOUT = 4009
+    OVER_BUDGET = 4029
 
 
 class _Message(BaseModel):
