@@ -1,6 +1,6 @@
 """Budgets per message class, the flood tolerance and the error-reply limit."""
 
-from samskapa.realtime.budget import Budget, Bucket, Kind, Limits, Rates, Verdict
+from samskapa.realtime.budget import Bucket, Budget, Kind, Limits, Rates, Verdict
 
 
 def test_a_bucket_gives_its_burst_then_its_rate() -> None:
