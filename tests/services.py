@@ -72,6 +72,8 @@ class ServerProcess:
     data_dir: Path
     port: int = field(default_factory=free_port)
     env: dict[str, str] = field(default_factory=dict)
+    # The module run as `python -m <module> serve` (tests.clock_server: a movable clock).
+    module: str = "samskapa"
     proc: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
 
@@ -97,7 +99,7 @@ class ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "samskapa", "serve", "--port", str(self.port)],
+                [sys.executable, "-m", self.module, "serve", "--port", str(self.port)],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,

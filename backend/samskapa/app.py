@@ -16,11 +16,14 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from . import __version__
+from .api.collection import router as collection_router
 from .api.deps import Services
 from .api.export import router as export_router
 from .api.metrics import router as metrics_router
 from .api.rest import health_router, router
 from .api.ws import board_socket
+from .clock import Clock, system_clock
+from .closer import DeadlineCloser
 from .domain.errors import DomainError, ErrorCode
 from .realtime.broker import open_broker
 from .realtime.budget import Limits, rates_from
@@ -54,6 +57,7 @@ _STATUS = {
     ErrorCode.MESSAGE_TOO_LARGE: 413,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.SERVER_FULL: 503,
+    ErrorCode.NO_DEADLINE: 404,
     ErrorCode.INTERNAL_ERROR: 500,
 }
 
@@ -86,7 +90,8 @@ def _tune_gc() -> None:
     gc.freeze()
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, clock: Clock = system_clock) -> FastAPI:
+    """`clock` is the server's time in epoch ms; tests hand in one they can move."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -99,7 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await db.dispose()
             raise
         await upgrade(db)
-        store = EventStore(db, secret=settings.voter_secret(db.is_sqlite))
+        store = EventStore(db, secret=settings.voter_secret(db.is_sqlite), clock=clock)
         hub = Hub(
             on_open=broker.watch,
             on_close=broker.unwatch,
@@ -116,6 +121,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         follower = Follower(store, hub, broker)
         await follower.start()
         boards = Boards(store)
+        closer = DeadlineCloser(store, clock, settings.deadline_check_seconds)
+        closer.start()
         app.state.services = Services(
             settings=settings,
             db=db,
@@ -125,11 +132,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             broker=broker,
             follower=follower,
             limits=Limits(rates_from(settings), max_connections=settings.max_connections),
+            clock=clock,
         )
         _tune_gc()
         try:
             yield
         finally:
+            await closer.stop()
             await follower.stop()
             await hub.stop()
             await store.stop()
@@ -162,6 +171,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(metrics_router)
     app.include_router(export_router)
+    app.include_router(collection_router)
     app.add_api_websocket_route("/ws/boards/{board_id}", board_socket)
 
     pages = frontend_dir()

@@ -9,7 +9,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from .access import new_id, new_token, token_hash
 from .domain.commands import CreateBoard, JoinBoard, Mission
@@ -154,14 +154,34 @@ class Boards:
         )
 
     async def authenticate(self, board_id: str, credential: str) -> Actor:
+        return (await self.sign_in(board_id, credential))[0]
+
+    async def sign_in(self, board_id: str, credential: str) -> tuple[Actor, int | None]:
+        """The member behind a credential, and the seq they had seen when last
+        here (None: never here before)."""
         async with self.store.db.read.connect() as conn:
             row = (
                 await conn.execute(
-                    select(members.c.id, members.c.board_id, members.c.role).where(
-                        members.c.secret_hash == token_hash(credential)
-                    )
+                    select(
+                        members.c.id, members.c.board_id, members.c.role, members.c.seen_seq
+                    ).where(members.c.secret_hash == token_hash(credential))
                 )
             ).first()
         if row is None or row.board_id != board_id:
             raise DomainError(ErrorCode.UNAUTHORIZED, "Unknown credential for this board.")
-        return Actor(member_id=row.id, role=Role(row.role))
+        seen = None if row.seen_seq is None else int(row.seen_seq)
+        return Actor(member_id=row.id, role=Role(row.role)), seen
+
+    async def mark_seen(self, member_id: str, seq: int) -> None:
+        """Remember how far a member has seen the board. Written when a connection
+        ends, not per event: one small update per visit. Never moves backwards
+        (a second device that leaves later with an older view changes nothing)."""
+        async with self.store.db.write.begin() as conn:
+            await conn.execute(
+                update(members)
+                .where(
+                    members.c.id == member_id,
+                    or_(members.c.seen_seq.is_(None), members.c.seen_seq < seq),
+                )
+                .values(seen_seq=seq)
+            )

@@ -75,6 +75,14 @@ class Settings(BaseSettings):
     max_connections: int = Field(
         10_000, ge=0, description="Websockets per process (0: no limit); more get HTTP 503."
     )
+    deadline_check_seconds: float = Field(
+        15.0,
+        gt=0,
+        le=3600,
+        description="How often each process looks for collections whose deadline has come "
+        "(a collection closes at most this long after its deadline; contributions are "
+        "refused from the deadline on).",
+    )
 
     def voter_secret(self, is_sqlite: bool) -> bytes:
         """The pseudonym key: configured, or (SQLite only) a file beside the database."""

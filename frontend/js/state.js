@@ -95,6 +95,7 @@ function emptyFacilitation() {
     ready: {},
     private_count: 0,
     myReady: {},
+    schedules: {},
   };
 }
 
@@ -222,10 +223,15 @@ export function applyEvent(state, event) {
       // Someone else's private note: only how many there are now, if that changed.
       if (typeof data.count === 'number') state.private_count = data.count;
       break;
-    case 'agenda.changed':
+    case 'agenda.changed': {
       state.agenda = clone(data.steps);
       state.current_step = data.current_step ?? null;
+      // A step that is gone takes its schedule with it.
+      const ids = new Set(state.agenda.map((step) => step.id));
+      const kept = Object.entries(state.schedules ?? {}).filter(([key]) => key === '' || ids.has(key));
+      state.schedules = Object.fromEntries(kept);
       break;
+    }
     case 'agenda.step_changed':
       state.current_step = data.step_id ?? null;
       if (data.step_id != null) {
@@ -286,6 +292,16 @@ export function applyEvent(state, event) {
         state.myReady = data.ready ? { ...state.myReady, [data.step_id]: true } : without(state.myReady, data.step_id);
       }
       break;
+    case 'collection.changed': {
+      // `schedules` is keyed by step id, '' for the board's own (domain/collection.py).
+      const key = data.step_id ?? '';
+      const { opens_at = null, closes_at = null, closed_at = null } = data.schedule ?? {};
+      const next = { ...state.schedules };
+      if (opens_at === null && closes_at === null && closed_at === null) delete next[key];
+      else next[key] = { opens_at, closes_at, closed_at };
+      state.schedules = next;
+      break;
+    }
     case 'vote.opened':
     case 'vote.cast':
     case 'vote.withdrawn':
@@ -593,6 +609,7 @@ export function fromSnapshot(msg) {
     ready: { ...(src.ready ?? {}) },
     private_count: src.private_count ?? 0,
     myReady: {},
+    schedules: clone(src.schedules ?? {}),
   };
 }
 

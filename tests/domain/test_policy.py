@@ -62,6 +62,8 @@ COMMANDS: list[tuple[str, dict[str, Any]]] = [
     ("link", {"type": "link.update", "link_id": "l1", "status": "balanced", "resolution": "ok"}),
     ("link", {"type": "link.delete", "link_id": "l1"}),
     ("ready", {"type": "step.ready", "ready": True}),
+    ("facilitator", {"type": "collection.schedule", "closes_at": 10**12}),
+    ("facilitator", {"type": "collection.close"}),
 ]
 
 # Agenda steps by what they let participants do; "free" is no step at all and

@@ -78,6 +78,7 @@ describe('applyEvent', () => {
       ready: {},
       private_count: 0,
       myReady: {},
+      schedules: {},
     });
   });
 

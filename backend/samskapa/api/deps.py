@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from ..clock import Clock
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.policy import Actor
 from ..realtime.broker import Broker
@@ -28,6 +29,7 @@ class Services:
     follower: Follower
     # Budgets, the connection limit and their counters (realtime/budget.py).
     limits: Limits
+    clock: Clock
 
 
 def get_services(request: Request) -> Services:
@@ -38,15 +40,20 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
+def bearer(authorization: str | None) -> str:
+    """The credential in an `Authorization: Bearer <credential>` header."""
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise DomainError(ErrorCode.UNAUTHORIZED, "Send Authorization: Bearer <credential>.")
+    return authorization[7:].strip()
+
+
 async def get_member(
     board_id: str,
     services: ServicesDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> Actor:
     """The member behind `Authorization: Bearer <credential>` on this board."""
-    if not authorization or not authorization.lower().startswith("bearer "):
-        raise DomainError(ErrorCode.UNAUTHORIZED, "Send Authorization: Bearer <credential>.")
-    return await services.boards.authenticate(board_id, authorization[7:].strip())
+    return await services.boards.authenticate(board_id, bearer(authorization))
 
 
 MemberDep = Annotated[Actor, Depends(get_member)]

@@ -101,8 +101,22 @@ async def board_socket(websocket: WebSocket, board_id: str) -> None:
                 reader.cancel()
             services.hub.leave(conn)
             await conn.finish()
+            await _remember_seen(conn, services)
     finally:
         limits.release()
+
+
+async def _remember_seen(conn: Connection, services: Services) -> None:
+    """The member has seen the board up to its head: a live connection got every
+    event up to there. One evicted for falling behind had not; it keeps the old mark."""
+    entry = services.store.cached(conn.board_id)
+    if conn.actor is None or conn.evicted or not conn.went_live or entry is None:
+        return
+    try:
+        await services.boards.mark_seen(conn.actor.member_id, entry.state.seq)
+    except Exception:
+        # Shutting down, or the database is away: "new since" is a comfort, not data.
+        log.warning("could not remember what %s has seen", conn.actor.member_id, exc_info=True)
 
 
 async def _receive(
@@ -169,7 +183,7 @@ async def _run_session(conn: Connection, services: Services) -> None:
         conn.close(CloseCode.OVER_BUDGET, COOLDOWN_REASON)
         return
     try:
-        actor = await services.boards.authenticate(conn.board_id, hello.credential)
+        actor, seen = await services.boards.sign_in(conn.board_id, hello.credential)
         if services.broker.crosses_processes:
             # Other processes write to this board too. Subscribe to its doorbells
             # first, then catch up from SQL: an event committed elsewhere in
@@ -202,8 +216,11 @@ async def _run_session(conn: Connection, services: Services) -> None:
         "member": member.model_dump(mode="json"),
         "resume": "incremental" if missed is not None else "reset",
         "head_seq": state.seq,
-        "server_time": int(time.time() * 1000),
+        "server_time": services.clock(),
         "online": online,
+        # Where this member was when last here (null: first visit); the client
+        # asks GET /api/boards/{id}/news?after=… for what is new since then.
+        "last_seen_seq": seen,
     }
     conn.push(encode(welcome))
     if missed is None:
@@ -211,6 +228,7 @@ async def _run_session(conn: Connection, services: Services) -> None:
     else:
         conn.push_many(services.hub.project_missed(missed, state, conn.viewer))
     conn.transition(ConnState.LIVE)
+    conn.went_live = True
     # --- live ---
 
     await _live(conn, services, hello.credential)
@@ -272,7 +290,7 @@ async def _live(conn: Connection, services: Services, credential: str) -> None:
                 verdict = budget.excess(MessageKind.VIEW, now)
             elif isinstance(message, Ping):
                 if budget.ping.take(now):
-                    conn.push(encode({"type": "pong", "server_time": int(time.time() * 1000)}))
+                    conn.push(encode({"type": "pong", "server_time": services.clock()}))
                     continue
                 verdict = budget.excess(MessageKind.PING, now)
             else:

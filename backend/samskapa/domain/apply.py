@@ -8,11 +8,13 @@ function; keep them in step.
 
 from typing import assert_never
 
+from .collection import key_of
 from .events import (
     AgendaChanged,
     AnonymityChanged,
     BoardCreated,
     BoardUpdated,
+    CollectionChanged,
     FollowChanged,
     FrameCreated,
     FrameDeleted,
@@ -115,6 +117,10 @@ def apply(state: BoardState, event: StoredEvent) -> BoardState:
         case AgendaChanged():
             state.agenda = body.steps
             state.current_step = body.current_step
+            # A step that is gone takes its schedule with it.
+            steps = {step.id for step in body.steps}
+            for key in [k for k in state.schedules if k and k not in steps]:
+                del state.schedules[key]
         case StepChanged():
             state.current_step = body.step_id
             if body.step_id is not None:
@@ -158,6 +164,12 @@ def apply(state: BoardState, event: StoredEvent) -> BoardState:
             state.ready[body.step_id] = (
                 members | {body.member} if body.ready else members - {body.member}
             )
+        case CollectionChanged():
+            key = key_of(body.step_id)
+            if body.schedule.empty:
+                state.schedules.pop(key, None)
+            else:
+                state.schedules[key] = body.schedule
         case VoteOpened():
             state.votes.rounds[body.round.id] = body.round
             state.votes.open_round = body.round.id

@@ -303,6 +303,33 @@ class DeleteLink(_Command):
     link_id: Id
 
 
+# --- an idea collection over days (collection.py) --------------------------
+
+# Epoch milliseconds, up to the year 2200: strict, so "12" or true is refused.
+Instant = Annotated[int, Field(ge=0, le=7_258_118_400_000, strict=True)]
+
+
+class ScheduleCollection(_Command):
+    """Set when the board (or a step) opens for contributions and when it closes.
+
+    Both dates left out clear the schedule. On a closed collection this reopens it.
+    """
+
+    type: Literal["collection.schedule"]
+    step_id: Id | None = None
+    opens_at: Instant | None = None
+    closes_at: Instant | None = None
+
+
+class CloseCollection(_Command):
+    """Close now. `deadline` is set only by the server's own close at a deadline:
+    it is refused unless that is still the deadline."""
+
+    type: Literal["collection.close"]
+    step_id: Id | None = None
+    deadline: Instant | None = None
+
+
 class SetReady(_Command):
     """ "I'm done with this step" (or not yet)."""
 
@@ -333,6 +360,8 @@ FacilitationCommand = (
     | UpdateLink
     | DeleteLink
     | SetReady
+    | ScheduleCollection
+    | CloseCollection
 )
 
 ClientCommand = Annotated[

@@ -7,6 +7,7 @@ the state that the event will follow.
 
 from typing import assert_never
 
+from .collection import check_contribution
 from .commands import (
     CastVote,
     ChangeLimits,
@@ -130,6 +131,8 @@ def decide(
     if state.board is None:
         raise DomainError(ErrorCode.BOARD_NOT_FOUND, "The board does not exist.")
     authorize(state, command, actor, secret)
+    if isinstance(command, CreateNote | EditNote):
+        check_contribution(state.schedules, state.current_step, actor.role, now)
     if isinstance(command, FacilitationCommand):
         return decide_facilitation(state, command, actor, now)
 

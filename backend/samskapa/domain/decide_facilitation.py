@@ -4,11 +4,13 @@ Called by `decide.decide` after the policy check (policy.py); the same rules
 apply: pure, one event per command, a `DomainError` when refused.
 """
 
-from typing import assert_never
+from typing import Literal, assert_never
 
+from .collection import Schedule, check_dates, key_of
 from .commands import (
     AddTime,
     ChangeNoteKind,
+    CloseCollection,
     CreateGroup,
     CreateLink,
     DeleteGroup,
@@ -21,6 +23,7 @@ from .commands import (
     PauseTimer,
     RenameGroup,
     RevealNotes,
+    ScheduleCollection,
     SetAgenda,
     SetAnonymity,
     SetReady,
@@ -34,6 +37,7 @@ from .errors import DomainError, ErrorCode
 from .events import (
     AgendaChanged,
     AnonymityChanged,
+    CollectionChanged,
     EventBody,
     FollowChanged,
     GroupCreated,
@@ -198,8 +202,43 @@ def decide_facilitation(
             return ReadyChanged(
                 step_id=step.id, member=actor.member_id, ready=command.ready, count=len(after)
             )
+        case ScheduleCollection() | CloseCollection():
+            return _decide_collection(state, command, now)
         case _:
             assert_never(command)
+
+
+def _decide_collection(
+    state: BoardState, command: ScheduleCollection | CloseCollection, now: int
+) -> CollectionChanged:
+    if command.step_id is not None and command.step_id not in {s.id for s in state.agenda}:
+        raise DomainError(ErrorCode.NOT_FOUND, f"Step {command.step_id} does not exist.")
+    before = state.schedules.get(key_of(command.step_id))
+    closed = before is not None and before.closed_at is not None
+    if isinstance(command, ScheduleCollection):
+        check_dates(before, command.opens_at, command.closes_at, now)
+        schedule = Schedule(opens_at=command.opens_at, closes_at=command.closes_at)
+        action: Literal["scheduled", "reopened", "cleared"] = (
+            "reopened" if closed else "cleared" if schedule.empty else "scheduled"
+        )
+        if schedule.empty and before is None:
+            raise DomainError(ErrorCode.COLLECTION_STATE, "There is no schedule to clear.")
+        return CollectionChanged(step_id=command.step_id, action=action, schedule=schedule)
+    if closed:
+        raise DomainError(ErrorCode.COLLECTION_STATE, "The collection is closed already.")
+    if command.deadline is not None:
+        # The server's own close: only at the deadline that still holds.
+        if before is None or before.closes_at != command.deadline:
+            raise DomainError(ErrorCode.COLLECTION_STATE, "The deadline has been moved.")
+        if now < command.deadline:
+            raise DomainError(ErrorCode.COLLECTION_STATE, "The deadline has not come yet.")
+    schedule = (before or Schedule()).model_copy(update={"closed_at": now})
+    return CollectionChanged(
+        step_id=command.step_id,
+        action="closed",
+        schedule=schedule,
+        automatic=command.deadline is not None,
+    )
 
 
 def _decide_link(state: BoardState, command: CreateLink) -> LinkCreated:

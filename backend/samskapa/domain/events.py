@@ -11,6 +11,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from .collection import Action, Schedule
 from .commands import Mission
 from .facilitation import Group, Link, Spotlight, Step, Timer
 from .state import BoardInfo, Frame, Note, Participant
@@ -222,6 +223,17 @@ class ReadyChanged(_Event):
     count: int
 
 
+class CollectionChanged(_Event):
+    """A schedule after the change (`step_id` null: the board's). `closed` by the
+    server at the deadline is marked `automatic`."""
+
+    type: Literal["collection.changed"] = "collection.changed"
+    step_id: str | None
+    action: Action
+    schedule: Schedule
+    automatic: bool = False
+
+
 class VoteOpened(_Event):
     type: Literal["vote.opened"] = "vote.opened"
     round: VoteRound
@@ -309,6 +321,7 @@ EventBody = Annotated[
     | LinkUpdated
     | LinkDeleted
     | ReadyChanged
+    | CollectionChanged
     | VoteOpened
     | VoteCast
     | VoteWithdrawn

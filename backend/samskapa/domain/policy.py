@@ -20,6 +20,7 @@ from .commands import (
     ChangeLimits,
     ChangeNoteKind,
     ClientCommand,
+    CloseCollection,
     CloseRound,
     CreateFrame,
     CreateGroup,
@@ -40,6 +41,7 @@ from .commands import (
     RecolorNote,
     RenameGroup,
     RevealNotes,
+    ScheduleCollection,
     SetAgenda,
     SetAnonymity,
     SetReady,
@@ -86,6 +88,8 @@ FACILITATOR_ONLY = (
     Follow,
     SetSpotlight,
     Summon,
+    ScheduleCollection,
+    CloseCollection,
 )
 NOTE_CHANGES = (EditNote, MoveNote, RecolorNote, ChangeNoteKind, DeleteNote)
 GROUPING = (CreateGroup, RenameGroup, DeleteGroup, GroupNote)

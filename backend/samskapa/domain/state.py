@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from .collection import Schedule
 from .commands import Mission
 from .facilitation import FREE, Attention, Group, Link, Step, StepRules, Timer
 from .values import Anonymity, Color, Language, NoteKind, Origin, Role, Sector
@@ -89,6 +90,8 @@ class BoardState:
     ready: dict[str, frozenset[str]] = field(default_factory=dict)
     # How many notes are private right now (kept by the fold, shown to everyone).
     private_count: int = 0
+    # When the board ("") and agenda steps (by id) are open for contributions.
+    schedules: dict[str, Schedule] = field(default_factory=dict)
 
     def copy(self) -> "BoardState":
         """A copy that shares the (immutable) entities but not the maps."""
@@ -107,6 +110,7 @@ class BoardState:
             attention=self.attention,
             ready=dict(self.ready),
             private_count=self.private_count,
+            schedules=dict(self.schedules),
         )
 
     @property
@@ -150,6 +154,7 @@ class BoardState:
             "attention": self.attention.model_dump(mode="json"),
             "ready": {k: sorted(v) for k, v in self.ready.items()},
             "private_count": self.private_count,
+            "schedules": {k: v.model_dump(mode="json") for k, v in self.schedules.items()},
         }
 
     @classmethod
@@ -173,4 +178,5 @@ class BoardState:
             attention=Attention.model_validate(data.get("attention", {})),
             ready={k: frozenset(v) for k, v in data.get("ready", {}).items()},
             private_count=int(data.get("private_count", 0)),
+            schedules={k: Schedule.model_validate(v) for k, v in data.get("schedules", {}).items()},
         )

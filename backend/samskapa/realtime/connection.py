@@ -107,6 +107,7 @@ class Connection:
         self.frames_sent = 0
         self.messages_sent = 0
         self.evicted = False
+        self.went_live = False
 
     def transition(self, new: ConnState) -> None:
         if new not in _ALLOWED[self.state]:

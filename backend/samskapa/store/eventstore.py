@@ -26,6 +26,7 @@ import orjson
 from sqlalchemy import bindparam, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from ..clock import Clock, system_clock
 from ..domain.apply import apply
 from ..domain.commands import Command, CreateBoard
 from ..domain.decide import decide
@@ -34,6 +35,7 @@ from ..domain.events import StoredEvent, event_data, parse_body
 from ..domain.policy import Actor
 from ..domain.state import BoardState
 from ..domain.visibility import recorded_actor
+from . import deadlines
 from .database import Database
 from .tables import boards, events, snapshots
 
@@ -133,8 +135,9 @@ _Item = _Append | _Sync
 
 
 class EventStore:
-    def __init__(self, db: Database, secret: bytes = b"") -> None:
+    def __init__(self, db: Database, secret: bytes = b"", clock: Clock = system_clock) -> None:
         self.db = db
+        self.clock = clock
         # Keys the pseudonyms of anonymous vote rounds; never stored in the database.
         self.secret = secret
         # What the writer has still to do, and its wake-up call. A deque and an event
@@ -268,9 +271,10 @@ class EventStore:
         event_rows: list[tuple[Any, ...]] = []
         extra_rows: dict[Any, list[dict[str, Any]]] = {}
         missing: set[str] = set()
+        deadline_changes: deadlines.Changes = {}
 
         async with self.db.write.begin() as conn:
-            now = int(time.time() * 1000)
+            now = self.clock()
             if created:
                 await conn.execute(
                     insert(boards), [{"id": b, "head_seq": 0, "created_at": now} for b in created]
@@ -306,6 +310,7 @@ class EventStore:
                 data_json = orjson.dumps(event_data(body))
                 stored = StoredEvent(state.seq + 1, now, author, item.op_id, body, data_json)
                 apply(state, stored)
+                deadlines.note_change(deadline_changes, board_id, body)
                 seen[key] = stored.seq
                 new_events.setdefault(board_id, []).append(stored)
                 event_rows.append(
@@ -325,6 +330,7 @@ class EventStore:
 
             for table, rows in extra_rows.items():
                 await conn.execute(insert(table), rows)
+            await deadlines.write(conn, deadline_changes)
             if event_rows:
                 await writes.append(event_rows, [(b, work[b].seq) for b in new_events])
             if pending_snapshots:
@@ -406,6 +412,23 @@ class EventStore:
                 .limit(limit)
             )
             return [_from_row(r) for r in rows], int(head)
+
+    async def events_of_types(
+        self, board_id: str, after: int, upto: int, types: tuple[str, ...]
+    ) -> list[StoredEvent]:
+        """The events of these types in `after < seq <= upto`, in seq order."""
+        async with self.db.read.connect() as conn:
+            rows = await conn.execute(
+                select(events)
+                .where(
+                    events.c.board_id == board_id,
+                    events.c.seq > after,
+                    events.c.seq <= upto,
+                    events.c.type.in_(types),
+                )
+                .order_by(events.c.seq)
+            )
+            return [_from_row(r) for r in rows]
 
     async def heads(self, board_ids: list[str]) -> dict[str, int]:
         async with self.db.read.connect() as conn:

@@ -49,6 +49,9 @@ members = Table(
     Column("secret_hash", String(64), nullable=False, unique=True),
     Column("role", String(16), nullable=False),
     Column("created_at", BigInteger, nullable=False),
+    # The board's seq this member had seen when last here ("N new since your
+    # last visit"); written when a connection ends, never per event.
+    Column("seen_seq", BigInteger, nullable=True),
 )
 
 events = Table(
@@ -71,4 +74,17 @@ snapshots = Table(
     Column("board_id", String(64), ForeignKey("boards.id"), primary_key=True),
     Column("seq", BigInteger, primary_key=True),
     Column("state", Text, nullable=False),
+)
+
+# The deadlines the server still has to close at: one row per board ("" as
+# target) or agenda step with a pending deadline, kept in the same transaction
+# as the `collection.changed` event that sets, moves or ends it (store/deadlines.py),
+# so every process can find the due ones with one indexed query.
+deadlines = Table(
+    "deadlines",
+    metadata,
+    Column("board_id", String(64), ForeignKey("boards.id"), primary_key=True),
+    Column("target", String(64), primary_key=True),
+    Column("closes_at", BigInteger, nullable=False),
+    Index("ix_deadlines_closes_at", "closes_at"),
 )
