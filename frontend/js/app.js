@@ -15,6 +15,7 @@ import {
   zoomAt,
 } from './camera.js';
 import { Connection, ConnState, websocketUrl } from './connection.js';
+import { mountCollection } from './collection-ui.js';
 import { CursorLayer, viewRect } from './cursors.js';
 import { askFrame, block, errorText, toast } from './dialogs.js';
 import { byTestId, h, readError } from './dom.js';
@@ -45,7 +46,7 @@ import { VoteBanner, VotePanel } from './votes-ui.js';
 
 // ---- where we are -------------------------------------------------------------------
 
-const { boardId, token } = parseLocation(location);
+const { boardId, token, device } = parseLocation(location);
 
 const $ = (id) => document.getElementById(id);
 const dom = {
@@ -144,6 +145,7 @@ window.samskapa = {
   camera: () => ({ ...ui.camera }),
   cursors: () => cursors.shown(),
   votes: () => ui.conn?.board.votes ?? null,
+  serverOffset: () => ui.conn?.serverOffset ?? 0,
 };
 
 const canEdit = () => canEditNotes(ui.role);
@@ -200,6 +202,7 @@ function findMember(note = '') {
   return resolveMember({
     boardId,
     token,
+    device,
     storage: localStorage,
     note,
     block,
@@ -238,7 +241,8 @@ function connect(member) {
     renderStatus();
     scheduleRender();
   });
-  conn.on('welcome', ({ member: me }) => {
+  conn.on('welcome', ({ member: me, lastSeenSeq }) => {
+    collection.welcome({ lastSeenSeq });
     if (me.role !== ui.role) {
       ui.role = me.role;
       renderRole();
@@ -256,8 +260,10 @@ function connect(member) {
   conn.on('leader_view', onLeaderView);
   conn.on('summoned', (rect) => flyTo(cameraForRect(rect, viewportBox.width, viewportBox.height)));
   conn.on('change', onChange);
+  conn.on('refused', () => collection.refused());
   conn.on('rejected', ({ op, code, message }) => {
     if (op?.command?.type?.startsWith('vote.')) voteRejected(op.command, code, message);
+    else if (collection.rejected(op?.command, code)) setFacPanel(true);
     else if (!(isFacilitator() && facPanel.rejected(op?.command, code, message) && ui.facPanelOpen)) {
       toast(errorText(code, message));
     }
@@ -275,7 +281,8 @@ window.addEventListener('online', () => ui.conn?.retryNow());
 // Opening another link of this board in the same tab changes only the
 // fragment: start over, so the new link is looked at (and maybe joined).
 window.addEventListener('hashchange', () => {
-  if (new URLSearchParams(location.hash.replace(/^#/, '')).get('k')) location.reload();
+  const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+  if (params.get('k') || params.get('m')) location.reload();
 });
 window.addEventListener('offline', () => ui.conn?.networkLost());
 
@@ -400,6 +407,7 @@ function renderNow() {
     noteLabel: (note) => shorten(note.text || t('note.empty')),
   });
   stepBanner.render(view, { role: ui.role, memberId: ui.member.member_id }, ui.conn.serverNow());
+  collection.render(view, renderer);
   dom.newNote.disabled = !may(view, ui.role, ui.member.member_id, 'write');
   dom.newNote.title = dom.newNote.disabled ? errorText(permission(view, ui.role, ui.member.member_id, 'write')) : '';
   renderFollow(view);
@@ -1161,6 +1169,27 @@ const facPanel = new FacilitatorPanel($('fac-panel'), dom.facToggle, {
     dom.facToggle.focus();
   },
   errorText,
+});
+
+// An idea collection over days: dates, countdown, refused notes, news, other device.
+const collection = mountCollection({
+  boardId,
+  conn: () => ui.conn,
+  member: () => ui.member,
+  view: currentView,
+  serverNow: () => Date.now() + (ui.conn?.serverOffset ?? 0),
+  send(command) {
+    if (isFacilitator()) send(command);
+  },
+  showNote(id) {
+    showNotes([id]);
+    focusNote(id);
+  },
+  rerender: scheduleRender,
+  toast,
+  errorText,
+  facPanelEl: $('fac-panel'),
+  isFacilitator,
 });
 
 function setFacPanel(open) {

@@ -15,6 +15,7 @@
 // pointer position is worth sending only now, so while the connection is not
 // live it is dropped, not kept.
 
+import { KEPT_WHEN_REFUSED } from './collection.js';
 import { CURSOR_EVERY_MS, cursorPoint, sameRect, Throttle, VIEW_EVERY_MS } from './cursors.js';
 import { applyEvent, applyOwnNotes, applyOwnVotes, emptyState, hideAuthors, fromSnapshot, StateError, UnknownEventError } from './state.js';
 import {
@@ -64,6 +65,11 @@ export function outboxKey(boardId, memberId) {
   return `samskapa:outbox:${boardId}:${memberId}`;
 }
 
+/** Where refused contributions are kept ("not accepted"), per board and member. */
+export function refusedKey(boardId, memberId) {
+  return `samskapa:refused:${boardId}:${memberId}`;
+}
+
 export function websocketUrl(location, boardId) {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   return `${scheme}://${location.host}/ws/boards/${encodeURIComponent(boardId)}`;
@@ -108,6 +114,10 @@ export class Connection {
     this.serverOffset = 0; // server_time − local time, ms
 
     this.outbox = new Outbox(this._loadOutbox());
+    // Ops the server refused because the collection was closed (or not open
+    // yet): `{op_id, command, code}`. Kept, saved and shown, never dropped
+    // silently; the person sends them again or lets them go (§2.8).
+    this.refused = this._loadRefused();
     this.settledHere = new Set();
     this.bucket = new TokenBucket(SEND_RATE, SEND_BURST, this.clock.now());
 
@@ -184,6 +194,26 @@ export class Connection {
     this.emit('outbox', { size: this.outbox.size });
     this._flush();
     return op.op_id;
+  }
+
+  /** Send a refused op again (a new op_id: the old one has its answer); returns it. */
+  retryRefused(opId) {
+    const op = this._dropRefused(opId);
+    return op ? this.send(op.command) : null;
+  }
+
+  /** Let a refused op go, for good. */
+  discardRefused(opId) {
+    this._dropRefused(opId);
+  }
+
+  _dropRefused(opId) {
+    const index = this.refused.findIndex((op) => op.op_id === opId);
+    if (index < 0) return null;
+    const [op] = this.refused.splice(index, 1);
+    this._saveRefused();
+    this.emit('refused', { refused: this.refused });
+    return op;
   }
 
   /** Ops to show on top of the confirmed state (not yet echoed by the server). */
@@ -464,7 +494,12 @@ export class Connection {
     this.headSeq = msg.head_seq;
     if (typeof msg.server_time === 'number') this.serverOffset = msg.server_time - this.clock.now();
     this.online = new Map((msg.online ?? []).map((m) => [m.id, m]));
-    this.emit('welcome', { member: msg.member, resume: msg.resume, online: this.onlineList() });
+    this.emit('welcome', {
+      member: msg.member,
+      resume: msg.resume,
+      online: this.onlineList(),
+      lastSeenSeq: msg.last_seen_seq ?? null,
+    });
     this.emit('presence', { online: this.onlineList() });
     this._setState(ConnState.CATCHING_UP);
     // §2.5: say once per connection which part of the board is on screen.
@@ -588,6 +623,12 @@ export class Connection {
       return;
     }
     const op = this._settle(opId);
+    if (op && KEPT_WHEN_REFUSED.has(msg.code)) {
+      this.refused.push({ op_id: op.op_id, command: op.command, code: msg.code });
+      this._saveRefused();
+      this.emit('refused', { refused: this.refused, op, code: msg.code });
+      return;
+    }
     this.emit('rejected', { op, code: msg.code, message: msg.message });
   }
 
@@ -678,6 +719,28 @@ export class Connection {
       return parseSavedOutbox(this.storage.getItem(outboxKey(this.boardId, this.memberId)));
     } catch {
       return [];
+    }
+  }
+
+  _loadRefused() {
+    if (!this.storage) return [];
+    try {
+      return parseSavedOutbox(this.storage.getItem(refusedKey(this.boardId, this.memberId))).filter(
+        (op) => op && typeof op.op_id === 'string' && op.command && typeof op.command.type === 'string',
+      );
+    } catch {
+      return [];
+    }
+  }
+
+  _saveRefused() {
+    if (!this.storage) return;
+    const key = refusedKey(this.boardId, this.memberId);
+    try {
+      if (this.refused.length === 0) this.storage.removeItem(key);
+      else this.storage.setItem(key, JSON.stringify(this.refused));
+    } catch (err) {
+      this.emit('log', { message: `could not save the refused notes: ${err}` });
     }
   }
 

@@ -9,7 +9,10 @@ import { byTestId, readError } from './dom.js';
 import { t } from './i18n.js';
 import { NAME_MAX } from './state.js';
 
-/** `{boardId, token}` from a location: `/b/<board_id>#k=<token>`. */
+/**
+ * `{boardId, token, device}` from a location: `/b/<board_id>#k=<token>` (an
+ * access link) or `#m=<credential>` (a member's personal link to another device).
+ */
 export function parseLocation(location) {
   const match = location.pathname.match(/^\/b\/([^/]+)\/?$/);
   let boardId = '';
@@ -18,8 +21,10 @@ export function parseLocation(location) {
   } catch {
     boardId = '';
   }
-  const token = new URLSearchParams((location.hash ?? '').replace(/^#/, '')).get('k');
-  return { boardId, token: token || null };
+  const params = new URLSearchParams((location.hash ?? '').replace(/^#/, ''));
+  const token = params.get('k');
+  const device = params.get('m');
+  return { boardId, token: token || null, device: device || null };
 }
 
 export const memberKey = (boardId) => `samskapa:member:${boardId}`;
@@ -81,7 +86,17 @@ const boardApi = (boardId, what) => `/api/boards/${encodeURIComponent(boardId)}/
  * link said (title, language) before any dialog opens; `note` is shown in the
  * join dialog (e.g. why joining again is needed).
  */
-export async function resolveMember({ boardId, token, storage, note = '', block, toast, onAccess, errorText }) {
+export async function resolveMember({ boardId, token, device = null, storage, note = '', block, toast, onAccess, errorText }) {
+  if (device) {
+    // A personal link from the member's other device: the same member here.
+    const member = await memberOf(boardId, device);
+    if (member) {
+      saveMember(storage, boardId, member);
+      return member;
+    }
+    block(t('device.invalid'));
+    return null;
+  }
   const stored = loadMember(storage, boardId);
   if (!token) {
     if (stored) return stored;
@@ -109,6 +124,23 @@ export async function resolveMember({ boardId, token, storage, note = '', block,
   const member = await showJoinDialog({ boardId, token, access, previous: stored, note, errorText });
   saveMember(storage, boardId, member);
   return member;
+}
+
+/** The member a credential belongs to (GET /me, the credential in a header), or null. */
+async function memberOf(boardId, credential) {
+  try {
+    const response = await fetch(boardApi(boardId, 'me'), { headers: { Authorization: `Bearer ${credential}` } });
+    if (!response.ok) return null;
+    const me = await response.json();
+    return { member_id: me.member_id, credential, role: me.role, name: me.name, sector: me.sector };
+  } catch {
+    return null;
+  }
+}
+
+/** The personal link that signs this member in on another device (credential in the fragment). */
+export function personalLink(origin, boardId, credential) {
+  return `${origin}/b/${encodeURIComponent(boardId)}#m=${encodeURIComponent(credential)}`;
 }
 
 /** The join dialog (name and actor sector); resolves to the new member. */

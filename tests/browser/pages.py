@@ -91,3 +91,21 @@ def board_point(page: Page, x: float, y: float) -> tuple[float, float]:
     fy = (camera["y"] + y * camera["scale"]) / box["height"]
     assert 0 < fx < 1 and 0 < fy < 1, f"({x}, {y}) is off screen"
     return fx, fy
+
+
+def write_in_editor(page: Page, text: str) -> str:
+    """Type `text` into the open note editor and save it with Enter; returns the note's id."""
+    editor = page.get_by_test_id("note-editor")
+    expect(editor).to_be_focused(timeout=TIMEOUT_MS)
+    note_id = editor.locator("xpath=..").get_attribute("data-id")
+    assert note_id
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    expect(editor).to_have_count(0, timeout=TIMEOUT_MS)
+    return note_id
+
+
+def new_note(page: Page, text: str) -> str:
+    """Create a note with the toolbar button; returns its id (not waiting for the server)."""
+    page.get_by_test_id("new-note").click()
+    return write_in_editor(page, text)

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import TIMEOUT_MS, Tabs
-from tests.browser.pages import MISSION, create_board, expect_live, join
+from tests.browser.pages import MISSION, create_board, expect_live, join, new_note, write_in_editor
 from tests.services import ServerProcess
 
 pytestmark = pytest.mark.browser
@@ -56,24 +56,6 @@ def wait_note(page: Page, note_id: str, check: str, timeout: int = T) -> None:
         f" return Boolean(n && ({check})); }}"
     )
     wait_js(page, expression, note_id, timeout)
-
-
-def write_in_editor(page: Page, text: str) -> str:
-    """Type `text` into the open note editor and save it with Enter; returns the note's id."""
-    editor = page.get_by_test_id("note-editor")
-    expect(editor).to_be_focused(timeout=T)
-    note_id = editor.locator("xpath=..").get_attribute("data-id")
-    assert note_id
-    page.keyboard.type(text)
-    page.keyboard.press("Enter")
-    expect(editor).to_have_count(0, timeout=T)
-    return note_id
-
-
-def new_note(page: Page, text: str) -> str:
-    """Create a note with the toolbar button; returns its id (not waiting for the server)."""
-    page.get_by_test_id("new-note").click()
-    return write_in_editor(page, text)
 
 
 def background_point(page: Page) -> tuple[float, float]:

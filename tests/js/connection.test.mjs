@@ -330,6 +330,29 @@ describe('outbox', () => {
     assert.equal(log.rejected.at(-1).op.op_id, opId);
   });
 
+  test('a note refused because the collection closed stays, saved and marked, until sent again or let go', () => {
+    make();
+    goLive(3);
+    const command = { type: 'note.create', note_id: 'n_late', text: 'late idea', x: 0, y: 0, color: 'yellow', kind: 'idea' };
+    const opId = conn.send(command);
+    last().receive({ type: 'error', code: 'collection_closed', message: 'closed', op_id: opId });
+    assert.equal(conn.outbox.size, 0);
+    assert.equal(log.rejected.length, 0, 'not a passing toast');
+    assert.deepEqual(conn.refused, [{ op_id: opId, command, code: 'collection_closed' }]);
+    // Kept across a reload of the page.
+    make();
+    assert.deepEqual(conn.refused.map((op) => op.command.text), ['late idea']);
+    goLive(3);
+    const again = conn.retryRefused(opId);
+    assert.notEqual(again, opId);
+    assert.equal(conn.refused.length, 0);
+    assert.deepEqual(last().ops().at(-1).command, command);
+    last().receive({ type: 'error', code: 'collection_closed', message: 'closed', op_id: again });
+    conn.discardRefused(again);
+    make();
+    assert.deepEqual(conn.refused, []);
+  });
+
   test('rate_limited and internal_error are retried with the same op_id', () => {
     make();
     goLive(3);

@@ -2,18 +2,23 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { forgetMember, loadMember, memberKey, parseLocation, reusesStoredMember, saveMember } from '../../frontend/js/member.js';
+import { forgetMember, loadMember, memberKey, parseLocation, personalLink, reusesStoredMember, saveMember } from '../../frontend/js/member.js';
 
 describe('parseLocation', () => {
   test('board id from the path, token from the fragment', () => {
     assert.deepEqual(parseLocation({ pathname: '/b/b_Qx2f8LmZ1c', hash: '#k=3bXk-_9' }), {
       boardId: 'b_Qx2f8LmZ1c',
       token: '3bXk-_9',
+      device: null,
     });
   });
+  test('a personal link carries the credential in the fragment', () => {
+    assert.deepEqual(parseLocation({ pathname: '/b/b_1', hash: '#m=Cred-_9' }), { boardId: 'b_1', token: null, device: 'Cred-_9' });
+    assert.equal(personalLink('https://x.example', 'b_1', 'Cred-_9'), 'https://x.example/b/b_1#m=Cred-_9');
+  });
   test('no fragment, or another fragment: no token', () => {
-    assert.deepEqual(parseLocation({ pathname: '/b/b_1', hash: '' }), { boardId: 'b_1', token: null });
-    assert.deepEqual(parseLocation({ pathname: '/b/b_1/', hash: '#x=1' }), { boardId: 'b_1', token: null });
+    assert.deepEqual(parseLocation({ pathname: '/b/b_1', hash: '' }), { boardId: 'b_1', token: null, device: null });
+    assert.deepEqual(parseLocation({ pathname: '/b/b_1/', hash: '#x=1' }), { boardId: 'b_1', token: null, device: null });
   });
   test('anything else: no board', () => {
     assert.equal(parseLocation({ pathname: '/', hash: '' }).boardId, '');

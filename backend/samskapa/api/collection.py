@@ -6,6 +6,7 @@ server logs and proxies record URLs. The personal link to another device holds
 the credential in its fragment (`#m=…`), which browsers never send.
 """
 
+import io
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
@@ -152,9 +153,11 @@ async def device_qr(
     credential is the key), and it is never cached."""
     credential = bearer(request.headers.get("authorization"))
     link = f"{_base_url(request, services.settings.public_url)}/b/{board_id}#m={credential}"
-    svg = segno.make(link, error="m").svg_inline(scale=4, border=2, dark="#1b1b1b")
+    out = io.BytesIO()
+    # A standalone SVG (with its namespace): browsers draw it as an <img>.
+    segno.make(link, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False)
     return Response(
-        svg,
+        out.getvalue(),
         media_type="image/svg+xml",
         headers={"Cache-Control": "no-store", "Content-Security-Policy": "default-src 'none'"},
     )
