@@ -1,7 +1,7 @@
 // An idea collection over days, in the browser: which schedule applies, its
 // status now, the countdown in days and hours, and the date fields of the
 // facilitator's form. Pure (no DOM): tests/js/collection.test.mjs checks it.
-// Mirrors backend/samskapa/domain/collection.py; docs/protocol.md §2.8.
+// Mirrors backend/samskapa/domain/collection.py; docs/protocol.md §2.9.
 
 /** Codes after which a note stays in the sender's outbox, marked "not accepted". */
 export const KEPT_WHEN_REFUSED = new Set(['collection_closed', 'collection_not_open']);

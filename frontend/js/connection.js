@@ -116,7 +116,7 @@ export class Connection {
     this.outbox = new Outbox(this._loadOutbox());
     // Ops the server refused because the collection was closed (or not open
     // yet): `{op_id, command, code}`. Kept, saved and shown, never dropped
-    // silently; the person sends them again or lets them go (§2.8).
+    // silently; the person sends them again or lets them go (§2.9).
     this.refused = this._loadRefused();
     this.settledHere = new Set();
     this.bucket = new TokenBucket(SEND_RATE, SEND_BURST, this.clock.now());
