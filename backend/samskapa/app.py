@@ -20,6 +20,7 @@ from .api.collection import router as collection_router
 from .api.deps import Services
 from .api.export import router as export_router
 from .api.metrics import router as metrics_router
+from .api.replay import router as replay_router
 from .api.rest import health_router, router
 from .api.ws import board_socket
 from .clock import Clock, system_clock
@@ -33,6 +34,7 @@ from .service import Boards
 from .settings import Settings
 from .store.database import open_database
 from .store.eventstore import EventStore
+from .store.history import History
 from .store.instance import InstanceConflict, claim
 from .store.migrate import upgrade
 
@@ -54,6 +56,8 @@ _STATUS = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.ALREADY_EXISTS: 409,
     ErrorCode.UNKNOWN_TEMPLATE: 422,
+    ErrorCode.SEQ_OUT_OF_RANGE: 400,
+    ErrorCode.REPLAY_OFF: 403,
     ErrorCode.MESSAGE_TOO_LARGE: 413,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.SERVER_FULL: 503,
@@ -133,6 +137,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             follower=follower,
             limits=Limits(rates_from(settings), max_connections=settings.max_connections),
             clock=clock,
+            history=History(db),
         )
         _tune_gc()
         try:
@@ -172,6 +177,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     app.include_router(metrics_router)
     app.include_router(export_router)
     app.include_router(collection_router)
+    app.include_router(replay_router)
     app.add_api_websocket_route("/ws/boards/{board_id}", board_socket)
 
     pages = frontend_dir()

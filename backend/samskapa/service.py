@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select, update
 
 from .access import new_id, new_token, token_hash
-from .domain.commands import CreateBoard, JoinBoard, Mission
+from .domain.commands import Command, CreateBoard, JoinBoard, Mission, RestoreBoard
+from .domain.content import decide_restore
 from .domain.errors import DomainError, ErrorCode
 from .domain.policy import Actor, author_pseudonym
-from .domain.state import BoardInfo, Participant
-from .domain.values import Language, Role, Sector
+from .domain.state import BoardInfo, BoardState, Participant
+from .domain.values import Anonymity, Language, Role, Sector
 from .domain.visibility import Viewer
 from .domain.voting import voter_id
 from .store.eventstore import EventStore
@@ -60,6 +61,36 @@ class Boards:
         template: Template | None = None,
     ) -> CreatedBoard:
         board_id = new_id("b")
+        if template is not None:
+            mission = template.mission_for(language, mission)
+        create = CreateBoard(board_id=board_id, title=title, language=language, mission=mission)
+        seeds = template.commands(language) if template is not None else []
+        return await self._create(board_id, [create, *seeds])
+
+    async def restore(
+        self,
+        title: str,
+        language: Language,
+        mission: Mission,
+        anonymity: Anonymity,
+        content: RestoreBoard,
+    ) -> CreatedBoard:
+        """A new board holding `content` (a fork of another board, or an import).
+        Two events, `board.created` and `board.restored`; the links come with the
+        second, so a refused content leaves no board anyone can open."""
+        # Checked before anything is written: a refused content creates nothing.
+        decide_restore(BoardState(), content)
+        board_id = new_id("b")
+        create = CreateBoard(
+            board_id=board_id,
+            title=title,
+            language=language,
+            mission=mission,
+            anonymity=anonymity,
+        )
+        return await self._create(board_id, [create, content])
+
+    async def _create(self, board_id: str, commands: list[Command]) -> CreatedBoard:
         tokens = {role: new_token() for role in Role}
         now = _now()
         links = [
@@ -72,10 +103,6 @@ class Boards:
             }
             for role, token in tokens.items()
         ]
-        if template is not None:
-            mission = template.mission_for(language, mission)
-        create = CreateBoard(board_id=board_id, title=title, language=language, mission=mission)
-        seeds = template.commands(language) if template is not None else []
         # A board from a template is several commands, and the writer makes each
         # one all or nothing, not the group. What makes the group safe is the
         # access links: they are the only way onto a board (its id is unguessable
@@ -85,7 +112,7 @@ class Boards:
         # that does exist (an unreachable leftover, never a half board someone
         # sees). The commands are queued together, in order, so the writer usually
         # commits all but the last in one transaction anyway.
-        *first, last = [create, *seeds]
+        *first, last = commands
         pending = [
             self.store.submit(board_id, command, SYSTEM_ACTOR, _op_id(board_id, i))
             for i, command in enumerate(first)

@@ -247,6 +247,18 @@ export function applyEvent(state, event) {
       if (state.board === null) throw new StateError('board.anonymity_changed before board.created');
       state.board = { ...state.board, anonymity: data.mode };
       break;
+    case 'board.replay_changed':
+      if (state.board === null) throw new StateError('board.replay_changed before board.created');
+      state.board = { ...state.board, replay: data.allowed };
+      break;
+    case 'board.restored':
+      // A new board's content from a fork or an import (docs/replay.md).
+      for (const frame of data.frames) state.frames[frame.id] = { ...frame };
+      for (const note of data.notes) state.notes[note.id] = { ...note };
+      for (const group of data.groups) state.groups[group.id] = { ...group };
+      for (const link of data.links) state.links[link.id] = { ...link };
+      state.agenda = clone(data.agenda);
+      break;
     case 'board.lock_changed':
       state.attention = { ...state.attention, locked: data.locked };
       break;

@@ -50,6 +50,7 @@ COMMANDS: list[tuple[str, dict[str, Any]]] = [
     ("facilitator", {"type": "timer.stop"}),
     ("facilitator", {"type": "notes.reveal"}),
     ("facilitator", {"type": "board.anonymity", "mode": "full"}),
+    ("facilitator", {"type": "board.replay", "allowed": True}),
     ("facilitator", {"type": "board.lock", "locked": True}),
     ("facilitator", {"type": "attention.follow", "on": True}),
     ("facilitator", {"type": "attention.spotlight", "target": {"kind": "note", "id": "n_own"}}),

@@ -178,6 +178,27 @@ describe('facilitation fold', () => {
     assert.equal(s.attention.leader, null);
   });
 
+  test('replay allowed, and a restored board (fork or import)', () => {
+    const frame = { id: 'f_ideas', title: 'Idéer', prompt: '', x: 0, y: 0, w: 800, h: 600 };
+    const s = emptyState();
+    applyEvent(s, ev('board.created', { board }));
+    applyEvent(s, ev('board.replay_changed', { allowed: true }));
+    assert.equal(s.board.replay, true);
+    const n1 = note('n1', { author: '', group_id: 'g1' });
+    const n2 = note('n2', { author: '' });
+    const link = { id: 'l1', from_id: 'n1', to_id: 'n2', kind: 'conflicts', status: 'balanced', resolution: 'Stegvis' };
+    applyEvent(s, ev('board.restored', {
+      frames: [frame], notes: [n1, n2], groups: [{ id: 'g1', name: 'Laddning' }], links: [link], agenda: [silent],
+    }));
+    assert.deepEqual(Object.keys(s.notes), ['n1', 'n2']);
+    assert.deepEqual(s.notes.n1, n1);
+    assert.deepEqual(s.groups, { g1: { id: 'g1', name: 'Laddning' } });
+    assert.deepEqual(s.links.l1, link);
+    assert.deepEqual(s.frames[frame.id], frame);
+    assert.deepEqual(s.agenda, [silent]);
+    assert.equal(s.current_step, null);
+  });
+
   test('private notes: own ones counted, others only as note.private counts, reveal', () => {
     const s = seeded();
     applyEvent(s, ev('note.created', { note: note('n_p', { private: true }), private_count: 3 }));

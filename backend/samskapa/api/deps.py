@@ -16,6 +16,7 @@ from ..service import Boards
 from ..settings import Settings
 from ..store.database import Database
 from ..store.eventstore import EventStore
+from ..store.history import History
 
 
 @dataclass(slots=True)
@@ -30,6 +31,7 @@ class Services:
     # Budgets, the connection limit and their counters (realtime/budget.py).
     limits: Limits
     clock: Clock
+    history: History
 
 
 def get_services(request: Request) -> Services:

@@ -16,8 +16,9 @@ from ..domain.visibility import (
     shared_state,
     variant,
 )
+from ..service import CreatedBoard
 from ..templates import all_templates, get_template
-from .deps import MemberDep, ServicesDep
+from .deps import MemberDep, Services, ServicesDep
 
 router = APIRouter(prefix="/api")
 
@@ -106,6 +107,11 @@ def _base_url(request: Request, public_url: str) -> str:
 async def create_board(body: CreateBoardBody, request: Request, services: ServicesDep) -> Any:
     template = get_template(body.template) if body.template is not None else None
     created = await services.boards.create(body.title, body.language, body.mission, template)
+    return created_out(request, services, created)
+
+
+def created_out(request: Request, services: Services, created: CreatedBoard) -> dict[str, Any]:
+    """The answer to creating a board (also by fork or import): its id and three links."""
     base = _base_url(request, services.settings.public_url)
     links = {
         role.value: f"{base}/b/{created.board_id}#k={token}"

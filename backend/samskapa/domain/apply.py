@@ -13,6 +13,7 @@ from .events import (
     AgendaChanged,
     AnonymityChanged,
     BoardCreated,
+    BoardRestored,
     BoardUpdated,
     CollectionChanged,
     FollowChanged,
@@ -37,6 +38,7 @@ from .events import (
     ParticipantJoined,
     ParticipantUpdated,
     ReadyChanged,
+    ReplayChanged,
     SpotlightChanged,
     StepChanged,
     StoredEvent,
@@ -131,6 +133,15 @@ def apply(state: BoardState, event: StoredEvent) -> BoardState:
         case AnonymityChanged():
             assert state.board is not None
             state.board = state.board.model_copy(update={"anonymity": body.mode})
+        case ReplayChanged():
+            assert state.board is not None
+            state.board = state.board.model_copy(update={"replay": body.allowed})
+        case BoardRestored():
+            state.frames.update((f.id, f) for f in body.frames)
+            state.notes.update((n.id, n) for n in body.notes)
+            state.groups.update((g.id, g) for g in body.groups)
+            state.links.update((link.id, link) for link in body.links)
+            state.agenda = body.agenda
         case LockChanged():
             state.attention = state.attention.model_copy(update={"locked": body.locked})
         case FollowChanged():

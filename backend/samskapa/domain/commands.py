@@ -10,6 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from .facilitation import Spotlight, Step
 from .values import (
+    MAX_FRAMES_PER_BOARD,
+    MAX_GROUPS_PER_BOARD,
+    MAX_LINKS_PER_BOARD,
+    MAX_NOTES_PER_BOARD,
     MAX_STEPS,
     TIMER_SECONDS_MAX,
     Anonymity,
@@ -23,6 +27,7 @@ from .values import (
     Name,
     NoteKind,
     NoteText,
+    Origin,
     Prompt,
     Resolution,
     Role,
@@ -224,6 +229,13 @@ class SetAnonymity(_Command):
     mode: Anonymity
 
 
+class SetReplay(_Command):
+    """Let participants and observers replay the board (facilitators always may)."""
+
+    type: Literal["board.replay"]
+    allowed: bool
+
+
 class LockBoard(_Command):
     type: Literal["board.lock"]
     locked: bool
@@ -348,6 +360,7 @@ FacilitationCommand = (
     | StopTimer
     | RevealNotes
     | SetAnonymity
+    | SetReplay
     | LockBoard
     | Follow
     | SetSpotlight
@@ -404,4 +417,55 @@ class JoinBoard(_Command):
     role: Role
 
 
-Command = ClientCommand | CreateBoard | JoinBoard
+class ContentFrame(_Command):
+    id: Id
+    title: Title = ""
+    prompt: Prompt = ""
+    x: Coord
+    y: Coord
+    w: Size
+    h: Size
+
+
+class ContentNote(_Command):
+    """A note as a restored board holds it: no author (the new board has no
+    members yet), its origin kept (top-down or bottom-up), always public."""
+
+    id: Id
+    text: NoteText = ""
+    x: Coord
+    y: Coord
+    color: Color = Color.YELLOW
+    kind: NoteKind = NoteKind.IDEA
+    origin: Origin = Origin.PARTICIPANT
+    group_id: Id | None = None
+
+
+class ContentGroup(_Command):
+    id: Id
+    name: Title = ""
+
+
+class ContentLink(_Command):
+    id: Id
+    from_id: Id
+    to_id: Id
+    kind: LinkKind = LinkKind.CONFLICTS
+    status: ConflictStatus = ConflictStatus.OPEN
+    resolution: Resolution = ""
+
+
+class RestoreBoard(_Command):
+    """Fill a new, empty board with content from another moment or file (fork,
+    import). Server-issued, right after `board.create`; one event, so a restored
+    board is all there or not at all."""
+
+    type: Literal["board.restore"] = "board.restore"
+    frames: Annotated[tuple[ContentFrame, ...], Field(max_length=MAX_FRAMES_PER_BOARD)] = ()
+    notes: Annotated[tuple[ContentNote, ...], Field(max_length=MAX_NOTES_PER_BOARD)] = ()
+    groups: Annotated[tuple[ContentGroup, ...], Field(max_length=MAX_GROUPS_PER_BOARD)] = ()
+    links: Annotated[tuple[ContentLink, ...], Field(max_length=MAX_LINKS_PER_BOARD)] = ()
+    agenda: Annotated[tuple[Step, ...], Field(max_length=MAX_STEPS)] = ()
+
+
+Command = ClientCommand | CreateBoard | JoinBoard | RestoreBoard

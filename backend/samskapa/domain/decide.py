@@ -24,12 +24,14 @@ from .commands import (
     MoveNote,
     OpenRound,
     RecolorNote,
+    RestoreBoard,
     SetVoteStatus,
     UpdateBoard,
     UpdateFrame,
     UpdateParticipant,
     WithdrawVote,
 )
+from .content import decide_restore
 from .decide_facilitation import decide_facilitation, need_note
 from .errors import DomainError, ErrorCode
 from .events import (
@@ -130,6 +132,8 @@ def decide(
 
     if state.board is None:
         raise DomainError(ErrorCode.BOARD_NOT_FOUND, "The board does not exist.")
+    if isinstance(command, RestoreBoard):
+        return decide_restore(state, command)  # server-issued, like board.create
     authorize(state, command, actor, secret)
     if isinstance(command, CreateNote | EditNote):
         check_contribution(state.schedules, state.current_step, actor.role, now)

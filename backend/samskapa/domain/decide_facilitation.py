@@ -27,6 +27,7 @@ from .commands import (
     SetAgenda,
     SetAnonymity,
     SetReady,
+    SetReplay,
     SetSpotlight,
     StartTimer,
     StopTimer,
@@ -51,6 +52,7 @@ from .events import (
     NoteKindChanged,
     NotesRevealed,
     ReadyChanged,
+    ReplayChanged,
     SpotlightChanged,
     StepChanged,
     Summoned,
@@ -60,15 +62,11 @@ from .facilitation import Group, Link, Timer
 from .policy import Actor
 from .state import BoardState, Note
 from .values import (
+    ANONYMITY_STRENGTH,
     MAX_GROUPS_PER_BOARD,
     MAX_LINKS_PER_BOARD,
-    Anonymity,
     Origin,
 )
-
-# How strong each mode is: a board may always become more anonymous, and less
-# only while it holds nothing anyone wrote or voted.
-_STRENGTH = {Anonymity.OFF: 0, Anonymity.FACILITATORS: 1, Anonymity.FULL: 2}
 
 
 def need_note(state: BoardState, note_id: str) -> Note:
@@ -136,13 +134,16 @@ def decide_facilitation(
                 )
             )
         case SetAnonymity():
-            if _STRENGTH[command.mode] < _STRENGTH[state.anonymity] and has_content(state):
+            weaker = ANONYMITY_STRENGTH[command.mode] < ANONYMITY_STRENGTH[state.anonymity]
+            if weaker and has_content(state):
                 raise DomainError(
                     ErrorCode.ANONYMITY_LOCKED,
                     "People have written or voted under the current anonymity; "
                     "it can only become stricter now.",
                 )
             return AnonymityChanged(mode=command.mode)
+        case SetReplay():
+            return ReplayChanged(allowed=command.allowed)
         case LockBoard():
             return LockChanged(locked=command.locked)
         case Follow():

@@ -41,6 +41,9 @@ class ErrorCode(StrEnum):
     INVALID_LINK = "invalid_link"
     BOARD_NOT_FOUND = "board_not_found"
     UNKNOWN_TEMPLATE = "unknown_template"
+    # Replay, export and import (docs/replay.md).
+    SEQ_OUT_OF_RANGE = "seq_out_of_range"
+    REPLAY_OFF = "replay_off"
     INTERNAL_ERROR = "internal_error"
 
 

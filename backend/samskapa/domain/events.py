@@ -152,6 +152,23 @@ class AnonymityChanged(_Event):
     mode: Anonymity
 
 
+class ReplayChanged(_Event):
+    type: Literal["board.replay_changed"] = "board.replay_changed"
+    allowed: bool
+
+
+class BoardRestored(_Event):
+    """A new board's content, from a fork or an import (frames in drawing order,
+    notes with their frame decided on this board)."""
+
+    type: Literal["board.restored"] = "board.restored"
+    frames: tuple[Frame, ...]
+    notes: tuple[Note, ...]
+    groups: tuple[Group, ...]
+    links: tuple[Link, ...]
+    agenda: tuple[Step, ...]
+
+
 class LockChanged(_Event):
     type: Literal["board.lock_changed"] = "board.lock_changed"
     locked: bool
@@ -309,6 +326,8 @@ EventBody = Annotated[
     | StepChanged
     | TimerChanged
     | AnonymityChanged
+    | ReplayChanged
+    | BoardRestored
     | LockChanged
     | FollowChanged
     | SpotlightChanged

@@ -33,6 +33,8 @@ class BoardInfo(_Entity):
     mission: Mission
     created_at: int
     anonymity: Anonymity = Anonymity.OFF
+    # Participants and observers may replay the board (facilitators always may).
+    replay: bool = False
 
 
 class Participant(_Entity):

@@ -72,6 +72,12 @@ class Anonymity(StrEnum):
     FULL = "full"  # nobody; authors are stored as pseudonyms
 
 
+# How strong each mode is: a board may always become more anonymous, and less
+# only while it holds nothing anyone wrote or voted; replay and exports use the
+# strongest mode a board ever had.
+ANONYMITY_STRENGTH = {Anonymity.OFF: 0, Anonymity.FACILITATORS: 1, Anonymity.FULL: 2}
+
+
 class LinkKind(StrEnum):
     CONFLICTS = "conflicts"
     SUPPORTS = "supports"

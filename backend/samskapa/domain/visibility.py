@@ -90,7 +90,11 @@ class Viewer:
 
 
 def sees_authors(state: BoardState, viewer: Viewer) -> bool:
-    mode = state.anonymity
+    return sees_authors_under(state.anonymity, viewer)
+
+
+def sees_authors_under(mode: Anonymity, viewer: Viewer) -> bool:
+    """Whether `viewer` may see who did what under anonymity `mode`."""
     return mode is Anonymity.OFF or (
         mode is Anonymity.FACILITATORS and viewer.role is Role.FACILITATOR
     )
@@ -113,8 +117,14 @@ def _is_private(body: EventBody) -> bool:
     return isinstance(body, _PRIVATE_NOTE_EVENTS) and body.private
 
 
-def variant(state: BoardState, event: StoredEvent, viewer: Viewer) -> str:
+def variant(
+    state: BoardState, event: StoredEvent, viewer: Viewer, authors: bool | None = None
+) -> str:
+    """Which projection of `event` the viewer gets; `authors` overrides the board's
+    current anonymity (replay and exports use the strictest the board ever had)."""
     body = event.body
+    if authors is None:
+        authors = sees_authors(state, viewer)
     if isinstance(body, _PER_VOTER):
         return MINE if viewer.owns(state, body.round_id, body.voter) else OTHERS
     if isinstance(body, ReadyChanged):
@@ -124,8 +134,8 @@ def variant(state: BoardState, event: StoredEvent, viewer: Viewer) -> str:
         # Only the author can touch a private note, so the actor is its author.
         if not mine:
             return HIDDEN
-        return MINE if sees_authors(state, viewer) else SELF
-    if sees_authors(state, viewer):
+        return MINE if authors else SELF
+    if authors:
         return ALL
     return SELF if mine else ANON
 
@@ -281,10 +291,11 @@ def shared_state(state: BoardState, authors: bool = True) -> dict[str, Any]:
     return data
 
 
-def own_notes(state: BoardState, viewer: Viewer) -> dict[str, Any]:
+def own_notes(state: BoardState, viewer: Viewer, authors: bool | None = None) -> dict[str, Any]:
     """The viewer's private notes, which of the shared notes are theirs (on a
     board that hides authors), and the steps where they said "I'm done"."""
-    authors = sees_authors(state, viewer)
+    if authors is None:
+        authors = sees_authors(state, viewer)
     private: dict[str, Any] = {}
     mine: list[str] = []
     for note in state.notes.values():

@@ -215,7 +215,7 @@ def rank(votes: dict[str, int], candidates: list[str]) -> list[Ranked]:
     return ranked
 
 
-def _suppressed(sizes: dict[Sector, int]) -> set[Sector]:
+def suppressed_segments(sizes: dict[Sector, int]) -> set[Sector]:
     """Sectors whose results are not shown.
 
     Every sector with fewer than MIN_SEGMENT voters; and, because the overall
@@ -245,7 +245,7 @@ def results(
         sector = sector_of_voter.get(voter)
         if sector is not None:
             members[sector].append(voter)
-    hidden = _suppressed({sector: len(voters) for sector, voters in members.items()})
+    hidden = suppressed_segments({sector: len(voters) for sector, voters in members.items()})
     by_sector: dict[Sector, Segment] = {}
     for sector, voters in members.items():
         if sector in hidden:

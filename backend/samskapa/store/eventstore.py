@@ -380,7 +380,7 @@ class EventStore:
             return
         if entry.state.seq == head:
             return
-        evs = await _read_events(conn, board_id, entry.state.seq, head)
+        evs = await read_events(conn, board_id, entry.state.seq, head)
         for ev in evs:
             apply(entry.state, ev)
         entry.recent.extend(evs)
@@ -411,7 +411,7 @@ class EventStore:
                 .order_by(events.c.seq)
                 .limit(limit)
             )
-            return [_from_row(r) for r in rows], int(head)
+            return [event_from_row(r) for r in rows], int(head)
 
     async def events_of_types(
         self, board_id: str, after: int, upto: int, types: tuple[str, ...]
@@ -428,7 +428,7 @@ class EventStore:
                 )
                 .order_by(events.c.seq)
             )
-            return [_from_row(r) for r in rows]
+            return [event_from_row(r) for r in rows]
 
     async def heads(self, board_ids: list[str]) -> dict[str, int]:
         async with self.db.read.connect() as conn:
@@ -560,7 +560,7 @@ def _fail(item: _Item, message: str) -> None:
         item.resolve(error)
 
 
-def _from_row(row: Any) -> StoredEvent:
+def event_from_row(row: Any) -> StoredEvent:
     return StoredEvent(
         seq=int(row.seq),
         at=int(row.at),
@@ -570,7 +570,7 @@ def _from_row(row: Any) -> StoredEvent:
     )
 
 
-async def _read_events(
+async def read_events(
     conn: AsyncConnection, board_id: str, after: int, upto: int
 ) -> list[StoredEvent]:
     rows = await conn.execute(
@@ -578,7 +578,7 @@ async def _read_events(
         .where(events.c.board_id == board_id, events.c.seq > after, events.c.seq <= upto)
         .order_by(events.c.seq)
     )
-    evs = [_from_row(r) for r in rows]
+    evs = [event_from_row(r) for r in rows]
     if len(evs) != upto - after:
         raise RuntimeError(f"board {board_id}: expected events {after + 1}..{upto}, got {len(evs)}")
     return evs
@@ -597,7 +597,7 @@ async def _load(conn: AsyncConnection, board_id: str, head: int) -> BoardEntry:
     state = BoardState.from_json(orjson.loads(row.state)) if row else BoardState()
     snapshot_seq = int(row.seq) if row else 0
     window_start = max(0, min(snapshot_seq, head - RECENT_EVENTS))
-    evs = await _read_events(conn, board_id, window_start, head)
+    evs = await read_events(conn, board_id, window_start, head)
     for ev in evs:
         if ev.seq > state.seq:
             apply(state, ev)

@@ -1,0 +1,103 @@
+"""Replay routes: the board at any `seq`, the timeline, and a new board from a moment.
+
+docs/replay.md describes them with examples. Facilitators may always replay;
+participants and observers only while the board allows it (`board.replay`).
+Every answer goes through `domain/replay.py`: the projection of that moment
+under the strictest anonymity the board ever had.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..domain.content import content_of
+from ..domain.errors import DomainError, ErrorCode
+from ..domain.policy import Actor
+from ..domain.replay import members_by_actor, replay_view, timeline
+from ..domain.state import BoardState
+from ..domain.values import Role, Title
+from .deps import MemberDep, Services, ServicesDep
+from .rest import CreatedBoardOut, created_out
+
+router = APIRouter(prefix="/api")
+
+
+class StateOut(BaseModel):
+    seq: int
+    at: int
+    state: dict[str, Any]
+    own_notes: dict[str, Any]
+    own_votes: dict[str, Any]
+
+
+class TimelineOut(BaseModel):
+    first_seq: int
+    last_seq: int
+    start_at: int
+    end_at: int
+    changes: list[list[int]]
+    markers: list[dict[str, Any]]
+    activity: list[dict[str, Any]]
+
+
+class ForkBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seq: Annotated[int, Field(strict=True)]
+    title: Annotated[Title, Field(min_length=1)] | None = None
+
+
+async def _head(board_id: str, member: Actor, services: Services) -> tuple[int, BoardState]:
+    """The log's head and the board's state there, once the member may replay."""
+    head = await services.history.head(board_id)
+    state = (await services.store.entry(board_id)).state
+    board = state.board
+    assert board is not None
+    if member.role is not Role.FACILITATOR and not board.replay:
+        raise DomainError(
+            ErrorCode.REPLAY_OFF, "The facilitator has not opened this board's replay."
+        )
+    return head, state
+
+
+@router.get("/boards/{board_id}/state", response_model=StateOut)
+async def board_state_at(
+    board_id: str,
+    member: MemberDep,
+    services: ServicesDep,
+    seq: Annotated[int, Query()],
+) -> Any:
+    """The board as this member could see it right after event `seq`."""
+    head, _ = await _head(board_id, member, services)
+    state, at = await services.history.state_at(board_id, seq, head)
+    mode = await services.history.strictest_anonymity(board_id, head)
+    view = replay_view(state, services.boards.viewer(member), mode)
+    return {"seq": seq, "at": at, **view}
+
+
+@router.get("/boards/{board_id}/timeline", response_model=TimelineOut)
+async def board_timeline(board_id: str, member: MemberDep, services: ServicesDep) -> Any:
+    """Steppable changes, markers and per-minute activity by sector (counts only)."""
+    head, state = await _head(board_id, member, services)
+    rows = await services.history.rows(board_id, head)
+    actors = members_by_actor(state, services.store.secret)
+    return timeline(rows, services.boards.viewer(member), state, actors)
+
+
+@router.post("/boards/{board_id}/fork", status_code=201, response_model=CreatedBoardOut)
+async def fork_board(
+    board_id: str, body: ForkBody, request: Request, member: MemberDep, services: ServicesDep
+) -> Any:
+    """A new board with the frames, notes, groups, links, mission and agenda of the
+    moment right after event `seq`: no members, no ballots, no private notes."""
+    if member.role is not Role.FACILITATOR:
+        raise DomainError(ErrorCode.FORBIDDEN, "Only a facilitator may start a board from here.")
+    head = await services.history.head(board_id)
+    state, _ = await services.history.state_at(board_id, body.seq, head)
+    mode = await services.history.strictest_anonymity(board_id, head)
+    board = state.board
+    assert board is not None
+    created = await services.boards.restore(
+        body.title or board.title, board.language, board.mission, mode, content_of(state)
+    )
+    return created_out(request, services, created)

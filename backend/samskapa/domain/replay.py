@@ -1,0 +1,236 @@
+"""Replay: the board as a viewer could see it at some `seq`, and the session's timeline.
+
+Pure. The state at `seq` is the same fold as live (`apply`); this module only
+decides what of it a viewer gets, with two rules beyond the live ones
+(docs/replay.md):
+
+- **The strictest anonymity the board ever had** holds for the whole history: a
+  board made anonymous later shows no earlier authors, names or named ballots.
+- Everything else is as it was live at that moment: someone else's private note
+  is a count until its reveal, a blind round's totals stay hidden while it was
+  open, anonymous ballots are never linked to anyone.
+
+The timeline lists the moments a replay page steps through (`changes`), the
+markers a facilitator jumps between, and per-minute activity by actor sector,
+counts only, with small sectors folded together as vote results do.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .policy import author_pseudonym
+from .state import BoardState
+from .values import ANONYMITY_STRENGTH, Anonymity, Role, Sector
+from .visibility import Viewer, own_notes, own_votes, sees_authors_under, shared_state
+from .voting import suppressed_segments, voter_id
+
+# A stretch without any event at least this long is a "quiet" marker, which the
+# replay page skips instead of playing it in real time.
+QUIET_MS = 120_000
+MINUTE_MS = 60_000
+# The activity bucket of sectors too small to show on their own (k-suppression).
+FEW = "few"
+
+# Events about a note that someone else must not see while it is private.
+_NOTE_EVENTS = frozenset(
+    {"note.edited", "note.moved", "note.recolored", "note.kind_changed", "note.deleted"}
+)
+CONTRIBUTIONS = frozenset({"note.created", "note.edited", "group.created", "link.created"})
+
+LABELS: dict[str, dict[str, str]] = {
+    "reveal": {"sv": "Lapparna visades", "en": "Notes revealed"},
+    "vote_opened": {"sv": "Röstning öppnad", "en": "Vote opened"},
+    "vote_closed": {"sv": "Röstning stängd", "en": "Vote closed"},
+    "timer_started": {"sv": "Timer startad", "en": "Timer started"},
+    "quiet": {"sv": "Tyst period", "en": "Quiet stretch"},
+    "no_step": {"sv": "Inget steg", "en": "No step"},
+}
+SECTOR_LABELS: dict[str, dict[str, str]] = {
+    Sector.PUBLIC: {"sv": "Offentlig sektor", "en": "Public sector"},
+    Sector.BUSINESS: {"sv": "Näringsliv", "en": "Business"},
+    Sector.ACADEMIA: {"sv": "Akademi", "en": "Academia"},
+    Sector.CIVIL_SOCIETY: {"sv": "Civilsamhälle", "en": "Civil society"},
+    Sector.CITIZEN: {"sv": "Medborgare", "en": "Citizen"},
+    Sector.OTHER: {"sv": "Annat", "en": "Other"},
+}
+
+
+def strictest(modes: Iterable[Anonymity]) -> Anonymity:
+    return max(modes, key=ANONYMITY_STRENGTH.__getitem__, default=Anonymity.OFF)
+
+
+def replay_view(state: BoardState, viewer: Viewer, mode: Anonymity) -> dict[str, Any]:
+    """The board at `state.seq` as `viewer` may see it under anonymity `mode` (the
+    strictest the board ever had): `{state, own_notes, own_votes}`, the same
+    format as the live snapshot."""
+    authors = sees_authors_under(mode, viewer)
+    shared = shared_state(state, authors)
+    if not authors:
+        # Names are what anonymity protects: a record of the session keeps roles
+        # and sectors, and a named round's ballots lose their names.
+        shared["participants"] = {k: {**v, "name": ""} for k, v in shared["participants"].items()}
+        shared["votes"]["named"] = {}
+        shared["votes"]["named_status"] = {}
+    return {
+        "state": shared,
+        "own_notes": own_notes(state, viewer, authors),
+        "own_votes": own_votes(state, viewer),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """An event as the timeline needs it: no body model, only its JSON data."""
+
+    seq: int
+    at: int
+    actor: str
+    type: str
+    data: Mapping[str, Any]
+
+
+def _hidden(row: Row, viewer: Viewer) -> bool:
+    """Someone else's private note: the viewer saw a count, nothing more."""
+    if row.type == "note.created":
+        private = bool(row.data["note"].get("private"))
+    else:
+        private = row.type in _NOTE_EVENTS and bool(row.data.get("private"))
+    return private and not viewer.is_me(row.actor)
+
+
+def _is_change(row: Row, viewer: Viewer) -> bool:
+    if row.type == "attention.summoned":
+        return False  # moves live views; changes nothing on the board
+    if _hidden(row, viewer):
+        return "private_count" in row.data  # the count changed, nothing else did
+    return True
+
+
+def activity_buckets(head: BoardState) -> dict[str, str]:
+    """Actor sector bucket per member: its sector, or FEW for sectors with too
+    few members to show on their own (the k-suppression of vote results)."""
+    sizes = dict.fromkeys(Sector, 0)
+    for member in head.participants.values():
+        if member.role is not Role.OBSERVER:
+            sizes[member.sector] += 1
+    hidden = suppressed_segments(sizes)
+    return {
+        member.id: FEW if member.sector in hidden else member.sector.value
+        for member in head.participants.values()
+    }
+
+
+def members_by_actor(head: BoardState, secret: bytes) -> dict[str, str]:
+    """Every form a member takes as an event's actor (member id, author pseudonym,
+    voter pseudonym per round) -> the member. Server-side only: with it the
+    timeline counts anonymous work by sector without naming anyone."""
+    out: dict[str, str] = {}
+    rounds = list(head.votes.rounds.values())
+    for member_id in head.participants:
+        out[member_id] = member_id
+        out[author_pseudonym(secret, member_id)] = member_id
+        for vote_round in rounds:
+            out[voter_id(secret, vote_round, member_id)] = member_id
+    return out
+
+
+def timeline(
+    rows: Iterable[Row],
+    viewer: Viewer,
+    head: BoardState,
+    member_of_actor: Mapping[str, str],
+) -> dict[str, Any]:
+    """Changes, markers and activity for the replay page.
+
+    `member_of_actor` maps every form an actor takes in the log (member id,
+    author pseudonym, voter pseudonyms) to the member; only the server can
+    build it, and nothing of it leaves here but counts per sector bucket.
+    """
+    buckets = activity_buckets(head)
+    steps: dict[str, str] = {s.id: s.title for s in head.agenda}
+    changes: list[list[int]] = []
+    markers: list[dict[str, Any]] = []
+    activity: dict[tuple[int, str], list[int]] = {}
+    joined: set[str] = set()
+    first: Row | None = None
+    last: Row | None = None
+    for row in rows:
+        if first is None:
+            first = row
+        if last is not None and row.at - last.at >= QUIET_MS:
+            markers.append(
+                {
+                    "seq": last.seq,
+                    "at": last.at,
+                    "kind": "quiet",
+                    "until_seq": row.seq,
+                    "until": row.at,
+                    "label": LABELS["quiet"],
+                }
+            )
+        last = row
+        if _is_change(row, viewer):
+            changes.append([row.seq, row.at])
+        marker = _marker(row, steps, joined)
+        if marker is not None:
+            markers.append(marker)
+        votes = row.type == "vote.cast"
+        if votes or row.type in CONTRIBUTIONS:
+            member = member_of_actor.get(row.actor)
+            bucket = buckets.get(member) if member is not None else None
+            if bucket is not None:
+                counts = activity.setdefault((row.at // MINUTE_MS * MINUTE_MS, bucket), [0, 0])
+                counts[1 if votes else 0] += 1
+    return {
+        "first_seq": first.seq if first else 0,
+        "last_seq": last.seq if last else 0,
+        "start_at": first.at if first else 0,
+        "end_at": last.at if last else 0,
+        "changes": changes,
+        "markers": markers,
+        "activity": [
+            {"minute_at": minute, "sector": bucket, "contributions": c, "votes": v}
+            for (minute, bucket), (c, v) in sorted(activity.items())
+        ],
+    }
+
+
+def _marker(row: Row, steps: dict[str, str], joined: set[str]) -> dict[str, Any] | None:
+    data = row.data
+    kind: str
+    label: Any
+    extra: dict[str, Any] = {}
+    match row.type:
+        case "agenda.changed":
+            # Titles as they were then (a step renamed later keeps its old name here).
+            steps.update({s["id"]: s["title"] for s in data["steps"]})
+            return None
+        case "agenda.step_changed":
+            kind = "step"
+            step_id = data.get("step_id")
+            label = steps.get(step_id, step_id) if step_id is not None else LABELS["no_step"]
+            extra["step_id"] = step_id
+        case "notes.revealed":
+            kind, label = "reveal", LABELS["reveal"]
+        case "vote.opened":
+            kind = "vote_opened"
+            label = data["round"]["title"] or LABELS[kind]
+            extra["round_id"] = data["round"]["id"]
+        case "vote.closed":
+            kind, label = "vote_closed", LABELS["vote_closed"]
+            extra["round_id"] = data["round_id"]
+        case "timer.changed" if data.get("action") == "started":
+            kind, label = "timer_started", LABELS["timer_started"]
+            extra["duration_ms"] = data["timer"]["duration_ms"]
+        case "participant.joined":
+            member = data["participant"]
+            sector = member["sector"]
+            if member["role"] == Role.OBSERVER or sector in joined:
+                return None
+            joined.add(sector)
+            kind, label = "sector_joined", SECTOR_LABELS[Sector(sector)]
+            extra["sector"] = sector
+        case _:
+            return None
+    return {"seq": row.seq, "at": row.at, "kind": kind, "label": label, **extra}

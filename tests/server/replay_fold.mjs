@@ -1,0 +1,77 @@
+// The browser's own fold (frontend/js/state.js) over what live clients received,
+// against what `GET /state?seq=N` answers: used by test_replay_live.py.
+//
+// stdin: {"strictest": mode, "clients": [{"member": {id, role}, "messages": [...],
+//          "replays": {"<seq>": answer}}]}
+// stdout: [{"client": i, "compared": n, "mismatches": [{seq, live, replay}]}]
+//
+// A live client's state after event N is what its page held; the replay shows it
+// under the strictest anonymity the board ever had, so the live state is seen
+// under that rule too (authors blanked as the page does on a change of
+// anonymity, names and named ballots left out where authors are hidden).
+import { readFileSync } from 'node:fs';
+import { applyEvent, applyOwnNotes, applyOwnVotes, fromSnapshot, hideAuthors } from '../../frontend/js/state.js';
+
+const input = JSON.parse(readFileSync(0, 'utf8'));
+
+function seesAuthors(mode, member) {
+  return mode === 'off' || (mode === 'facilitators' && member.role === 'facilitator');
+}
+
+function sorted(value) {
+  if (Array.isArray(value)) return value.map(sorted);
+  if (value && typeof value === 'object') {
+    const out = {};
+    for (const key of Object.keys(value).sort()) out[key] = sorted(value[key]);
+    return out;
+  }
+  return value;
+}
+
+function underStrictest(state, member, mode) {
+  const copy = JSON.parse(JSON.stringify(state));
+  if (seesAuthors(mode, member)) return copy;
+  const own = copy.board.anonymity;
+  copy.board.anonymity = mode;
+  hideAuthors(copy, member);
+  copy.board.anonymity = own;
+  for (const p of Object.values(copy.participants)) p.name = '';
+  copy.votes.named = {};
+  copy.votes.named_status = {};
+  return copy;
+}
+
+function fromReplay(answer) {
+  const state = fromSnapshot({ seq: answer.seq, state: answer.state });
+  applyOwnVotes(state, answer.own_votes);
+  applyOwnNotes(state, answer.own_notes);
+  return state;
+}
+
+const out = [];
+input.clients.forEach((client, index) => {
+  let state = null;
+  const live = {};
+  for (const msg of client.messages) {
+    if (msg.type === 'snapshot') state = fromSnapshot(msg);
+    else if (msg.type === 'own_votes') applyOwnVotes(state, msg);
+    else if (msg.type === 'own_notes') {
+      applyOwnNotes(state, msg);
+      live[state.seq] = JSON.stringify(sorted(underStrictest(state, client.member, input.strictest)));
+    } else if (msg.type.includes('.') && state !== null) {
+      applyEvent(state, msg);
+      if (msg.type === 'board.anonymity_changed') hideAuthors(state, client.member);
+      live[msg.seq] = JSON.stringify(sorted(underStrictest(state, client.member, input.strictest)));
+    }
+  }
+  const mismatches = [];
+  let compared = 0;
+  for (const [seq, answer] of Object.entries(client.replays)) {
+    if (!(seq in live)) continue;
+    compared += 1;
+    const replay = JSON.stringify(sorted(fromReplay(answer)));
+    if (replay !== live[seq]) mismatches.push({ seq: Number(seq), live: JSON.parse(live[seq]), replay: JSON.parse(replay) });
+  }
+  out.push({ client: index, compared, mismatches });
+});
+process.stdout.write(JSON.stringify(out));
