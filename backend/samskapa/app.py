@@ -20,6 +20,7 @@ from .api.collection import router as collection_router
 from .api.deps import Services
 from .api.export import router as export_router
 from .api.metrics import router as metrics_router
+from .api.records import router as records_router
 from .api.replay import router as replay_router
 from .api.rest import health_router, router
 from .api.ws import board_socket
@@ -58,6 +59,7 @@ _STATUS = {
     ErrorCode.UNKNOWN_TEMPLATE: 422,
     ErrorCode.SEQ_OUT_OF_RANGE: 400,
     ErrorCode.REPLAY_OFF: 403,
+    ErrorCode.FILE_TOO_LARGE: 413,
     ErrorCode.MESSAGE_TOO_LARGE: 413,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.SERVER_FULL: 503,
@@ -127,6 +129,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         boards = Boards(store)
         closer = DeadlineCloser(store, clock, settings.deadline_check_seconds)
         closer.start()
+        history = History(db)
         app.state.services = Services(
             settings=settings,
             db=db,
@@ -137,7 +140,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             follower=follower,
             limits=Limits(rates_from(settings), max_connections=settings.max_connections),
             clock=clock,
-            history=History(db),
+            history=history,
         )
         _tune_gc()
         try:
@@ -145,6 +148,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         finally:
             await closer.stop()
             await follower.stop()
+            await history.close()
             await hub.stop()
             await store.stop()
             await instance.release()
@@ -178,6 +182,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     app.include_router(export_router)
     app.include_router(collection_router)
     app.include_router(replay_router)
+    app.include_router(records_router)
     app.add_api_websocket_route("/ws/boards/{board_id}", board_socket)
 
     pages = frontend_dir()

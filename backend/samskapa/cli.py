@@ -5,6 +5,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import uvicorn
 
@@ -85,6 +86,79 @@ def _serve(args: argparse.Namespace) -> None:
     )
 
 
+PG_DUMP_HELP = """\
+samskapa backup: the database is PostgreSQL; back it up with PostgreSQL's own tools,
+which take a consistent copy while the servers run:
+
+    pg_dump --format=custom --file=samskapa-$(date -u +%Y%m%d-%H%M%S).dump "$DATABASE"
+    # restore into an empty database:
+    pg_restore --clean --if-exists --no-owner --dbname="$DATABASE" samskapa-….dump
+
+($DATABASE: the SAMSKAPA_DATABASE_URL without "+asyncpg".) Keep SAMSKAPA_SECRET
+apart from the dumps, and keep it: without the same secret a restored board still
+opens, but anonymous votes and fully anonymous authors can no longer be matched
+to the people who return (see README, "Backup and restore").
+"""
+
+
+def _export(args: argparse.Namespace) -> None:
+    from .domain.errors import DomainError
+    from .operations import export_board
+
+    try:
+        data = asyncio.run(export_board(_settings(args), args.board_id, args.events))
+    except DomainError as exc:
+        sys.exit(f"samskapa export: {exc.code.value}: {exc.message}")
+    if args.output == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        Path(args.output).write_bytes(data)
+        print(f"Exported {args.board_id} to {args.output} ({len(data):,} bytes).")
+
+
+def _import(args: argparse.Namespace) -> None:
+    from .domain.errors import DomainError
+    from .operations import import_board
+
+    raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    try:
+        links = asyncio.run(import_board(_settings(args), raw))
+    except DomainError as exc:
+        sys.exit(f"samskapa import: {exc.code.value}: {exc.message}")
+    for role, link in links.items():
+        print(f"{role}: {link}")
+
+
+def _backup(args: argparse.Namespace) -> None:
+    from .operations import backup
+
+    settings = _settings(args)
+    try:
+        done = backup(settings, Path(args.folder), args.with_secret)
+    except ValueError:
+        print(PG_DUMP_HELP, end="")
+        sys.exit(1)
+    print(f"Backed up {done.boards} boards to {done.database}.")
+    if done.secret is not None:
+        print(f"The secret is in {done.secret}: keep it apart from the database copies.")
+    elif settings.secret:
+        print("The secret is SAMSKAPA_SECRET: keep it, apart from the database copies.")
+    else:
+        key = settings.data_dir / "voter-secret.key"
+        print(f"Back up {key} too, kept apart from the database copies (or use --with-secret).")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    for option, variable in (
+        ("database_url", "SAMSKAPA_DATABASE_URL"),
+        ("data_dir", "SAMSKAPA_DATA_DIR"),
+    ):
+        value = getattr(args, option, None)
+        if value is not None:
+            os.environ[variable] = str(value)
+    return Settings()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="samskapa", description="A real-time co-creation board for mission workshops."
@@ -99,6 +173,24 @@ def main(argv: Sequence[str] | None = None) -> None:
     serve.add_argument("--workers", type=int, default=1, help="server processes on this port")
     serve.add_argument("--no-demo", action="store_true", help="do not create the demo board")
     serve.set_defaults(func=_serve)
+
+    export = commands.add_parser("export", help="write a board to a board file (JSON)")
+    export.add_argument("board_id")
+    export.add_argument("-o", "--output", required=True, help="the file to write ('-': stdout)")
+    export.add_argument("--events", action="store_true", help="include the event log")
+    export.set_defaults(func=_export)
+    load = commands.add_parser("import", help="make a new board from a board file")
+    load.add_argument("file", help="a board file ('-': stdin)")
+    load.set_defaults(func=_import)
+    save = commands.add_parser("backup", help="copy the whole SQLite database (online)")
+    save.add_argument("folder", help="folder for the copy (made if missing)")
+    save.add_argument(
+        "--with-secret", action="store_true", help="also copy the secret file beside it"
+    )
+    save.set_defaults(func=_backup)
+    for sub in (export, load, save):
+        sub.add_argument("--database-url", help="SQLAlchemy URL (SAMSKAPA_DATABASE_URL)")
+        sub.add_argument("--data-dir", help="folder of the embedded database (SAMSKAPA_DATA_DIR)")
     args = parser.parse_args(argv)
     args.func(args)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select, update
 
 from .access import new_id, new_token, token_hash
+from .domain.boardfile import BoardFile
 from .domain.commands import Command, CreateBoard, JoinBoard, Mission, RestoreBoard
 from .domain.content import decide_restore
 from .domain.errors import DomainError, ErrorCode
@@ -89,6 +90,12 @@ class Boards:
             anonymity=anonymity,
         )
         return await self._create(board_id, [create, content])
+
+    async def import_file(self, document: BoardFile) -> CreatedBoard:
+        board = document.board
+        return await self.restore(
+            board.title, board.language, board.mission, board.anonymity, document.content()
+        )
 
     async def _create(self, board_id: str, commands: list[Command]) -> CreatedBoard:
         tokens = {role: new_token() for role in Role}

@@ -7,11 +7,14 @@ domain commands a facilitator would send, so a board made from a template is
 decided, stored and replayed like any other board.
 """
 
+import json
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -25,7 +28,7 @@ from .domain.commands import (
 )
 from .domain.errors import DomainError, ErrorCode
 from .domain.facilitation import Step, StepRules
-from .domain.state import NOTE_HEIGHT, NOTE_WIDTH
+from .domain.state import NOTE_HEIGHT, NOTE_WIDTH, BoardState
 from .domain.values import (
     MAX_STEPS,
     STEP_MINUTES_MAX,
@@ -264,3 +267,95 @@ def get_template(template_id: str) -> Template:
     if template is None:
         raise DomainError(ErrorCode.UNKNOWN_TEMPLATE, f"There is no template {template_id!r}.")
     return template
+
+
+def _slug(text: str, used: set[str], fallback: str) -> str:
+    """A template key from any id or title: a-z, 0-9 and '-', unique in `used`."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:36].strip("-") or fallback
+    key, n = slug, 1
+    while key in used:
+        n += 1
+        key = f"{slug}-{n}"
+    used.add(key)
+    return key
+
+
+def template_of(state: BoardState, anonymity: Anonymity) -> dict[str, Any]:
+    """A board as a template file (format 1, see data/templates/README.md).
+
+    A board has one language, so every text object carries the board's text in
+    both; translate it by hand before offering the template in the other
+    language. Kept: frames, the public notes that lie in a frame (their place in
+    it), the agenda and its rules, the mission, the anonymity. Left out: notes
+    outside frames or without text, groups, links, members, votes.
+    """
+    board = state.board
+    assert board is not None
+    sv = board.language is Language.SV
+
+    def text(value: str, fallback: str) -> dict[str, str]:
+        chosen = value.strip() or fallback
+        return {"sv": chosen, "en": chosen}
+
+    used: set[str] = set()
+    frame_keys: dict[str, str] = {}
+    frames: list[dict[str, Any]] = []
+    for i, frame in enumerate(state.frames.values(), start=1):
+        key = frame_keys[frame.id] = _slug(frame.id.removeprefix("f_"), used, f"frame-{i}")
+        out: dict[str, Any] = {
+            "key": key,
+            "title": text(frame.title, f"Ram {i}" if sv else f"Frame {i}"),
+        }
+        if frame.prompt.strip():
+            out["prompt"] = text(frame.prompt, "")
+        frames.append({**out, "x": frame.x, "y": frame.y, "w": frame.w, "h": frame.h})
+    notes = [
+        {
+            "frame": frame_keys[note.frame_id],
+            "text": text(note.text, ""),
+            "kind": note.kind.value,
+            "color": note.color.value,
+            "dx": note.x - state.frames[note.frame_id].x,
+            "dy": note.y - state.frames[note.frame_id].y,
+        }
+        for note in state.notes.values()
+        if not note.private and note.frame_id in frame_keys and note.text.strip()
+    ]
+    step_keys: set[str] = set()
+    agenda = []
+    for i, step in enumerate(state.agenda, start=1):
+        title = step.title.strip() or (f"Steg {i}" if sv else f"Step {i}")
+        out = {
+            "key": _slug(step.id.removeprefix("s_"), step_keys, f"step-{i}"),
+            "title": text(title, title),
+            "instructions": text(step.instructions, title),
+            "minutes": step.minutes,
+            "rules": step.rules.model_dump(mode="json"),
+        }
+        if step.frame_id in frame_keys:
+            out["frame"] = frame_keys[step.frame_id]
+        if step.note_kind is not None:
+            out["note_kind"] = step.note_kind.value
+        agenda.append(out)
+    mission: dict[str, Any] = {"deadline": board.mission.deadline}
+    if board.mission.statement.strip():
+        mission["statement"] = text(board.mission.statement, "")
+    if board.mission.measure.strip():
+        mission["measure"] = text(board.mission.measure, "")
+    template_id = _slug(board.title, set(), "board")
+    document = {
+        "format": 1,
+        "id": template_id,
+        "order": 100,
+        "name": text(board.title, template_id),
+        "description": text(board.mission.statement, board.title),
+        "anonymity": anonymity.value,
+        "mission": mission,
+        "frames": frames,
+        "notes": notes,
+        "agenda": agenda,
+    }
+    # The same check a template file gets when the server starts.
+    parse(f"{template_id}.json", json.dumps(document))
+    return document

@@ -346,11 +346,11 @@ def test_a_mission_workshop_from_template_to_done(
     base = f"{server.http}/api/boards/{state['board']['id']}"
     links_csv = httpx.get(f"{base}/links.csv", headers=auth, timeout=10)
     links_csv.raise_for_status()
-    assert f"conflicts,{ids['amira'][0]},{mine['amira'][0]}" in links_csv.text
+    assert f"conflicts with,{ids['amira'][0]},{mine['amira'][0]}" in links_csv.text
     assert f"balanced,{resolution}" in links_csv.text
     notes_csv = httpx.get(f"{base}/notes.csv", headers=auth, timeout=10)
     notes_csv.raise_for_status()
-    assert "Depots and hubs,Amira,business" in notes_csv.text
+    assert "Depots and hubs,Amira,Business" in notes_csv.text
     tabs.assert_clean()
 
 

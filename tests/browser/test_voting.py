@@ -216,9 +216,9 @@ def test_a_blind_anonymous_dot_vote_from_open_to_tied_results(
         fac.get_by_test_id("vote-export").click()
     csv_path = download.value.path()
     assert csv_path
-    rows = Path(csv_path).read_text(encoding="utf-8").splitlines()
-    assert rows[0].startswith("round,round title,rank,note,text")
-    assert [r.split(",")[2:5] for r in rows[1:]] == [
+    rows = Path(csv_path).read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith("round,round title,closed (UTC),rank,note,text")
+    assert [r.split(",")[3:6] for r in rows[1:]] == [
         ["1", x, "Charging at depots"],
         ["1", y, "Shift freight to rail"],
     ]

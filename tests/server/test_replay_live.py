@@ -11,7 +11,6 @@ voters' pseudonyms — are then searched for in every replay answer of every rol
 """
 
 import asyncio
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -22,151 +21,19 @@ import orjson
 import pytest
 
 from tests.client import Client, create_board, join
+from tests.server.replay_workshop import (
+    NAME_MARK,
+    PEOPLE,
+    PSEUDONYM,
+    SECRET_TEXT,
+    get,
+    ok,
+    workshop,
+)
 from tests.services import ServerProcess
 
-FAST = {"SAMSKAPA_OPS_PER_SECOND": "1000", "SAMSKAPA_OPS_BURST": "1000"}
-SECRET_TEXT = "KANARIE-ALDRIG-VISAD"
-NAME_MARK = "NAMN-"
-PSEUDONYM = re.compile(r"p_[0-9a-f]{24}")
 pytestmark = pytest.mark.asyncio
 FOLD = Path(__file__).with_name("replay_fold.mjs")
-
-SILENT = {"write": "private", "edit": "own", "group": False, "link": False, "vote": False}
-CLUSTER = {"write": "none", "edit": "all", "group": True, "link": True, "vote": False}
-VOTE = {"write": "none", "edit": "none", "group": False, "link": False, "vote": True}
-AGENDA = [
-    {"id": "s1", "title": "Tysta idéer", "minutes": 5, "rules": SILENT},
-    {"id": "s2", "title": "Gruppera", "minutes": 5, "rules": CLUSTER},
-    {"id": "s3", "title": "Rösta", "minutes": 5, "rules": VOTE},
-    {"id": "s4", "title": "Eftertanke", "minutes": 5, "rules": SILENT},
-]
-PEOPLE = [
-    ("facilitator", "Lina", "public"),
-    ("participant", "Amira", "public"),
-    ("participant", "Björn", "public"),
-    ("participant", "Cecilia", "business"),
-    ("participant", "David", "business"),
-    ("participant", "Elin", "academia"),
-    ("participant", "Farid", "academia"),
-    ("observer", "Olle", "civil_society"),
-]
-
-
-@pytest.fixture
-def replay_server(sqlite_url: str, tmp_path: Path) -> Any:
-    proc = ServerProcess(sqlite_url, tmp_path / "data", env=FAST).start()
-    try:
-        yield proc
-    finally:
-        proc.stop()
-
-
-async def _ok(c: Client, command: dict[str, Any]) -> dict[str, Any]:
-    answer = await c.result(await c.op(command))
-    assert answer["type"] == "ack", answer
-    return answer
-
-
-async def _workshop(server: ServerProcess) -> tuple[dict[str, Any], list[Client], list[str]]:
-    board = create_board(server.http, "Replay workshop", "sv")
-    clients: list[Client] = []
-    credentials: list[str] = []
-    for role, name, sector in PEOPLE:
-        joined = join(server.http, board, role, NAME_MARK + name, sector)
-        credentials.append(joined["credential"])
-        c = Client(server.ws, board["board_id"], joined["credential"])
-        await c.connect()
-        clients.append(c)
-    fac, p1, p2, p3, p4, p5, p6, _obs = clients
-    await _ok(fac, {"type": "agenda.set", "steps": AGENDA})
-    await _ok(
-        fac,
-        {
-            "type": "frame.create",
-            "frame_id": "f1",
-            "title": "Idéer",
-            "x": 0,
-            "y": 0,
-            "w": 2000,
-            "h": 1200,
-        },
-    )
-    await _ok(fac, {"type": "note.create", "note_id": "n_seed", "text": "Frö", "x": 40, "y": 40})
-    await _ok(fac, {"type": "agenda.go", "step_id": "s1"})
-    await _ok(fac, {"type": "timer.start", "seconds": 300})
-    for i, p in enumerate([p1, p2, p3, p4, p5, p6], start=1):
-        for j in (1, 2):
-            await _ok(
-                p,
-                {
-                    "type": "note.create",
-                    "note_id": f"n{i}{j}",
-                    "text": f"Idé {i}.{j}",
-                    "x": 100 * i,
-                    "y": 150 * j,
-                },
-            )
-    await _ok(p1, {"type": "note.edit", "note_id": "n11", "text": "Idé 1.1, bättre"})
-    await _ok(p2, {"type": "note.move", "note_id": "n21", "x": 230, "y": 160})
-    # Written and taken back before the reveal: nobody but its author ever saw it.
-    await _ok(p6, {"type": "note.create", "note_id": "n_gone", "text": SECRET_TEXT, "x": 9, "y": 9})
-    await _ok(p6, {"type": "note.delete", "note_id": "n_gone"})
-    await _ok(p1, {"type": "step.ready", "ready": True})
-    await _ok(fac, {"type": "agenda.go", "step_id": "s2"})
-    await _ok(fac, {"type": "notes.reveal"})
-    await _ok(
-        p1,
-        {"type": "group.create", "group_id": "g1", "name": "Laddning", "note_ids": ["n11", "n21"]},
-    )
-    await _ok(p3, {"type": "note.group", "note_id": "n31", "group_id": "g1"})
-    await _ok(p2, {"type": "link.create", "link_id": "l1", "from_id": "n12", "to_id": "n41"})
-    await _ok(
-        fac,
-        {"type": "link.update", "link_id": "l1", "status": "balanced", "resolution": "Stegvis"},
-    )
-    await _ok(p4, {"type": "note.recolor", "note_id": "n42", "color": "pink"})
-    # Half-way, the board becomes fully anonymous: replay hides every earlier name too.
-    await _ok(fac, {"type": "board.anonymity", "mode": "full"})
-    await _ok(p5, {"type": "note.edit", "note_id": "n51", "text": "Idé 5.1, anonym nu"})
-    await _ok(fac, {"type": "agenda.go", "step_id": "s3"})
-    await _ok(
-        fac,
-        {
-            "type": "vote.open",
-            "round_id": "r1",
-            "title": "Bästa idén",
-            "budget": 3,
-            "cap": 2,
-            "blind": True,
-            "anonymous": True,
-        },
-    )
-    for p, notes in (
-        (p1, ["n11", "n41"]),
-        (p2, ["n11"]),
-        (p3, ["n21", "n21"]),
-        (p4, ["n51"]),
-        (p5, ["n11", "n61"]),
-        (p6, ["n41"]),
-    ):
-        for note_id in notes:
-            await _ok(p, {"type": "vote.cast", "round_id": "r1", "note_id": note_id})
-    await _ok(p3, {"type": "vote.withdraw", "round_id": "r1", "note_id": "n21"})
-    await _ok(p1, {"type": "vote.status", "round_id": "r1", "status": "done"})
-    await _ok(p6, {"type": "vote.status", "round_id": "r1", "status": "abstain"})
-    await _ok(fac, {"type": "vote.close", "round_id": "r1"})
-    await _ok(fac, {"type": "agenda.go", "step_id": "s4"})
-    await _ok(p5, {"type": "note.create", "note_id": "n_late", "text": SECRET_TEXT, "x": 5, "y": 5})
-    await _ok(fac, {"type": "board.replay", "allowed": True})
-    return board, clients, credentials
-
-
-def _get(http: str, board_id: str, credential: str, path: str) -> httpx.Response:
-    return httpx.get(
-        f"{http}/api/boards/{board_id}/{path}",
-        headers={"Authorization": f"Bearer {credential}"},
-        timeout=30,
-    )
 
 
 @pytest.mark.slow
@@ -174,7 +41,7 @@ async def test_replay_equals_live_and_leaks_nothing(replay_server: ServerProcess
     node = shutil.which("node")
     assert node is not None, "node is needed to run the browser's fold"
     server = replay_server
-    board, clients, credentials = await _workshop(server)
+    board, clients, credentials = await workshop(server)
     fac = clients[0]
     head = fac.last_seq
     assert head is not None
@@ -187,12 +54,12 @@ async def test_replay_equals_live_and_leaks_nothing(replay_server: ServerProcess
     for i, credential in enumerate(credentials):
         by_seq: dict[int, dict[str, Any]] = {}
         for seq in range(1, head + 1):
-            r = await asyncio.to_thread(_get, server.http, board_id, credential, f"state?seq={seq}")
+            r = await asyncio.to_thread(get, server.http, board_id, credential, f"state?seq={seq}")
             assert r.status_code == 200, r.text
             by_seq[seq] = r.json()
             raw.append((i, r.text))
         answers.append(by_seq)
-        r = await asyncio.to_thread(_get, server.http, board_id, credential, "timeline")
+        r = await asyncio.to_thread(get, server.http, board_id, credential, "timeline")
         assert r.status_code == 200, r.text
         raw.append((i, r.text))
     for c in clients:
@@ -248,23 +115,23 @@ async def test_replay_rules_and_bad_input(replay_server: ServerProcess) -> None:
     obs = join(server.http, board, "observer", "Olle")
     c = Client(server.ws, board_id, fac["credential"])
     await c.connect()
-    await _ok(c, {"type": "note.create", "note_id": "n1", "text": "one", "x": 0, "y": 0})
+    await ok(c, {"type": "note.create", "note_id": "n1", "text": "one", "x": 0, "y": 0})
     head = c.last_seq
     assert head is not None
 
     # Off by default for participants and observers, a stable code.
     for who in (par, obs):
         for path in ("state?seq=1", "timeline"):
-            r = _get(server.http, board_id, who["credential"], path)
+            r = get(server.http, board_id, who["credential"], path)
             assert r.status_code == 403 and r.json()["code"] == "replay_off", r.text
     # Forged seqs.
     for bad in ("0", "-1", str(head + 1), "99999999999999999999"):
-        r = _get(server.http, board_id, fac["credential"], f"state?seq={bad}")
+        r = get(server.http, board_id, fac["credential"], f"state?seq={bad}")
         assert r.status_code == 400 and r.json()["code"] == "seq_out_of_range", (bad, r.text)
     for bad in ("abc", "1.5", ""):
-        r = _get(server.http, board_id, fac["credential"], f"state?seq={bad}")
+        r = get(server.http, board_id, fac["credential"], f"state?seq={bad}")
         assert r.status_code == 400 and r.json()["code"] == "invalid_message", (bad, r.text)
-    r = _get(server.http, board_id, "nope", "state?seq=1")
+    r = get(server.http, board_id, "nope", "state?seq=1")
     assert r.status_code == 401 and r.json()["code"] == "unauthorized"
     # Participants may not fork; a fork beyond the log is refused.
     fork = f"{server.http}/api/boards/{board_id}/fork"
@@ -277,12 +144,12 @@ async def test_replay_rules_and_bad_input(replay_server: ServerProcess) -> None:
     assert r.status_code == 400 and r.json()["code"] == "invalid_message"
 
     # Opened by the facilitator: now they may.
-    await _ok(c, {"type": "board.replay", "allowed": True})
-    r = _get(server.http, board_id, par["credential"], f"state?seq={head}")
+    await ok(c, {"type": "board.replay", "allowed": True})
+    r = get(server.http, board_id, par["credential"], f"state?seq={head}")
     assert r.status_code == 200
     assert r.json()["state"]["notes"]["n1"]["text"] == "one"
     assert r.json()["state"]["board"]["replay"] is False  # as it was at that moment
-    r = _get(server.http, board_id, obs["credential"], "timeline")
+    r = get(server.http, board_id, obs["credential"], "timeline")
     assert r.status_code == 200 and r.json()["last_seq"] == head + 1
     await c.close()
 
@@ -291,7 +158,7 @@ async def test_fork_equals_the_moment_minus_members_and_ballots(
     replay_server: ServerProcess,
 ) -> None:
     server = replay_server
-    board, clients, credentials = await _workshop(server)
+    board, clients, credentials = await workshop(server)
     board_id = board["board_id"]
     fac = credentials[0]
     head = clients[0].last_seq
@@ -302,7 +169,7 @@ async def test_fork_equals_the_moment_minus_members_and_ballots(
     # grouping, and the end (a never-revealed private note, a closed round).
     reveal = next(e["seq"] for e in clients[0].events if e["type"] == "notes.revealed")
     for seq in (reveal - 1, reveal + 6, head):
-        moment = _get(server.http, board_id, fac, f"state?seq={seq}").json()["state"]
+        moment = get(server.http, board_id, fac, f"state?seq={seq}").json()["state"]
         r = httpx.post(
             f"{server.http}/api/boards/{board_id}/fork",
             json={"seq": seq, "title": f"Fork at {seq}"},

@@ -204,13 +204,14 @@ async def test_anonymous_blind_round_reveals_no_voter_and_no_tally_before_close(
                 timeout=10,
             )
             assert export.status_code == 200
-            rows = list(csv.DictReader(io.StringIO(export.text)))
+            assert export.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
+            rows = list(csv.DictReader(io.StringIO(export.text.removeprefix("\ufeff"))))
             assert [(r["note"], r["votes"]) for r in rows] == [
                 ("n0", "3"),
                 ("n1", "2"),
                 ("n2", "1"),
             ]
-            assert rows[0]["votes: business"] == "too few to show"
+            assert rows[0]["votes: Business"] == "too few to show"
             assert (
                 httpx.get(
                     f"{server.http}/api/boards/{board['board_id']}/votes.csv",

@@ -8,7 +8,9 @@ under the strictest anonymity the board ever had.
 
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.content import content_of
@@ -47,6 +49,10 @@ class ForkBody(BaseModel):
     title: Annotated[Title, Field(min_length=1)] | None = None
 
 
+def _json(data: dict[str, Any]) -> Response:
+    return Response(orjson.dumps(data), media_type="application/json")
+
+
 async def _head(board_id: str, member: Actor, services: Services) -> tuple[int, BoardState]:
     """The log's head and the board's state there, once the member may replay."""
     head = await services.history.head(board_id)
@@ -71,8 +77,11 @@ async def board_state_at(
     head, _ = await _head(board_id, member, services)
     state, at = await services.history.state_at(board_id, seq, head)
     mode = await services.history.strictest_anonymity(board_id, head)
-    view = replay_view(state, services.boards.viewer(member), mode)
-    return {"seq": seq, "at": at, **view}
+    view = replay_view(state, services.boards.viewer(member), mode, services.history.dumps)
+    # Encoded here: the state of a big board is large, and validating it again
+    # against the response model costs more than building it (the model still
+    # documents the answer).
+    return _json({"seq": seq, "at": at, **view})
 
 
 @router.get("/boards/{board_id}/timeline", response_model=TimelineOut)
@@ -81,7 +90,7 @@ async def board_timeline(board_id: str, member: MemberDep, services: ServicesDep
     head, state = await _head(board_id, member, services)
     rows = await services.history.rows(board_id, head)
     actors = members_by_actor(state, services.store.secret)
-    return timeline(rows, services.boards.viewer(member), state, actors)
+    return _json(timeline(rows, services.boards.viewer(member), state, actors))
 
 
 @router.post("/boards/{board_id}/fork", status_code=201, response_model=CreatedBoardOut)

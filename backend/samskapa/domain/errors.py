@@ -44,6 +44,9 @@ class ErrorCode(StrEnum):
     # Replay, export and import (docs/replay.md).
     SEQ_OUT_OF_RANGE = "seq_out_of_range"
     REPLAY_OFF = "replay_off"
+    INVALID_FILE = "invalid_file"
+    UNKNOWN_VERSION = "unknown_version"
+    FILE_TOO_LARGE = "file_too_large"
     INTERNAL_ERROR = "internal_error"
 
 

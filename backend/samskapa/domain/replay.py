@@ -19,11 +19,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
+
+from .events import StoredEvent
 from .policy import author_pseudonym
 from .state import BoardState
 from .values import ANONYMITY_STRENGTH, Anonymity, Role, Sector
-from .visibility import Viewer, own_notes, own_votes, sees_authors_under, shared_state
-from .voting import suppressed_segments, voter_id
+from .visibility import (
+    Viewer,
+    own_notes,
+    own_votes,
+    project,
+    sees_authors_under,
+    shared_state,
+    variant,
+)
+from .voting import Dump, dump_entity, suppressed_segments, voter_id
 
 # A stretch without any event at least this long is a "quiet" marker, which the
 # replay page skips instead of playing it in real time.
@@ -52,7 +63,7 @@ SECTOR_LABELS: dict[str, dict[str, str]] = {
     Sector.ACADEMIA: {"sv": "Akademi", "en": "Academia"},
     Sector.CIVIL_SOCIETY: {"sv": "Civilsamhälle", "en": "Civil society"},
     Sector.CITIZEN: {"sv": "Medborgare", "en": "Citizen"},
-    Sector.OTHER: {"sv": "Annat", "en": "Other"},
+    Sector.OTHER: {"sv": "Annan", "en": "Other"},
 }
 
 
@@ -60,12 +71,35 @@ def strictest(modes: Iterable[Anonymity]) -> Anonymity:
     return max(modes, key=ANONYMITY_STRENGTH.__getitem__, default=Anonymity.OFF)
 
 
-def replay_view(state: BoardState, viewer: Viewer, mode: Anonymity) -> dict[str, Any]:
+class Dumps:
+    """The JSON form of immutable entities, remembered: the states a replay folds
+    share most of their notes, frames and vote rounds, and dumping them again for
+    every answer was most of its cost. An entry holds its entity, so the id it is
+    kept under cannot be reused while it is here; callers must not change a dump."""
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit
+        self._known: dict[int, tuple[BaseModel, dict[str, Any]]] = {}
+
+    def __call__(self, entity: BaseModel) -> dict[str, Any]:
+        hit = self._known.get(id(entity))
+        if hit is not None and hit[0] is entity:
+            return hit[1]
+        if len(self._known) >= self.limit:
+            self._known.clear()
+        dump = entity.model_dump(mode="json")
+        self._known[id(entity)] = (entity, dump)
+        return dump
+
+
+def replay_view(
+    state: BoardState, viewer: Viewer, mode: Anonymity, dump: Dump = dump_entity
+) -> dict[str, Any]:
     """The board at `state.seq` as `viewer` may see it under anonymity `mode` (the
     strictest the board ever had): `{state, own_notes, own_votes}`, the same
     format as the live snapshot."""
     authors = sees_authors_under(mode, viewer)
-    shared = shared_state(state, authors)
+    shared = shared_state(state, authors, dump)
     if not authors:
         # Names are what anonymity protects: a record of the session keeps roles
         # and sectors, and a named round's ballots lose their names.
@@ -77,6 +111,24 @@ def replay_view(state: BoardState, viewer: Viewer, mode: Anonymity) -> dict[str,
         "own_notes": own_notes(state, viewer, authors),
         "own_votes": own_votes(state, viewer),
     }
+
+
+def record_event(
+    event: StoredEvent, head: BoardState, viewer: Viewer, mode: Anonymity
+) -> dict[str, Any]:
+    """One event of the log as `viewer` may keep it in an export: the live
+    projection, under the strictest anonymity `mode`, without names where that
+    mode hides authors (joins, renames, named ballots)."""
+    authors = sees_authors_under(mode, viewer)
+    wire = project(event, variant(head, event, viewer, authors), viewer)
+    if not authors:
+        data = wire["data"]
+        if wire["type"] == "participant.joined":
+            data["participant"] = {**data["participant"], "name": ""}
+        elif "name" in data and wire["type"] == "participant.updated":
+            data["name"] = ""
+        data.pop("voter", None)
+    return wire
 
 
 @dataclass(frozen=True, slots=True)

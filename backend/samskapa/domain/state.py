@@ -14,7 +14,7 @@ from .collection import Schedule
 from .commands import Mission
 from .facilitation import FREE, Attention, Group, Link, Step, StepRules, Timer
 from .values import Anonymity, Color, Language, NoteKind, Origin, Role, Sector
-from .voting import BallotBook
+from .voting import BallotBook, Dump, dump_entity
 
 # The nominal size of a note in board units. Frame membership is decided by the
 # point at the centre of this box, so it matches what people see.
@@ -140,23 +140,26 @@ class BoardState:
                 return frame.id
         return None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, dump: "Dump | None" = None) -> dict[str, Any]:
+        """The state as JSON values; `dump` turns one entity into JSON (replay
+        passes one that remembers the dumps of unchanged entities)."""
+        d = dump or dump_entity
         return {
-            "board": self.board.model_dump(mode="json") if self.board else None,
+            "board": d(self.board) if self.board else None,
             "seq": self.seq,
-            "participants": {k: v.model_dump(mode="json") for k, v in self.participants.items()},
-            "frames": {k: v.model_dump(mode="json") for k, v in self.frames.items()},
-            "notes": {k: v.model_dump(mode="json") for k, v in self.notes.items()},
-            "votes": self.votes.to_json(),
-            "groups": {k: v.model_dump(mode="json") for k, v in self.groups.items()},
-            "links": {k: v.model_dump(mode="json") for k, v in self.links.items()},
-            "agenda": [s.model_dump(mode="json") for s in self.agenda],
+            "participants": {k: d(v) for k, v in self.participants.items()},
+            "frames": {k: d(v) for k, v in self.frames.items()},
+            "notes": {k: d(v) for k, v in self.notes.items()},
+            "votes": self.votes.to_json(d),
+            "groups": {k: d(v) for k, v in self.groups.items()},
+            "links": {k: d(v) for k, v in self.links.items()},
+            "agenda": [d(s) for s in self.agenda],
             "current_step": self.current_step,
-            "timer": self.timer.model_dump(mode="json"),
-            "attention": self.attention.model_dump(mode="json"),
+            "timer": d(self.timer),
+            "attention": d(self.attention),
             "ready": {k: sorted(v) for k, v in self.ready.items()},
             "private_count": self.private_count,
-            "schedules": {k: v.model_dump(mode="json") for k, v in self.schedules.items()},
+            "schedules": {k: d(v) for k, v in self.schedules.items()},
         }
 
     @classmethod

@@ -52,7 +52,7 @@ from .events import (
 from .policy import Actor, author_pseudonym
 from .state import BoardState, Note
 from .values import Anonymity, Role
-from .voting import VoteRound, VoteStatus
+from .voting import Dump, VoteRound, VoteStatus, dump_entity
 
 ALL = "all"  # the event as stored
 MINE = "mine"  # the viewer's own (vote, ready, private note), authors visible
@@ -221,7 +221,7 @@ def project(event: StoredEvent, which: str, viewer: Viewer | None = None) -> dic
     return wire
 
 
-def shared_votes(state: BoardState) -> dict[str, Any]:
+def shared_votes(state: BoardState, dump: Dump = dump_entity) -> dict[str, Any]:
     """The part of the ballot book every viewer may see."""
     book = state.votes
     tally: dict[str, dict[str, int]] = {}
@@ -246,7 +246,7 @@ def shared_votes(state: BoardState) -> dict[str, Any]:
         if not vote_round.anonymous:
             named_status.setdefault(round_id, {})[voter] = status
     return {
-        "rounds": {k: v.model_dump(mode="json") for k, v in book.rounds.items()},
+        "rounds": {k: dump(v) for k, v in book.rounds.items()},
         "open_round": book.open_round,
         "counts": counts,
         "tally": tally,
@@ -276,12 +276,14 @@ def note_json(note: Note, authors: bool, viewer: Viewer) -> dict[str, Any]:
     return data if authors else _anonymous_note(data, viewer.is_me(note.author))
 
 
-def shared_state(state: BoardState, authors: bool = True) -> dict[str, Any]:
+def shared_state(
+    state: BoardState, authors: bool = True, dump: Dump = dump_entity
+) -> dict[str, Any]:
     """The board as every viewer of one kind may see it: without private notes
     (their count is there), with or without authors. `own_notes` and `own_votes`
     add the personal part."""
-    data = state.to_json()
-    data["votes"] = shared_votes(state)
+    data = state.to_json(dump)
+    data["votes"] = shared_votes(state, dump)
     data["notes"] = {
         k: v if authors else {**v, "author": ""}
         for k, v in data["notes"].items()

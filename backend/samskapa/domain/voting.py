@@ -10,6 +10,7 @@ vote to a person.
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -80,6 +81,13 @@ def pseudonym(secret: bytes, round_id: str, member_id: str) -> str:
 
 def voter_id(secret: bytes, vote_round: VoteRound, member_id: str) -> str:
     return pseudonym(secret, vote_round.id, member_id) if vote_round.anonymous else member_id
+
+
+Dump = Callable[[BaseModel], dict[str, Any]]
+
+
+def dump_entity(entity: BaseModel) -> dict[str, Any]:
+    return entity.model_dump(mode="json")
 
 
 def _k(*parts: str) -> str:
@@ -180,9 +188,10 @@ class BallotBook:
             if note_id in ballot:
                 self.add(round_id, voter, note_id, -ballot[note_id])
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, dump: "Dump | None" = None) -> dict[str, Any]:
+        d = dump or dump_entity
         return {
-            "rounds": {k: v.model_dump(mode="json") for k, v in self.rounds.items()},
+            "rounds": {k: d(v) for k, v in self.rounds.items()},
             "open_round": self.open_round,
             "spent": self.spent,
             "marks": self.marks,

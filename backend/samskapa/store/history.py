@@ -9,7 +9,9 @@ immutable once cached: a fold always starts on a copy (entities are frozen, so
 a copy shares them and costs only the maps).
 """
 
+import asyncio
 import bisect
+import logging
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -18,17 +20,23 @@ from sqlalchemy import select
 
 from ..domain.apply import apply
 from ..domain.errors import DomainError, ErrorCode
-from ..domain.replay import Row, strictest
+from ..domain.events import StoredEvent
+from ..domain.replay import Dumps, Row, strictest
 from ..domain.state import BoardState
 from ..domain.values import Anonymity
 from .database import Database
 from .eventstore import read_events
 from .tables import boards, events, snapshots
 
+log = logging.getLogger(__name__)
+
 CHECKPOINT_EVERY = 250
-# Per board and in all: a 5,000-note board's checkpoint is its maps (~0.5 MB).
-CHECKPOINTS_PER_BOARD = 200
+# Per board and in all: a checkpoint is the state's maps (the entities are
+# shared), about 150 KB for a board of 2,000 notes.
+CHECKPOINTS_PER_BOARD = 256
 BOARDS_CACHED = 4
+# The warm-up folds this many events per database read, then lets others run.
+WARM_CHUNK = 1000
 
 
 @dataclass(slots=True)
@@ -38,6 +46,7 @@ class _Board:
     # The strictest anonymity in the log up to `anonymity_seq`.
     anonymity: Anonymity = Anonymity.OFF
     anonymity_seq: int = 0
+    warming: "asyncio.Task[None] | None" = None
 
     def keep(self, state: BoardState) -> None:
         if state.seq in self.states:
@@ -59,6 +68,9 @@ class History:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._boards: OrderedDict[str, _Board] = OrderedDict()
+        # JSON forms of the entities the cached states share (domain/replay.py).
+        self.dumps = Dumps()
+        self._warming: set[asyncio.Task[None]] = set()
 
     def _board(self, board_id: str) -> _Board:
         cached = self._boards.get(board_id)
@@ -79,12 +91,49 @@ class History:
             raise DomainError(ErrorCode.BOARD_NOT_FOUND, "No such board.")
         return int(head)
 
+    async def warmed(self) -> None:
+        """Wait for the warm-ups under way."""
+        await asyncio.gather(*self._warming, return_exceptions=True)
+
+    async def close(self) -> None:
+        """Stop every warm-up (the app's shutdown)."""
+        tasks = list(self._warming)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def warm(self, board_id: str, head: int) -> None:
+        """Fold the whole log once in the background, leaving a checkpoint every
+        CHECKPOINT_EVERY events: a replay page scrubs anywhere next, and a
+        snapshot of a big board can be thousands of events from the moment asked
+        for (snapshots are spaced by board size, eventstore._snapshot_interval)."""
+        cache = self._board(board_id)
+        if cache.warming is None:
+            task = cache.warming = asyncio.create_task(self._warm(board_id, cache, head))
+            self._warming.add(task)
+            task.add_done_callback(self._warming.discard)
+
+    async def _warm(self, board_id: str, cache: _Board, head: int) -> None:
+        state = BoardState()
+        try:
+            while state.seq < head:
+                upto = min(head, state.seq + WARM_CHUNK)
+                async with self.db.read.connect() as conn:
+                    evs = await read_events(conn, board_id, state.seq, upto)
+                for ev in evs:
+                    apply(state, ev)
+                    if ev.seq % CHECKPOINT_EVERY == 0:
+                        cache.keep(state.copy())
+        except Exception:
+            log.exception("warming up replay of board %s failed", board_id)
+
     async def state_at(self, board_id: str, seq: int, head: int) -> tuple[BoardState, int]:
         """The folded board right after event `seq`, and that event's time."""
         if not 1 <= seq <= head:
             raise DomainError(
                 ErrorCode.SEQ_OUT_OF_RANGE, f"seq must be between 1 and {head} on this board."
             )
+        self.warm(board_id, head)
         cache = self._board(board_id)
         base = cache.nearest(seq)
         async with self.db.read.connect() as conn:
@@ -147,6 +196,10 @@ class History:
         cache.anonymity = strictest(modes)
         cache.anonymity_seq = head
         return cache.anonymity
+
+    async def events(self, board_id: str, upto: int) -> list[StoredEvent]:
+        async with self.db.read.connect() as conn:
+            return await read_events(conn, board_id, 0, upto)
 
     async def rows(self, board_id: str, upto: int) -> list[Row]:
         """Every event up to `upto` as a light row (no body models: fast on big logs)."""

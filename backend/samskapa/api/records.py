@@ -1,0 +1,124 @@
+"""The workshop's record, for facilitators: the board file (export, import), the
+board as a template, and the report (HTML to print, Markdown).
+
+Everything here shows what a facilitator may see in replay: no private note
+before its reveal (and never one that was not revealed), under the strictest
+anonymity the board ever had (docs/replay.md).
+"""
+
+import time
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ..domain.boardfile import MAX_FILE_BYTES, export_document, parse_document
+from ..domain.errors import DomainError, ErrorCode
+from ..domain.policy import Actor
+from ..domain.replay import members_by_actor, record_event, timeline
+from ..domain.state import BoardState
+from ..domain.values import Anonymity, Role
+from ..report import report_html, report_markdown
+from ..templates import template_of
+from .deps import MemberDep, Services, ServicesDep
+from .rest import CreatedBoardOut, created_out
+
+router = APIRouter(prefix="/api")
+
+
+async def facilitators_record(
+    board_id: str, member: Actor, services: Services
+) -> tuple[BoardState, Anonymity]:
+    """The board's head and its strictest anonymity ever, for a facilitator."""
+    if member.role is not Role.FACILITATOR:
+        raise DomainError(ErrorCode.FORBIDDEN, "Only a facilitator may export.")
+    head = await services.history.head(board_id)
+    state, _ = await services.history.state_at(board_id, head, head)
+    return state, await services.history.strictest_anonymity(board_id, head)
+
+
+def _download(body: bytes | str, media_type: str, name: str) -> Response:
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/boards/{board_id}/export.json", response_class=Response)
+async def export_board(
+    board_id: str,
+    member: MemberDep,
+    services: ServicesDep,
+    events: Annotated[bool, Query()] = False,
+) -> Response:
+    """The board file (format `samskapa-board`, version 1); with `events=true`
+    also the log, each event as the facilitator may see it in replay."""
+    state, mode = await facilitators_record(board_id, member, services)
+    log: list[dict[str, Any]] | None = None
+    if events:
+        viewer = services.boards.viewer(member)
+        stored = await services.history.events(board_id, state.seq)
+        log = [record_event(e, state, viewer, mode) for e in stored]
+    document = export_document(state, mode, int(time.time() * 1000), log)
+    return _download(orjson.dumps(document), "application/json", f"board-{board_id}.json")
+
+
+@router.post("/boards/import", status_code=201, response_model=CreatedBoardOut)
+async def import_board(request: Request, services: ServicesDep) -> Any:
+    """A new board from a board file. Anyone may import (like creating a board);
+    a file that is refused creates nothing."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_FILE_BYTES:
+        raise DomainError(
+            ErrorCode.FILE_TOO_LARGE, f"A board file may be at most {MAX_FILE_BYTES} bytes."
+        )
+    raw = bytearray()
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > MAX_FILE_BYTES:
+            raise DomainError(
+                ErrorCode.FILE_TOO_LARGE, f"A board file may be at most {MAX_FILE_BYTES} bytes."
+            )
+    created = await services.boards.import_file(parse_document(bytes(raw)))
+    return created_out(request, services, created)
+
+
+@router.get("/boards/{board_id}/template.json", response_class=Response)
+async def board_template(board_id: str, member: MemberDep, services: ServicesDep) -> Response:
+    """The board as a workshop template (the format of data/templates/)."""
+    state, mode = await facilitators_record(board_id, member, services)
+    template = template_of(state, mode)
+    return _download(
+        orjson.dumps(template, option=orjson.OPT_INDENT_2),
+        "application/json",
+        f"{template['id']}.json",
+    )
+
+
+async def _report_data(board_id: str, member: Actor, services: Services) -> dict[str, Any]:
+    state, mode = await facilitators_record(board_id, member, services)
+    rows = await services.history.rows(board_id, state.seq)
+    actors = members_by_actor(state, services.store.secret)
+    activity = timeline(rows, services.boards.viewer(member), state, actors)["activity"]
+    return {"state": state, "mode": mode, "rows": rows, "activity": activity}
+
+
+@router.get("/boards/{board_id}/report.html", response_class=HTMLResponse)
+async def board_report_html(board_id: str, member: MemberDep, services: ServicesDep) -> Response:
+    """A printable report in the board's language (the browser's print makes a PDF)."""
+    data = await _report_data(board_id, member, services)
+    from ..app import PAGE_HEADERS
+
+    return HTMLResponse(report_html(**data), headers=PAGE_HEADERS)
+
+
+@router.get("/boards/{board_id}/report.md", response_class=Response)
+async def board_report_markdown(
+    board_id: str, member: MemberDep, services: ServicesDep
+) -> Response:
+    data = await _report_data(board_id, member, services)
+    return _download(
+        report_markdown(**data), "text/markdown; charset=utf-8", f"report-{board_id}.md"
+    )
