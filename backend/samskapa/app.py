@@ -195,5 +195,9 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     async def board_page(board_id: str) -> FileResponse:
         return FileResponse(pages / "board.html", headers=PAGE_HEADERS)
 
+    @app.get("/b/{board_id}/replay", include_in_schema=False)
+    async def replay_page(board_id: str) -> FileResponse:
+        return FileResponse(pages / "replay.html", headers=PAGE_HEADERS)
+
     app.mount("/static", StaticFiles(directory=pages), name="static")
     return app

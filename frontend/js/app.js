@@ -21,7 +21,7 @@ import { askFrame, block, errorText, toast } from './dialogs.js';
 import { byTestId, h, readError } from './dom.js';
 import { openNoteEditor } from './editor.js';
 import { installGestures } from './gestures.js';
-import { applyI18n, browserLang, getLang, rememberLang, setLang, storedLang, t } from './i18n.js';
+import { applyI18n, browserLang, getLang, setLang, storedLang, t, toggleLang } from './i18n.js';
 import { forgetMember, parseLocation, resolveMember, saveMember } from './member.js';
 import { BoardRenderer, KIND_ICONS, renderConnection, renderList, renderMission, renderOnline } from './render.js';
 import {
@@ -183,9 +183,7 @@ function relabel() {
 }
 
 $('lang-toggle').addEventListener('click', () => {
-  const next = getLang() === 'sv' ? 'en' : 'sv';
-  setLang(next);
-  rememberLang(localStorage, next);
+  toggleLang(localStorage);
   ui.explicitLang = true;
   relabel();
 });
@@ -331,6 +329,10 @@ function renderHeader() {
   setTitle(board.title);
   document.title = `${board.title} · Samskapa`;
   renderMission(dom.mission, board, isFacilitator());
+  // Replay (frontend/js/replay/): facilitators always, others when the board allows it.
+  const replay = $('replay-link');
+  replay.href = `/b/${encodeURIComponent(boardId)}/replay`;
+  replay.hidden = !(isFacilitator() || board.replay === true);
 }
 
 function renderRole() {

@@ -533,6 +533,9 @@ export const STRINGS = {
 
     // ---- replay (frontend/js/replay/) and the workshop's record ----
     'board.replay': 'Replay',
+    'fac.replay': 'Replay',
+    'fac.replay.allow': 'Participants and observers may replay the session',
+    'fac.replay.hint': 'Replay shows the board at any moment, as each person could see it then; facilitators always may. Open it with Replay at the top.',
     'board.replay.aria': 'Replay the session: go through every change, fork, export, report',
     'replay.title': 'Replay',
     'replay.back': 'Back to the board',
@@ -577,6 +580,7 @@ export const STRINGS = {
     'replay.activity.votes': '{n} votes',
     'replay.activity.votes.one': '1 vote',
     'replay.activity.empty': 'No contributions or votes.',
+    'replay.sector.few': 'Small sectors together',
     'replay.activity.legend.up': '▲ contributions',
     'replay.activity.legend.down': '▼ votes',
     'replay.actions': 'The workshop’s record',
@@ -615,6 +619,10 @@ export const STRINGS = {
     'import.done': 'The board “{title}” is imported.',
     'import.failed': 'The board could not be imported.',
     'import.not_json': 'This file is not a board file: it is not JSON (it may be cut off).',
+    'import.error.message_too_large': 'The file is too large to import.',
+    'import.error.invalid_message': 'The file is not a board file Samskapa can read.',
+    'import.error.text_too_long': 'A text in the file is longer than a board allows.',
+    'import.error.limit_reached': 'The file holds more than a board may (notes, frames, groups or links).',
 
     'dismiss': 'Dismiss',
     'form.required': 'Please fill in: {field}',
@@ -1215,6 +1223,9 @@ export const STRINGS = {
 
     // ---- uppspelning (frontend/js/replay/) och workshopens dokumentation ----
     'board.replay': 'Uppspelning',
+    'fac.replay': 'Uppspelning',
+    'fac.replay.allow': 'Deltagare och observatörer får spela upp workshopen',
+    'fac.replay.hint': 'Uppspelningen visar tavlan vid varje ögonblick, så som var och en kunde se den då; processledare får alltid. Öppna den med Uppspelning högst upp.',
     'board.replay.aria': 'Spela upp workshopen: gå igenom varje ändring, starta om härifrån, exportera, rapport',
     'replay.title': 'Uppspelning',
     'replay.back': 'Tillbaka till tavlan',
@@ -1259,6 +1270,7 @@ export const STRINGS = {
     'replay.activity.votes': '{n} röster',
     'replay.activity.votes.one': '1 röst',
     'replay.activity.empty': 'Inga bidrag eller röster.',
+    'replay.sector.few': 'Små aktörstyper tillsammans',
     'replay.activity.legend.up': '▲ bidrag',
     'replay.activity.legend.down': '▼ röster',
     'replay.actions': 'Workshopens dokumentation',
@@ -1297,6 +1309,10 @@ export const STRINGS = {
     'import.done': 'Tavlan ”{title}” är importerad.',
     'import.failed': 'Tavlan gick inte att importera.',
     'import.not_json': 'Filen är ingen tavelfil: den är inte JSON (den kan vara avklippt).',
+    'import.error.message_too_large': 'Filen är för stor för att importeras.',
+    'import.error.invalid_message': 'Filen är ingen tavelfil som Samskapa kan läsa.',
+    'import.error.text_too_long': 'En text i filen är längre än en tavla tillåter.',
+    'import.error.limit_reached': 'Filen innehåller mer än en tavla får (lappar, ramar, grupper eller kopplingar).',
 
     'dismiss': 'Stäng',
     'form.required': 'Fyll i: {field}',
@@ -1408,6 +1424,14 @@ export function rememberLang(storage, lang) {
   } catch {
     // private mode: the choice lasts for this page only
   }
+}
+
+/** Switch to the other language and remember the choice (the pages' language button). */
+export function toggleLang(storage) {
+  const next = current === 'sv' ? 'en' : 'sv';
+  setLang(next);
+  rememberLang(storage, next);
+  return next;
 }
 
 /** Swedish for a Swedish browser, else English. */

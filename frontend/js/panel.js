@@ -217,6 +217,7 @@ export function sectionOf(type) {
   if (type === 'notes.reveal') return 'writing';
   if (type.startsWith('attention.') || type === 'board.lock') return 'attention';
   if (type === 'board.anonymity') return 'anonymity';
+  if (type === 'board.replay') return 'replay';
   if (type === 'link.update') return 'conflicts';
   return null;
 }
@@ -265,6 +266,7 @@ export class FacilitatorPanel {
       this._buildReady(),
       this._buildAttention(),
       this._buildAnonymity(),
+      this._buildReplay(),
       this._buildConflicts(),
       this._buildExport(),
     );
@@ -1054,6 +1056,38 @@ export class FacilitatorPanel {
     setText(this.anonHelp, t(`fac.anonymity.${this.anonSelect.value || mode}.help`));
   }
 
+  // -- 6b. replay: may participants and observers replay the session? -------------------
+
+  _buildReplay() {
+    this.replayAllowed = h('input', {
+      type: 'checkbox',
+      id: 'fac-replay',
+      'data-testid': 'fac-replay',
+      on: {
+        change: () => this._send('replay', { type: 'board.replay', allowed: this.replayAllowed.checked }),
+      },
+    });
+    return this._section(
+      'replay',
+      'fac.replay',
+      h(
+        'label',
+        { class: 'check', for: 'fac-replay' },
+        this.replayAllowed,
+        h('span', { 'data-i18n': 'fac.replay.allow', text: t('fac.replay.allow') }),
+      ),
+      h('p', { class: 'muted fac-hint', 'data-i18n': 'fac.replay.hint', text: t('fac.replay.hint') }),
+    );
+  }
+
+  _renderReplay(view) {
+    const allowed = view.board?.replay === true;
+    if (document.activeElement !== this.replayAllowed || this.drawn.replay !== allowed) {
+      this.replayAllowed.checked = allowed;
+    }
+    this.drawn.replay = allowed;
+  }
+
   // -- 7. goal-conflict register ---------------------------------------------------------------
 
   _buildConflicts() {
@@ -1284,6 +1318,7 @@ export class FacilitatorPanel {
     this._renderReady(view, model.onlineParticipants, model.joinedParticipants);
     this._renderAttention(view, model.me, model.selectedId);
     this._renderAnonymity(view);
+    this._renderReplay(view);
     this._renderConflicts(view);
   }
 

@@ -1,10 +1,9 @@
 // The start page: create a board (empty or from a workshop template), then hand
 // out its three access links.
 
-import { byTestId, copyText, h, readError } from './dom.js';
-import { applyI18n, browserLang, getLang, rememberLang, setLang, storedLang, t } from './i18n.js';
-
-const ROLES = ['facilitator', 'participant', 'observer'];
+import { byTestId, h, readError } from './dom.js';
+import { applyI18n, browserLang, getLang, setLang, storedLang, t, toggleLang } from './i18n.js';
+import { linkItems } from './links.js';
 
 const form = byTestId('create-form');
 const errorBox = document.getElementById('create-error');
@@ -92,9 +91,7 @@ function initLanguage() {
     if (event.target.name === 'template' || event.target === languageSelect) showMissionDefault();
   });
   document.getElementById('lang-toggle').addEventListener('click', () => {
-    const next = getLang() === 'sv' ? 'en' : 'sv';
-    setLang(next);
-    rememberLang(localStorage, next);
+    toggleLang(localStorage);
     render();
   });
 }
@@ -159,46 +156,7 @@ async function createBoard(event) {
 }
 
 function renderLinks(links) {
-  const list = document.getElementById('links-list');
-  list.replaceChildren(
-    ...ROLES.map((role) => {
-      const url = links[role];
-      const status = h('span', { class: 'copy-status', role: 'status' });
-      const copy = h('button', {
-        type: 'button',
-        class: 'btn btn-small',
-        'data-testid': `copy-${role}`,
-        'aria-label': t('links.copy.aria', { role: t(`links.${role}`) }),
-        text: t('links.copy'),
-        on: {
-          click: async () => {
-            const ok = await copyText(url);
-            status.textContent = ok ? t('links.copied') : '';
-            setTimeout(() => {
-              status.textContent = '';
-            }, 2000);
-          },
-        },
-      });
-      return h(
-        'li',
-        { class: `link link-${role}` },
-        h(
-          'div',
-          { class: 'link-head' },
-          h('strong', { text: t(`links.${role}`) }),
-          h('span', { class: 'muted', text: t(`links.${role}.help`) }),
-        ),
-        h(
-          'div',
-          { class: 'link-row' },
-          h('a', { class: 'link-url', href: url, 'data-testid': `link-${role}`, text: url }),
-          copy,
-          status,
-        ),
-      );
-    }),
-  );
+  document.getElementById('links-list').replaceChildren(...linkItems(links));
   document.getElementById('open-facilitator').href = links.facilitator;
 }
 

@@ -1,5 +1,9 @@
 """What every browser test does first: make a board and join it as a person."""
 
+import os
+import shutil
+from pathlib import Path
+
 import httpx
 from playwright.sync_api import Locator, Page, expect
 
@@ -7,6 +11,26 @@ from tests.browser.conftest import TIMEOUT_MS
 from tests.services import ServerProcess
 
 MISSION = "Fossil-free freight in Västra Götaland by 2030"
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+REFRESH_DOCS = os.environ.get("SAMSKAPA_DOC_SCREENSHOTS") == "1"
+
+
+class Camera:
+    """Screenshots of a run (`<prefix>-<name>.png` among the artifacts); with
+    SAMSKAPA_DOC_SCREENSHOTS=1, `doc=True` also copies one to
+    docs/img/<doc_prefix>-<name>.png, so an ordinary run leaves tracked files alone."""
+
+    def __init__(self, artifacts: Path, prefix: str, doc_prefix: str) -> None:
+        self.artifacts = artifacts
+        self.prefix = prefix
+        self.doc_prefix = doc_prefix
+
+    def shoot(self, what: Page | Locator, name: str, doc: bool = False) -> None:
+        """A screenshot of a page (its viewport) or of one element."""
+        path = self.artifacts / f"{self.prefix}-{name}.png"
+        what.screenshot(path=str(path), animations="disabled")
+        if doc and REFRESH_DOCS:
+            shutil.copyfile(path, DOCS_IMG / f"{self.doc_prefix}-{name}.png")
 
 
 def create_board(server: ServerProcess, title: str = "Freight workshop") -> dict[str, str]:

@@ -20,39 +20,21 @@ docs/img/facilitation-*.png (the pictures of docs/facilitation.md), so an
 ordinary test run leaves the tracked files alone.
 """
 
-import os
 import re
-import shutil
 import time
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import TIMEOUT_MS, Tabs
-from tests.browser.pages import MISSION, board_point, create_board, join, note_at, note_el
+from tests.browser.pages import MISSION, Camera, board_point, create_board, join, note_at, note_el
 from tests.services import ServerProcess
 
 pytestmark = pytest.mark.browser
 
 T = TIMEOUT_MS
-DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
-REFRESH_DOCS = os.environ.get("SAMSKAPA_DOC_SCREENSHOTS") == "1"
-
-
-class Camera:
-    """Screenshots of the run; `doc=True` also copies one into docs/img."""
-
-    def __init__(self, artifacts: Path) -> None:
-        self.artifacts = artifacts
-
-    def shoot(self, what: Page | Locator, name: str, doc: bool = False) -> None:
-        """A screenshot of a page (its viewport) or of one element."""
-        path = self.artifacts / f"mission-{name}.png"
-        what.screenshot(path=str(path), animations="disabled")
-        if doc and REFRESH_DOCS:
-            shutil.copyfile(path, DOCS_IMG / f"facilitation-{name}.png")
 
 
 def open_panel(page: Page) -> None:
@@ -111,7 +93,7 @@ def seconds_left(page: Page) -> int:
 def test_a_mission_workshop_from_template_to_done(
     server: ServerProcess, tabs: Tabs, artifacts: Path
 ) -> None:
-    cam = Camera(artifacts)
+    cam = Camera(artifacts, "mission", "facilitation")
     fac = tabs.open("Lina (facilitator)")
     amira = tabs.open("Amira (participant, laptop)")
     bo = tabs.open("Bo (participant, phone)", width=390, height=844, scale=2)

@@ -31,17 +31,26 @@ import { makeEvents, makeNote } from './fixtures.mjs';
 const T0 = 1_764_281_200_000;
 const MIN = 60_000;
 
-/** A timeline of changes at these offsets (ms from T0), seqs 1…n. */
+/**
+ * A timeline of changes at these offsets (ms from T0), seqs 1…n, with the
+ * server's quiet markers (two minutes or more without an event).
+ */
 function timelineAt(offsets, extra = {}) {
+  const quiet = [];
+  for (let i = 1; i < offsets.length; i++) {
+    if (offsets[i] - offsets[i - 1] >= 2 * MIN) {
+      quiet.push({ seq: i, at: T0 + offsets[i - 1], kind: 'quiet', until_seq: i + 1, until: T0 + offsets[i], label: { sv: 'Tyst period', en: 'Quiet stretch' } });
+    }
+  }
   return makeTimeline({
     first_seq: 1,
     last_seq: offsets.length,
     start_at: T0 + offsets[0],
     end_at: T0 + offsets[offsets.length - 1],
     changes: offsets.map((o, i) => [i + 1, T0 + o]),
-    markers: [],
     activity: [],
     ...extra,
+    markers: [...quiet, ...(extra.markers ?? [])],
   });
 }
 
@@ -95,9 +104,9 @@ describe('the time axis', () => {
   test('markers are sorted by seq; shift-arrows go from marker to marker', () => {
     const tl = timelineAt([0, 10, 20, 30, 40, 50], {
       markers: [
-        { seq: 5, at: T0 + 40, kind: 'reveal', label: '' },
-        { seq: 2, at: T0 + 10, kind: 'step', label: 'Tysta idéer' },
-        { seq: 3, at: T0 + 20, kind: 'quiet', label: '' },
+        { seq: 5, at: T0 + 40, kind: 'reveal', label: { sv: 'Lapparna visades', en: 'Notes revealed' } },
+        { seq: 2, at: T0 + 10, kind: 'step', label: 'Tysta idéer', step_id: 's2' },
+        { seq: 3, at: T0 + 20, kind: 'quiet', until_seq: 4, until: T0 + 30, label: {} },
       ],
     });
     assert.deepEqual(
@@ -164,6 +173,7 @@ describe('the activity strip', () => {
     { minute_at: T0, sector: 'business', contributions: 3, votes: 0 },
     { minute_at: T0, sector: 'public', contributions: 2, votes: 1 },
     { minute_at: T0 + MIN, sector: 'academia', contributions: 0, votes: 4 },
+    { minute_at: T0 + MIN, sector: 'few', contributions: 1, votes: 0 },
   ];
 
   test('sums each minute and stacks the sectors in the glossary order', () => {
@@ -190,6 +200,11 @@ describe('the activity strip', () => {
     assert.ok(Math.abs(first[1].y - 30) < 1e-9);
     assert.ok(up.reduce((n, s) => n + s.h, 0) <= 30);
     assert.ok(Math.abs(bars[1].x - 100) < 1e-9, 'the second minute starts half way');
+    assert.deepEqual(
+      bars[1].segments.map((s) => [s.sector, s.what]),
+      [['academia', 'votes'], ['few', 'contributions']],
+      'small sectors together come last',
+    );
   });
 
   test('a bar says what it counts, in both languages', () => {
@@ -205,6 +220,8 @@ describe('the activity strip', () => {
       describeMinute(minute, t, clock),
       '14:05 · 5 bidrag (Offentlig sektor 2, Näringsliv 3) · 1 röst (Offentlig sektor 1)',
     );
+    const second = activityMinutes(activity)[1];
+    assert.equal(describeMinute(second, t, clock), '14:05 · 1 bidrag (Små aktörstyper tillsammans 1) · 4 röster (Akademi 4)');
     setLang('en');
   });
 });
@@ -215,10 +232,16 @@ describe('words', () => {
     assert.equal(formatElapsed(0), '0:00');
     assert.equal(formatElapsed(61_999), '1:01');
     assert.equal(formatElapsed(3_723_000), '1:02:03');
-    assert.equal(markerText({ kind: 'step', label: 'Silent ideas' }, t), 'Step: Silent ideas');
-    assert.equal(markerText({ kind: 'sector_joined', sector: 'academia', label: 'academia' }, t), 'Academia joined');
+    const both = (sv, en) => ({ sv, en });
+    assert.equal(markerText({ kind: 'step', label: 'Silent ideas', step_id: 's2' }, t), 'Step: Silent ideas');
+    assert.equal(markerText({ kind: 'step', label: both('Inget steg', 'No step'), step_id: null }, t), 'Free board (no step)');
+    assert.equal(markerText({ kind: 'sector_joined', sector: 'academia', label: both('Akademi', 'Academia') }, t), 'Academia joined');
     assert.equal(markerText({ kind: 'vote_opened', label: 'Top ideas' }, t), 'Vote opened: Top ideas');
-    assert.equal(markerText({ kind: 'reveal' }, t), 'Private notes revealed');
+    assert.equal(markerText({ kind: 'vote_opened', label: both('Röstning öppnad', 'Vote opened') }, t), 'Vote opened');
+    assert.equal(markerText({ kind: 'reveal', label: both('Lapparna visades', 'Notes revealed') }, t), 'Private notes revealed');
+    setLang('sv');
+    assert.equal(markerText({ kind: 'sector_joined', sector: 'academia' }, t), 'Akademi anslöt');
+    setLang('en');
     const text = valueText(
       { at: T0 + 83_000, startAt: T0, step: { title: 'Silent ideas' }, stepIndex: 2, steps: 9 },
       t,
@@ -341,6 +364,31 @@ describe('the replay source', () => {
     await new Promise((r) => setTimeout(r, 5));
     assert.equal(source.seq, 12);
     assert.deepEqual(notesOf(source.state), notesOf(foldOf(events, 12)));
+  });
+
+  test('where the server’s states hide names, the fold hides the names of the events too', async () => {
+    const { ev } = makeEvents(T0);
+    const board = { id: 'b1', title: 'T', language: 'sv', mission: { statement: '', measure: '', deadline: '' }, anonymity: 'full' };
+    const join = (id, name) => ev('participant.joined', { participant: { id, name, sector: 'public', role: 'participant' } });
+    const events = [ev('board.created', { board }), join('m_a', 'Amira'), join('m_b', 'Bo'), join('m_c', 'Cleo')];
+    const api = fakeApi(events);
+    const anonymous = {
+      ...api,
+      async state(seq) {
+        const answer = await api.state(seq);
+        for (const p of Object.values(answer.state.participants)) p.name = '';
+        return answer;
+      },
+    };
+    const source = new ReplaySource({ api: anonymous, member: { id: 'm_lina', role: 'facilitator' }, lastSeq: 4 });
+    await source.seek(2);
+    await source.prefetch();
+    source.forward(4);
+    assert.deepEqual(
+      Object.values(source.state.participants).map((p) => p.name),
+      ['', '', ''],
+    );
+    assert.ok(!JSON.stringify(source.state).includes('Cleo'));
   });
 
   test('the state answer carries the viewer’s own private notes and ballots', () => {

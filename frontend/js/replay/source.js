@@ -56,6 +56,11 @@ export class ReplaySource {
     this.pending = null; // the events request under way, if any
     this.cache = new Map(); // seq → state answer (insertion order = age)
     this.fetches = 0; // state requests made (for the benchmark and tests)
+    // Replay keeps the strictest anonymity the board ever had: where it hides
+    // authors from this viewer the server's states carry no names and no named
+    // ballots, while the events of the time still do. The first state that
+    // shows it says so, and the fold then drops them too (redact below).
+    this.anonymous = false;
   }
 
   /** The last seq we hold an event for (the state's, when the buffer is empty). */
@@ -93,6 +98,7 @@ export class ReplaySource {
       try {
         applyEvent(this.state, event);
         if (event.type === 'board.anonymity_changed') hideAuthors(this.state, this.member);
+        if (this.anonymous) redact(this.state, event);
       } catch (err) {
         if (!(err instanceof UnknownEventError || err instanceof StateError)) throw err;
         // The fold disagrees with the server: drop what we hold and ask for the state.
@@ -146,10 +152,26 @@ export class ReplaySource {
   }
 
   _adopt(answer) {
+    if (Object.values(answer.state.participants ?? {}).some((p) => p.name === '')) this.anonymous = true;
     this.state = stateFromAnswer(answer);
     this.seq = answer.seq;
     // Keep the buffered events that follow on from the new state.
     const rest = this.buffer.filter((e) => e.seq > answer.seq);
     this.buffer = rest.length && rest[0].seq === answer.seq + 1 ? rest : [];
+  }
+}
+
+/**
+ * After folding `event` on a board whose replay hides authors from this
+ * viewer: no member's name, no named ballots (as the server's replay state).
+ */
+function redact(state, event) {
+  if (event.type === 'participant.joined' || event.type === 'participant.updated') {
+    const id = event.data.participant?.id ?? event.data.participant_id;
+    const member = state.participants[id];
+    if (member && member.name !== '') state.participants[id] = { ...member, name: '' };
+  } else if (event.type.startsWith('vote.')) {
+    state.votes.named = {};
+    state.votes.named_status = {};
   }
 }

@@ -4,16 +4,22 @@
 // lists every change as [seq, at] plus markers and per-minute activity. Here
 // it becomes an axis that the scrubber, the activity strip and playback share:
 //
-// - Axis time runs with the session's clock, except that a quiet stretch (no
-//   change for longer than QUIET_MS) is squeezed to QUIET_AXIS_MS, so a lunch
-//   break does not take half the scrubber, and playing skips it quickly.
+// - Axis time runs with the session's clock, except that a quiet stretch (the
+//   server marks two minutes or more without an event) is squeezed to
+//   QUIET_AXIS_MS, so a lunch break does not take half the scrubber, and
+//   playing skips it quickly.
 // - The board shown at axis time p is the state right after the last change at
 //   or before that moment (`seqAtAxis`).
 
 import { SECTORS } from '../state.js';
 
-/** A stretch without any change longer than this is "quiet": skipped and marked. */
-export const QUIET_MS = 2 * 60_000;
+/**
+ * The activity strip's buckets, bottom up: the actor sectors, then `few`, the
+ * sectors with too few members to show on their own (counted together, as
+ * small sectors are in vote results).
+ */
+export const BUCKETS = [...SECTORS, 'few'];
+
 /** How much axis time a quiet stretch takes (the scrubber shows it as a narrow band). */
 export const QUIET_AXIS_MS = 15_000;
 /** Playing crosses a quiet stretch in about this many milliseconds, whatever the speed. */
@@ -42,14 +48,16 @@ export function lastAtOrBefore(values, x) {
   return found;
 }
 
-/** The quiet stretches between consecutive changes: `[{fromAt, toAt, fromSeq, toSeq, ms}]`. */
-export function quietStretches(seqs, ats, quietMs = QUIET_MS) {
-  const out = [];
-  for (let i = 1; i < ats.length; i++) {
-    const gap = ats[i] - ats[i - 1];
-    if (gap > quietMs) out.push({ fromAt: ats[i - 1], toAt: ats[i], fromSeq: seqs[i - 1], toSeq: seqs[i], ms: gap });
-  }
-  return out;
+/**
+ * The quiet stretches, from the server's `quiet` markers (no event for two
+ * minutes or more: `{seq, at, until_seq, until}`), as `[{fromAt, toAt,
+ * fromSeq, toSeq, ms}]` in time order.
+ */
+export function quietStretches(markers) {
+  return (markers ?? [])
+    .filter((m) => m.kind === 'quiet' && m.until > m.at)
+    .map((m) => ({ fromAt: m.at, toAt: m.until, fromSeq: m.seq, toSeq: m.until_seq, ms: m.until - m.at }))
+    .sort((a, b) => a.fromAt - b.fromAt);
 }
 
 /**
@@ -59,18 +67,19 @@ export function quietStretches(seqs, ats, quietMs = QUIET_MS) {
  * `segments` the piecewise-linear map between session time and axis time,
  * `total` the axis length in ms.
  */
-export function makeTimeline(raw, { quietMs = QUIET_MS, quietAxisMs = QUIET_AXIS_MS } = {}) {
+export function makeTimeline(raw, { quietAxisMs = QUIET_AXIS_MS } = {}) {
   const changes = raw.changes ?? [];
   const seqs = changes.map((c) => c[0]);
   const ats = changes.map((c) => c[1]);
   const startAt = raw.start_at ?? ats[0] ?? 0;
   const endAt = Math.max(raw.end_at ?? ats[ats.length - 1] ?? startAt, startAt);
-  const quiet = quietStretches(seqs, ats, quietMs);
+  const quiet = quietStretches(raw.markers);
   // Session time [a0, a1] ↦ axis time [p0, p1]; quiet stretches are squeezed.
   const segments = [];
   let at = startAt;
   let p = 0;
   for (const q of quiet) {
+    if (q.fromAt < at) continue; // overlapping or out of order: keep the axis monotonic
     if (q.fromAt > at) segments.push({ a0: at, a1: q.fromAt, p0: p, p1: p + (q.fromAt - at), quiet: null });
     p += Math.max(0, q.fromAt - at);
     segments.push({ a0: q.fromAt, a1: q.toAt, p0: p, p1: p + quietAxisMs, quiet: q });
@@ -253,7 +262,7 @@ export function layoutActivity(tl, minutes, width, height) {
     const segments = [];
     let up = mid;
     let down = mid;
-    for (const sector of SECTORS) {
+    for (const sector of BUCKETS) {
       const s = m.bySector[sector];
       if (!s) continue;
       if (s.contributions > 0) {
@@ -279,8 +288,8 @@ export function layoutActivity(tl, minutes, width, height) {
  */
 export function describeMinute(minute, t, clock) {
   const parts = (what) =>
-    SECTORS.filter((s) => minute.bySector[s]?.[what] > 0)
-      .map((s) => `${t(`sector.${s}`)} ${minute.bySector[s][what]}`)
+    BUCKETS.filter((s) => minute.bySector[s]?.[what] > 0)
+      .map((s) => `${bucketName(s, t)} ${minute.bySector[s][what]}`)
       .join(', ');
   const count = (what, n) => (n === 1 ? t(`replay.activity.${what}.one`) : t(`replay.activity.${what}`, { n }));
   const pieces = [clock(minute.minuteAt)];
@@ -300,24 +309,28 @@ export function formatElapsed(ms) {
   return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
-/** A marker in words (for its title, the list and the screen reader). */
+/** An activity bucket's name: the sector's, or "small sectors together". */
+export const bucketName = (bucket, t) => (bucket === 'few' ? t('replay.sector.few') : t(`sector.${bucket}`));
+
+/**
+ * A marker in words, in the page's language (the server's labels are a step
+ * or round title as written, or `{sv, en}`).
+ */
 export function markerText(marker, t) {
-  const label = marker.label ?? '';
+  const title = typeof marker.label === 'string' ? marker.label : '';
   switch (marker.kind) {
     case 'step':
-      return label ? t('replay.marker.step', { title: label }) : t('replay.marker.step.none');
-    case 'sector_joined': {
-      const sector = marker.sector ?? label;
-      return t('replay.marker.sector_joined', { sector: t(`sector.${sector}`) });
-    }
+      return marker.step_id == null ? t('replay.marker.step.none') : t('replay.marker.step', { title });
+    case 'sector_joined':
+      return t('replay.marker.sector_joined', { sector: t(`sector.${marker.sector}`) });
     case 'vote_opened':
+      return title ? t('replay.marker.vote_opened.titled', { title }) : t('replay.marker.vote_opened');
     case 'vote_closed':
-      return label ? t(`replay.marker.${marker.kind}.titled`, { title: label }) : t(`replay.marker.${marker.kind}`);
     case 'reveal':
     case 'timer_started':
       return t(`replay.marker.${marker.kind}`);
     default:
-      return label || marker.kind;
+      return title || marker.kind;
   }
 }
 
