@@ -199,5 +199,11 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     async def replay_page(board_id: str) -> FileResponse:
         return FileResponse(pages / "replay.html", headers=PAGE_HEADERS)
 
+    @app.get("/b/{board_id}/report", include_in_schema=False)
+    async def report_page(board_id: str) -> FileResponse:
+        # A shell that fetches report.html with the member's credential and
+        # becomes it (frontend/js/replay/report.js): links carry no secrets.
+        return FileResponse(pages / "report.html", headers=PAGE_HEADERS)
+
     app.mount("/static", StaticFiles(directory=pages), name="static")
     return app

@@ -4,6 +4,7 @@
 import { byTestId, h, readError } from './dom.js';
 import { applyI18n, browserLang, getLang, setLang, storedLang, t, toggleLang } from './i18n.js';
 import { linkItems } from './links.js';
+import { mountImport } from './replay/import.js';
 
 const form = byTestId('create-form');
 const errorBox = document.getElementById('create-error');
@@ -168,7 +169,19 @@ document.getElementById('create-another').addEventListener('click', () => {
   selectTemplate(DEFAULT_TEMPLATE);
   linksSection.hidden = true;
   createSection.hidden = false;
+  document.getElementById('import-section').hidden = false;
   byTestId('create-title').focus();
+});
+// A board file (Replay → Export JSON) becomes a new board: its links as after creating one.
+mountImport(document, {
+  onImported(created) {
+    lastLinks = created.links;
+    renderLinks(created.links);
+    createSection.hidden = true;
+    document.getElementById('import-section').hidden = true;
+    linksSection.hidden = false;
+    document.getElementById('links-heading').focus();
+  },
 });
 initLanguage();
 loadTemplates();

@@ -9,13 +9,17 @@ markers are there; she scrubs, steps with the keyboard, plays at 16× to the end
 (where the board folded in the page equals the server's state at that seq),
 and jumps to the reveal marker: one change before it Amira's note is only a
 count, at the marker it is on the board. She starts a new board from that
-moment and opens it: the note is there.
+moment and opens it: the note is there. She downloads the board as JSON and as
+a template, and imports the JSON on the start page (a cut-off file and a
+foreign one are refused in words first). The report opens from the page and
+Chromium prints it to a PDF with content.
 
 Screenshots: test-artifacts/browser/replay-*.png on every run; with
 SAMSKAPA_DOC_SCREENSHOTS=1 also docs/img/replay-*.png (the pictures of
 docs/replay.md).
 """
 
+import json
 import re
 from pathlib import Path
 
@@ -230,6 +234,51 @@ def test_a_facilitator_replays_forks_and_prints_the_report(
     expect(forked.get_by_test_id("note").filter(has_text=PRIVATE)).to_be_visible(timeout=T)
     forked.close()
     fac.get_by_test_id("fork-dialog").get_by_role("button", name="Close").click()
+
+    # ---- the board as a JSON file and as a template; importing the file ----
+    with fac.expect_download() as download:
+        fac.get_by_test_id("replay-export").click()
+    exported = artifacts / "replay-export.json"
+    download.value.save_as(exported)
+    board_file = json.loads(exported.read_text())
+    assert PRIVATE in exported.read_text()
+    expect(fac.get_by_test_id("replay-action-status")).to_contain_text("downloaded")
+    with fac.expect_download() as download:
+        fac.get_by_test_id("replay-template").click()
+    template = json.loads(download.value.path().read_text())
+    assert template != board_file
+    start = fac.context.new_page()
+    start.goto(f"{server.http}/")
+    start.get_by_test_id("import-section").locator("summary").click()
+    cut = artifacts / "replay-export-cut.json"
+    cut.write_text(exported.read_text()[: len(exported.read_text()) // 2])
+    start.get_by_test_id("import-file").set_input_files(str(cut))
+    start.get_by_test_id("import-submit").click()
+    expect(start.get_by_test_id("import-error")).to_contain_text("not JSON", timeout=T)
+    cam.shoot(start.get_by_test_id("import-section"), "import-error", doc=True)
+    wrong = artifacts / "replay-export-wrong.json"
+    wrong.write_text(json.dumps({**board_file, "format": "not-a-board"}))
+    start.get_by_test_id("import-file").set_input_files(str(wrong))
+    start.get_by_test_id("import-submit").click()
+    expect(start.get_by_test_id("import-error")).to_contain_text("could not be imported", timeout=T)
+    start.get_by_test_id("import-file").set_input_files(str(exported))
+    start.get_by_test_id("import-submit").click()
+    expect(start.get_by_test_id("link-facilitator")).to_be_visible(timeout=T)
+    cam.shoot(start, "import-done")
+    start.close()
+
+    # ---- the report, printed to PDF ----
+    with fac.context.expect_page() as opened:
+        fac.get_by_test_id("replay-report").click()
+    report = opened.value
+    report.wait_for_load_state()
+    expect(report.locator("body")).to_contain_text(MISSION, timeout=T)
+    expect(report.locator("body")).to_contain_text("Look back")  # the agenda, as it ran
+    cam.shoot(report, "report", doc=True)
+    pdf = report.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000, len(pdf)
+    (artifacts / "replay-report.pdf").write_bytes(pdf)
+    report.close()
 
     # ---- a phone ----
     fac.set_viewport_size({"width": 390, "height": 844})

@@ -1,17 +1,29 @@
 // The workshop's record, from the replay page (facilitators): start a new
-// board from the moment shown. DOM and network; the server does the work
+// board from the moment shown, download the board as JSON or as a template,
+// and open the printable report. DOM and network; the server does the work
 // (docs/replay.md).
 
 import { errorText } from '../dialogs.js';
-import { setText } from '../dom.js';
+import { h, setText } from '../dom.js';
 import { t } from '../i18n.js';
 import { linkItems } from '../links.js';
 
 const $ = (id) => document.getElementById(id);
 
+/** A file name from `Content-Disposition`, else `fallback`. */
+export function fileName(disposition, fallback) {
+  const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition ?? '');
+  if (!match) return fallback;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return match[1];
+  }
+}
+
 export class RecordActions {
   /**
-   * `api`: the page's API (`post`); `moment()`: `{seq, at, title}`
+   * `api`: the page's API (`post`, `fetch`); `moment()`: `{seq, at, title}`
    * of the board shown; `clock(at)`: time of day.
    */
   constructor({ boardId, api, moment, clock }) {
@@ -19,13 +31,55 @@ export class RecordActions {
     this.api = api;
     this.moment = moment;
     this.clock = clock;
+    this.status = $('replay-action-status');
     this.dialog = $('fork-dialog');
     $('replay-fork').addEventListener('click', () => this.openFork());
+    $('replay-export').addEventListener('click', () => this.download('export.json', t('replay.export'), 'board'));
+    $('replay-template').addEventListener('click', () => this.download('template.json', t('replay.template'), 'template'));
+    $('replay-report').addEventListener('click', () => this.report());
     $('fork-form').addEventListener('submit', (e) => {
       e.preventDefault();
       this.fork();
     });
     $('fork-cancel').addEventListener('click', () => this.dialog.close());
+  }
+
+  _say(text) {
+    setText(this.status, text);
+  }
+
+  /** Download `path` (export.json, template.json) with the credential, as a file. */
+  async download(path, what, kind) {
+    this._say(t('replay.working', { what }));
+    try {
+      const response = await this.api.fetch(path);
+      const blob = await response.blob();
+      const name = fileName(response.headers.get('Content-Disposition'), `${kind}-${this.boardId}.json`);
+      const url = URL.createObjectURL(blob);
+      const link = h('a', { href: url, download: name, hidden: true });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 30_000);
+      this._say(t('replay.downloaded', { what }));
+    } catch (err) {
+      this._say(t('replay.action.failed', { what, reason: errorText(err.code, err.message) }));
+    }
+  }
+
+  /** The printable report in a new tab (report.js fetches it with the credential). */
+  report() {
+    const url = `/b/${encodeURIComponent(this.boardId)}/report`;
+    const tab = window.open(url, '_blank');
+    if (tab) {
+      tab.opener = null; // (the 'noopener' feature would hide whether it opened)
+      this._say(t('replay.report.opened'));
+    } else {
+      this.status.replaceChildren(
+        h('span', { text: `${t('replay.report.blocked')} ` }),
+        h('a', { href: url, target: '_blank', rel: 'noopener', 'data-testid': 'report-link', text: t('replay.report.link') }),
+      );
+    }
   }
 
   openFork() {

@@ -1,0 +1,54 @@
+// The workshop report at /b/{board_id}/report: the server renders it
+// (GET /api/boards/{id}/report.html, docs/replay.md); this page fetches it with
+// the member's credential (links carry no secrets) and shows it as the page
+// itself, so the browser's print makes the PDF and a reload fetches it afresh.
+
+import { errorText } from '../dialogs.js';
+import { readError } from '../dom.js';
+import { applyI18n, browserLang, setLang, storedLang, t } from '../i18n.js';
+import { loadMember } from '../member.js';
+
+/** `/b/{board_id}/report` → the board id ('' if the path is not a report page). */
+export function reportBoardId(pathname) {
+  const match = /^\/b\/([^/]+)\/report\/?$/.exec(pathname);
+  try {
+    return match ? decodeURIComponent(match[1]) : '';
+  } catch {
+    return '';
+  }
+}
+
+async function show() {
+  setLang(storedLang(localStorage) ?? browserLang(navigator.languages ?? [navigator.language]));
+  applyI18n(document);
+  const status = document.getElementById('report-status');
+  const back = document.getElementById('report-back');
+  const boardId = reportBoardId(location.pathname);
+  const member = boardId ? loadMember(localStorage, boardId) : null;
+  if (!member) {
+    status.textContent = boardId ? t('replay.no_member') : t('board.not_found');
+    return;
+  }
+  back.href = `/b/${encodeURIComponent(boardId)}`;
+  try {
+    const response = await fetch(`/api/boards/${encodeURIComponent(boardId)}/report.html`, {
+      headers: { Authorization: `Bearer ${member.credential}` },
+    });
+    if (!response.ok) {
+      const err = await readError(response);
+      status.textContent = `${t('report.failed')} ${errorText(err.code, err.message)}`;
+      back.hidden = false;
+      return;
+    }
+    const html = await response.text();
+    // The report replaces this page (same address, same security policy).
+    document.open();
+    document.write(html);
+    document.close();
+  } catch {
+    status.textContent = t('error.network');
+    back.hidden = false;
+  }
+}
+
+show();
