@@ -615,7 +615,7 @@ function noteInView(id) {
   return ui.conn ? (currentView().notes[id] ?? null) : null;
 }
 
-function startNewNote(x, y) {
+function startNewNote(x, y, frameId = null) {
   if (!canEdit() || !ui.conn) return;
   if (refused('write')) return;
   if (ui.editing) finishEdit(true);
@@ -623,8 +623,7 @@ function startNewNote(x, y) {
     type: 'note.create',
     note_id: newNoteId(),
     text: '',
-    x: clampCoord(x),
-    y: clampCoord(y),
+    ...(frameId ? { frame_id: frameId } : { x: clampCoord(x), y: clampCoord(y) }),
     color: ui.lastColor,
     // A step may say what its notes are (commitments, conflicts...).
     kind: currentStep(currentView())?.note_kind ?? 'idea',
@@ -865,6 +864,10 @@ async function openFrameDialog(frame = null) {
 
 dom.newFrame.addEventListener('click', () => openFrameDialog());
 dom.newNote.addEventListener('click', () => {
+  // During a step with a frame, the note goes to a free place in that frame,
+  // chosen by the server (docs/architecture.md, "Where new notes go").
+  const stepFrame = currentStep(currentView())?.frame_id;
+  if (stepFrame && currentView().frames[stepFrame]) return startNewNote(null, null, stepFrame);
   const c = centreOfView();
   // The nearest free place, so notes made one after another sit side by side.
   const spot = freeSpot(currentView().notes, c.x - NOTE_WIDTH / 2, c.y - NOTE_HEIGHT / 2);
@@ -879,6 +882,7 @@ document.getElementById('frames-layer').addEventListener('click', (e) => {
   if (!frame) return;
   if (button.dataset.action === 'frame-edit') openFrameDialog(frame);
   else if (button.dataset.action === 'frame-delete') send({ type: 'frame.delete', frame_id: frame.id });
+  else if (button.dataset.action === 'frame-tidy') send({ type: 'frame.tidy', frame_id: frame.id });
 });
 
 // ---- input on the canvas ----------------------------------------------------------------------------
@@ -914,7 +918,10 @@ installGestures(
         const x = clampCoord(to.x);
         const y = clampCoord(to.y);
         const note = noteInView(id);
-        if (ui.draft?.note_id === id) ui.draft = { ...ui.draft, x, y };
+        if (ui.draft?.note_id === id) {
+          const { frame_id: _placed, ...draft } = ui.draft; // a place chosen by hand now
+          ui.draft = { ...draft, x, y };
+        }
         else if (note) dropNote(note, x, y);
       }
       renderNow();

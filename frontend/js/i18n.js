@@ -147,6 +147,7 @@ export const STRINGS = {
     'frame.cancel': 'Cancel',
     'frame.edit.aria': 'Rename the frame {title}',
     'frame.delete.aria': 'Delete the frame {title}',
+    'frame.tidy.aria': 'Tidy the frame {title}: its notes in rows, groups together',
     'frame.delete.confirm': 'Delete the frame “{title}”? Its notes stay on the board.',
     'frame.untitled': 'Untitled frame',
 
@@ -843,6 +844,7 @@ export const STRINGS = {
     'frame.cancel': 'Avbryt',
     'frame.edit.aria': 'Byt namn på ramen {title}',
     'frame.delete.aria': 'Ta bort ramen {title}',
+    'frame.tidy.aria': 'Städa ramen {title}: lapparna i rader, grupper för sig',
     'frame.delete.confirm': 'Ta bort ramen ”{title}”? Lapparna ligger kvar på tavlan.',
     'frame.untitled': 'Ram utan rubrik',
 

@@ -89,6 +89,8 @@ export class BoardRenderer {
       entry.editBtn.title = t('frame.edit.aria', { title });
       entry.deleteBtn.setAttribute('aria-label', t('frame.delete.aria', { title }));
       entry.deleteBtn.title = t('frame.delete.aria', { title });
+      entry.tidyBtn.setAttribute('aria-label', t('frame.tidy.aria', { title }));
+      entry.tidyBtn.title = t('frame.tidy.aria', { title });
       entry.drawn = { frame, facilitator, lang: ctx.lang };
     }
     for (const [id, entry] of this.frames) {
@@ -116,13 +118,21 @@ export class BoardRenderer {
       'data-testid': 'frame-delete',
       text: '✕',
     });
-    const actions = h('div', { class: 'frame-actions', hidden: true }, editBtn, deleteBtn);
+    // Pack the frame's notes in a grid, groups together (frame.tidy).
+    const tidyBtn = h('button', {
+      type: 'button',
+      class: 'frame-btn',
+      'data-action': 'frame-tidy',
+      'data-testid': 'frame-tidy',
+      text: '▦',
+    });
+    const actions = h('div', { class: 'frame-actions', hidden: true }, tidyBtn, editBtn, deleteBtn);
     const el = h(
       'section',
       { class: 'frame', 'data-testid': 'frame', 'data-id': frame.id },
       h('header', { class: 'frame-head' }, h('div', { class: 'frame-texts' }, title, prompt), actions),
     );
-    return { el, title, prompt, actions, editBtn, deleteBtn, drawn: {} };
+    return { el, title, prompt, actions, editBtn, deleteBtn, tidyBtn, drawn: {} };
   }
 
   // ---- notes --------------------------------------------------------------------

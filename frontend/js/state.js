@@ -13,6 +13,8 @@
 // - `predict` never mutates the state it is given: it copies the top-level
 //   object and the one map it touches.
 
+import { predictPlace } from './placement.js';
+
 export const COLORS = ['yellow', 'orange', 'pink', 'green', 'blue', 'purple', 'grey'];
 export const KINDS = ['idea', 'goal', 'challenge', 'conflict', 'initiative', 'commitment', 'question'];
 export const SECTORS = ['public', 'business', 'academia', 'civil_society', 'citizen', 'other'];
@@ -181,6 +183,16 @@ export function applyEvent(state, event) {
       // Notes stay where they are, in whatever frame is now under them.
       refit(state, [data.frame_id], null);
       unspotlight(state, data.frame_id);
+      break;
+    }
+    case 'frame.tidied': {
+      let frame = need(state.frames, data.frame_id, 'Frame');
+      if (data.h !== undefined && data.h !== null) frame = state.frames[frame.id] = { ...frame, h: data.h };
+      for (const place of data.places) {
+        const note = need(state.notes, place.note_id, 'Note');
+        state.notes[note.id] = { ...note, x: place.x, y: place.y };
+      }
+      refit(state, [frame.id], frame);
       break;
     }
     case 'note.created':
@@ -677,14 +689,17 @@ function predictInto(draft, cmd, memberId) {
     case 'note.create': {
       if (state.notes[cmd.note_id]) return;
       const role = state.participants[memberId]?.role;
+      // No position: the server picks a free place (domain/placement.py); show
+      // the note where it will most likely land until the event comes.
+      const at = cmd.x == null ? predictPlace(state, cmd.frame_id, currentStep(state)?.frame_id) : cmd;
       writable(draft, 'notes')[cmd.note_id] = {
         id: cmd.note_id,
         text: cmd.text ?? '',
-        x: cmd.x,
-        y: cmd.y,
+        x: at.x,
+        y: at.y,
         color: cmd.color ?? 'yellow',
         kind: cmd.kind ?? 'idea',
-        frame_id: frameAt(state, cmd.x, cmd.y),
+        frame_id: frameAt(state, at.x, at.y),
         author: memberId,
         origin: role === 'facilitator' ? 'facilitator' : 'participant',
         // As decide.py: a participant's note in a silent-writing step stays with them.

@@ -41,6 +41,10 @@ commands = st.one_of(
     st.builds(lambda i, t: {"type": "frame.update", "frame_id": i, "title": t}, ids, texts),
     st.builds(lambda i: {"type": "frame.delete", "frame_id": i}, ids),
     st.builds(lambda t: {"type": "board.update", "title": t}, texts),
+    # Placed by the server (domain/placement.py) and tidied.
+    st.builds(lambda i, f: {"type": "note.create", "note_id": i, "frame_id": f}, ids, ids),
+    st.builds(lambda i: {"type": "note.create", "note_id": i}, ids),
+    st.builds(lambda i: {"type": "frame.tidy", "frame_id": i}, ids),
 )
 STEP_RULES = [
     {"write": "private", "edit": "own", "group": False, "link": False, "vote": False},

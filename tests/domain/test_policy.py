@@ -34,6 +34,8 @@ COMMANDS: list[tuple[str, dict[str, Any]]] = [
     ),
     ("facilitator", {"type": "frame.update", "frame_id": "f1", "title": "x"}),
     ("facilitator", {"type": "frame.delete", "frame_id": "f1"}),
+    ("facilitator", {"type": "frame.tidy", "frame_id": "f1"}),
+    ("create", {"type": "note.create", "note_id": "n_placed", "frame_id": "f1"}),
     ("facilitator", {"type": "board.update", "title": "x"}),
     ("always", {"type": "participant.update", "name": "New name"}),
     ("facilitator", {"type": "vote.open", "round_id": "r2"}),

@@ -19,6 +19,7 @@ from .events import (
     FollowChanged,
     FrameCreated,
     FrameDeleted,
+    FrameTidied,
     FrameUpdated,
     GroupCreated,
     GroupDeleted,
@@ -88,6 +89,15 @@ def apply(state: BoardState, event: StoredEvent) -> BoardState:
             # Notes stay where they are, in whatever frame is now under them.
             _refit(state, {body.frame_id}, None)
             _unspotlight(state, body.frame_id)
+        case FrameTidied():
+            frame = state.frames[body.frame_id]
+            if body.h is not None:
+                frame = state.frames[frame.id] = frame.model_copy(update={"h": body.h})
+            for place in body.places:
+                state.notes[place.note_id] = state.notes[place.note_id].model_copy(
+                    update={"x": place.x, "y": place.y}
+                )
+            _refit(state, {frame.id}, frame)
         case NoteCreated():
             state.notes[body.note.id] = body.note
             state.private_count += body.note.private

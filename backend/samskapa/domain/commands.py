@@ -6,7 +6,7 @@
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from .facilitation import Spotlight, Step
 from .values import (
@@ -51,13 +51,25 @@ class Mission(BaseModel):
 
 
 class CreateNote(_Command):
+    """A note at `x`, `y`; or, without a position, at a free place the server
+    chooses in `frame_id` (default: the current step's frame) — domain/placement.py."""
+
     type: Literal["note.create"]
     note_id: Id
     text: NoteText = ""
-    x: Coord
-    y: Coord
+    x: Coord | None = None
+    y: Coord | None = None
+    frame_id: Id | None = None
     color: Color = Color.YELLOW
     kind: NoteKind = NoteKind.IDEA
+
+    @model_validator(mode="after")
+    def _position_or_frame(self) -> "CreateNote":
+        if (self.x is None) != (self.y is None):
+            raise ValueError("give both x and y, or neither")
+        if self.x is not None and self.frame_id is not None:
+            raise ValueError("give a position or a frame, not both")
+        return self
 
 
 class EditNote(_Command):
@@ -108,6 +120,13 @@ class UpdateFrame(_Command):
 
 class DeleteFrame(_Command):
     type: Literal["frame.delete"]
+    frame_id: Id
+
+
+class TidyFrame(_Command):
+    """Pack the frame's notes in a grid, each group on rows of its own (facilitator)."""
+
+    type: Literal["frame.tidy"]
     frame_id: Id
 
 
@@ -387,6 +406,7 @@ ClientCommand = Annotated[
     | CreateFrame
     | UpdateFrame
     | DeleteFrame
+    | TidyFrame
     | UpdateBoard
     | UpdateParticipant
     | OpenRound

@@ -26,6 +26,7 @@ from .commands import (
     RecolorNote,
     RestoreBoard,
     SetVoteStatus,
+    TidyFrame,
     UpdateBoard,
     UpdateFrame,
     UpdateParticipant,
@@ -40,6 +41,7 @@ from .events import (
     EventBody,
     FrameCreated,
     FrameDeleted,
+    FrameTidied,
     FrameUpdated,
     NoteCreated,
     NoteDeleted,
@@ -48,6 +50,7 @@ from .events import (
     NoteRecolored,
     ParticipantJoined,
     ParticipantUpdated,
+    Place,
     VoteCast,
     VoteClosed,
     VoteLimitsChanged,
@@ -55,7 +58,8 @@ from .events import (
     VoteStatusChanged,
     VoteWithdrawn,
 )
-from .policy import Actor, author_key, authorize
+from .placement import frame_grid, free_place, loose_grid, tidy
+from .policy import Actor, author_key, authorize, is_author
 from .state import BoardInfo, BoardState, Frame, Note, Participant
 from .values import (
     MAX_FRAMES_PER_BOARD,
@@ -152,15 +156,19 @@ def decide(
             # Facilitators write in the open even in a silent step (their notes
             # are the structure everyone works on).
             private = not facilitator and state.rules.write is WriteMode.PRIVATE
+            if command.x is not None and command.y is not None:
+                x, y = command.x, command.y
+            else:
+                x, y = _place(state, command.frame_id, actor, secret)
             return NoteCreated(
                 note=Note(
                     id=command.note_id,
                     text=command.text,
-                    x=command.x,
-                    y=command.y,
+                    x=x,
+                    y=y,
                     color=command.color,
                     kind=command.kind,
-                    frame_id=state.frame_at(command.x, command.y),
+                    frame_id=state.frame_at(x, y),
                     author=author_key(state, actor, secret),
                     origin=Origin.FACILITATOR if facilitator else Origin.PARTICIPANT,
                     private=private,
@@ -213,6 +221,16 @@ def decide(
         case DeleteFrame():
             _frame(state, command.frame_id)
             return FrameDeleted(frame_id=command.frame_id)
+        case TidyFrame():
+            frame = _frame(state, command.frame_id)
+            # Private notes stay where they are: nobody but their author knows them.
+            inside = [n for n in state.notes.values() if n.frame_id == frame.id and not n.private]
+            places, h = tidy(frame, inside)
+            return FrameTidied(
+                frame_id=frame.id,
+                h=h if h != frame.h else None,
+                places=tuple(Place(note_id=i, x=x, y=y) for i, x, y in places),
+            )
         case UpdateBoard():
             return BoardUpdated(title=command.title, mission=command.mission)
         case UpdateParticipant():
@@ -267,6 +285,25 @@ def decide(
             )
         case _:
             assert_never(command)
+
+
+def _place(
+    state: BoardState, frame_id: str | None, actor: Actor, secret: bytes
+) -> tuple[float, float]:
+    """A free place for a new note in `frame_id`, else in the current step's
+    frame, else in the band beside all frames. Only notes the writer can see
+    count as taken: a place must not tell anyone where others' private notes
+    are (the reveal lays those out, placement.lay_out_revealed)."""
+    if frame_id is not None:
+        frame: Frame | None = _frame(state, frame_id)
+    else:
+        step = state.step
+        frame = state.frames.get(step.frame_id) if step and step.frame_id else None
+    seen = (
+        n for n in state.notes.values() if not n.private or is_author(n, actor.member_id, secret)
+    )
+    grid = frame_grid(frame) if frame is not None else loose_grid(state.frames.values())
+    return free_place(grid, seen)
 
 
 def _check_limits(budget: int, cap: int) -> None:

@@ -59,6 +59,7 @@ from .events import (
     TimerChanged,
 )
 from .facilitation import Group, Link, Timer
+from .placement import lay_out_revealed
 from .policy import Actor
 from .state import BoardState, Note
 from .values import (
@@ -126,13 +127,11 @@ def decide_facilitation(
         case StartTimer() | PauseTimer() | AddTime() | StopTimer():
             return _decide_timer(state.timer, command, now)
         case RevealNotes():
-            return NotesRevealed(
-                notes=tuple(
-                    n.model_copy(update={"private": False})
-                    for n in state.notes.values()
-                    if n.private
-                )
-            )
+            revealed = [
+                n.model_copy(update={"private": False}) for n in state.notes.values() if n.private
+            ]
+            public = [n for n in state.notes.values() if not n.private]
+            return NotesRevealed(notes=lay_out_revealed(revealed, public, state.frames))
         case SetAnonymity():
             weaker = ANONYMITY_STRENGTH[command.mode] < ANONYMITY_STRENGTH[state.anonymity]
             if weaker and has_content(state):

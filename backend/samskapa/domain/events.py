@@ -72,6 +72,25 @@ class FrameDeleted(_Event):
     frame_id: str
 
 
+class Place(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    note_id: str
+    x: float
+    y: float
+
+
+class FrameTidied(_Event):
+    """The frame's visible notes, packed (domain/placement.py `tidy`); `h` is the
+    frame's new height when the notes needed more room, else absent."""
+
+    type: Literal["frame.tidied"] = "frame.tidied"
+    omit_none: ClassVar[bool] = True
+    frame_id: str
+    h: float | None = None
+    places: tuple[Place, ...]
+
+
 class NoteCreated(_Event):
     type: Literal["note.created"] = "note.created"
     note: Note
@@ -315,6 +334,7 @@ EventBody = Annotated[
     | FrameCreated
     | FrameUpdated
     | FrameDeleted
+    | FrameTidied
     | NoteCreated
     | NoteEdited
     | NoteMoved
