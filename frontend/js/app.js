@@ -23,7 +23,7 @@ import { openNoteEditor } from './editor.js';
 import { installGestures } from './gestures.js';
 import { applyI18n, browserLang, getLang, setLang, storedLang, t, toggleLang } from './i18n.js';
 import { forgetMember, parseLocation, resolveMember, saveMember } from './member.js';
-import { BoardRenderer, KIND_ICONS, renderConnection, renderList, renderMission, renderOnline } from './render.js';
+import { BoardRenderer, KIND_ICONS, renderConnection, renderMission, renderOnline } from './render.js';
 import {
   canEditNotes,
   COLORS,
@@ -43,6 +43,7 @@ import { newFrameId, newGroupId, newLinkId, newNoteId, newRoundId } from './sync
 import { canVote, closedRounds, myStatus, noteVoteInfo, openRound, voteProblem } from './voting.js';
 import { FacilitatorPanel, summonRect } from './panel.js';
 import { VoteBanner, VotePanel } from './votes-ui.js';
+import { mount as mountPhone } from './phone/mount.js';
 
 // ---- where we are -------------------------------------------------------------------
 
@@ -179,6 +180,7 @@ function relabel() {
   renderZoom();
   cursors.relabel();
   facPanel.relabel();
+  phone.relabel();
   scheduleRender();
 }
 
@@ -384,7 +386,6 @@ function scheduleRender() {
   });
 }
 
-let listTimer = null;
 function renderNow() {
   if (!ui.conn || !ui.member) return;
   const view = currentView();
@@ -416,13 +417,7 @@ function renderNow() {
   renderSelectionBar(view);
   renderVotes(view, voteOpts.shownRound);
   renderFacilitation(view);
-  if (ui.listMode && listTimer === null) {
-    // The list is rebuilt whole, so at most twice a second.
-    listTimer = setTimeout(() => {
-      listTimer = null;
-      if (ui.listMode && ui.conn) renderList(dom.listBody, currentView());
-    }, 500);
-  }
+  if (ui.listMode) phone.render(view, { memberId: ui.member.member_id, role: ui.role });
 }
 
 // ---- camera -------------------------------------------------------------------------------
@@ -1626,10 +1621,22 @@ function flyTo(target) {
   ui.flight = requestAnimationFrame(step);
 }
 
-// ---- list view -----------------------------------------------------------------------------------
+// ---- list view: the board as one column, for phones (phone/mount.js) ------------------------------
 
-dom.listToggle.addEventListener('click', () => {
-  ui.listMode = !ui.listMode;
+const VIEW_KEY = 'samskapa.view';
+const phone = mountPhone({
+  root: dom.listBody,
+  // The mission, the step ("I'm done") and the open vote head the column.
+  adopt: [dom.boardTop, $('vote-banner')],
+  send,
+  vote,
+  newNoteId,
+  isOnline: () => ui.conn?.state === ConnState.LIVE,
+  storage: localStorage,
+});
+
+function setListMode(on) {
+  ui.listMode = on;
   if (ui.editing) finishEdit(true);
   dom.listToggle.setAttribute('aria-pressed', ui.listMode ? 'true' : 'false');
   dom.listToggle.textContent = t(ui.listMode ? 'tool.canvas' : 'tool.list');
@@ -1637,15 +1644,25 @@ dom.listToggle.addEventListener('click', () => {
   dom.listView.hidden = !ui.listMode;
   dom.viewport.hidden = ui.listMode;
   document.body.classList.toggle('list-mode', ui.listMode);
-  if (ui.listMode && ui.conn) renderList(dom.listBody, currentView());
+  phone.show(ui.listMode);
   scheduleRender();
+}
+
+dom.listToggle.addEventListener('click', () => {
+  setListMode(!ui.listMode);
+  // Remembered per browser: a person who chose the board on a phone keeps it.
+  localStorage.setItem(VIEW_KEY, ui.listMode ? 'list' : 'canvas');
 });
 
 // ---- start ---------------------------------------------------------------------------------------
 
 async function main() {
-  // On a phone the mission card starts folded: the board needs the room.
-  if (window.matchMedia('(max-width: 40rem)').matches) dom.mission.card.open = false;
+  // On a phone the board opens as one column (the list view), unless the
+  // person chose the canvas before; the mission card starts folded there.
+  const narrow = window.matchMedia('(max-width: 40rem)').matches;
+  const chosen = localStorage.getItem(VIEW_KEY);
+  if (chosen ? chosen === 'list' : narrow) setListMode(true);
+  else if (narrow) dom.mission.card.open = false;
   relabel();
   applyCamera();
   if (!boardId) {

@@ -5,6 +5,8 @@
 // The dictionaries are plain data (tests check that both languages have the
 // same keys); `applyI18n` is the only function that touches the DOM.
 
+import { PHONE_STRINGS } from './phone/strings.js';
+
 export const STRINGS = {
   en: {
     'app.name': 'Samskapa',
@@ -1399,6 +1401,8 @@ export const STRINGS = {
     'error.no_deadline': 'Det finns ingen sista dag att lägga i kalendern.',
   },
 };
+// Features with their own folder keep their words there.
+for (const lang of Object.keys(STRINGS)) Object.assign(STRINGS[lang], PHONE_STRINGS[lang]);
 
 export const LANGUAGES = ['sv', 'en'];
 const STORAGE_KEY = 'samskapa:lang';

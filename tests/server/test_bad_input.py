@@ -43,7 +43,20 @@ async def test_bad_messages_get_stable_codes_and_the_connection_stays(
             ),
             ({"type": "op", "op_id": "x3", "command": note("n", "x" * 501)}, "text_too_long"),
             (
-                {"type": "op", "op_id": "x4", "command": {"type": "note.create", "note_id": "n"}},
+                # Half a position (a note without any is placed by the server).
+                {
+                    "type": "op",
+                    "op_id": "x4",
+                    "command": {"type": "note.create", "note_id": "n", "x": 5},
+                },
+                "invalid_message",
+            ),
+            (
+                {
+                    "type": "op",
+                    "op_id": "x4b",
+                    "command": {**note("n"), "frame_id": "f"},
+                },
                 "invalid_message",
             ),
             (
