@@ -385,6 +385,8 @@ def test_an_idea_added_offline_survives_a_server_restart(
         expect(item).to_contain_text("Not sent yet")
         expect(page.get_by_test_id("phone-live")).to_contain_text("Saved on this device")
         expect(page.get_by_test_id("outbox-count")).to_have_text("1")
+        check_targets_and_overlays(page, "offline")
+        page.get_by_test_id("phone-composer").evaluate("el => el.scrollIntoView({block: 'start'})")
         shoot(page, artifacts, "offline")
         # The server goes down and comes back (the same database, the same port)
         # while the phone is offline.
