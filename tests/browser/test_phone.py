@@ -12,6 +12,7 @@ SAMSKAPA_DOC_SCREENSHOTS=1).
 
 import asyncio
 import os
+import re
 import shutil
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -405,3 +406,58 @@ def test_an_idea_added_offline_survives_a_server_restart(
         tabs.assert_clean(ignore="ERR_INTERNET_DISCONNECTED|WebSocket|net::")
     finally:
         server.stop()
+
+
+def test_on_the_board_new_notes_go_to_the_step_frame_and_a_facilitator_tidies_it(
+    server: ServerProcess, tabs: Tabs, artifacts: Path
+) -> None:
+    """The canvas too: *New note* during a step with a frame puts the note at a
+    free place in that frame (never on another note), and the facilitator's
+    *Tidy* button packs the frame with a group on rows of its own."""
+    board, seeded = setup_board(server, "en")
+    laptop = tabs.open("Amira (laptop)")
+    phone_join(laptop, server, board, "Amira")
+    for text in ("Biogas for long haul", "Rail sidings at the ports"):
+        laptop.get_by_test_id("new-note").click()
+        editor = laptop.get_by_test_id("note-editor")
+        expect(editor).to_be_focused(timeout=T)
+        laptop.keyboard.type(text)
+        laptop.keyboard.press("Enter")
+        laptop.wait_for_function(
+            "t => Object.values(window.samskapa.state().notes).some(n => n.text === t)",
+            arg=text,
+            timeout=T,
+        )
+    notes = list(server_notes(server, board).values())
+    assert len(notes) == 4 and all(n["frame_id"] == "f1" for n in notes), notes
+    for i, a in enumerate(notes):
+        for b in notes[i + 1 :]:
+            assert abs(a["x"] - b["x"]) >= 160 or abs(a["y"] - b["y"]) >= 120, (a, b)
+
+    fac = tabs.open("Lina (facilitator)")
+    fac.goto(f"{server.http}/b/{board['board_id']}#k={board['tokens']['facilitator']}")
+    fac.get_by_test_id("join-name").fill("Lina")
+    fac.get_by_test_id("join-submit").click()
+    expect(fac.get_by_test_id("conn-state")).to_have_attribute("data-state", "live", timeout=T)
+    group = {"type": "group.create", "group_id": "g1", "note_ids": list(seeded.values())}
+    run_async(lambda: _facilitate(server, board, group))
+    frame = fac.locator('[data-testid="frame"][data-id="f1"]')
+    tidy = frame.get_by_test_id("frame-tidy")
+    expect(tidy).to_have_attribute("aria-label", re.compile("Tidy the frame Ideas"), timeout=T)
+    tidy.click()
+    fac.wait_for_function(
+        "() => window.samskapa.lastSeq() && !window.samskapa.outbox().length",
+        timeout=T,
+    )
+    laptop.wait_for_function(
+        "ids => { const n = window.samskapa.state().notes; return n[ids[0]].y === n[ids[1]].y; }",
+        arg=list(seeded.values()),
+        timeout=T,
+    )
+    after = server_notes(server, board)
+    rows_of = {n["id"]: n["y"] for n in after.values()}
+    grouped = {rows_of[i] for i in seeded.values()}
+    others = {rows_of[i] for i in after if i not in seeded.values()}
+    assert grouped and others and not grouped & others, (grouped, others)
+    laptop.screenshot(path=str(artifacts / "phone-board-tidied.png"), animations="disabled")
+    tabs.assert_clean()

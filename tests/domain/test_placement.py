@@ -183,12 +183,21 @@ def test_tidy_packs_the_frame_and_keeps_groups_together() -> None:
     by_group: dict[str | None, list[Note]] = {}
     for n in notes:
         by_group.setdefault(n.group_id, []).append(n)
-    # Each group's box holds no note of another group (or an ungrouped one).
+    # Each group's outline (18 around its notes, its name above) touches no note
+    # of another group, nor an ungrouped one.
     for key, members in by_group.items():
         x0, y0, x1, y1 = _box(members)
+        if key is not None:
+            x0, y0, x1, y1 = x0 - 18, y0 - 18 - 30, x1 + 18, y1 + 18
         for other in notes:
             if other.group_id != key:
-                assert not (x0 <= other.x < x1 and y0 <= other.y < y1), (key, other.id)
+                apart = (
+                    other.x + NOTE_WIDTH <= x0
+                    or other.x >= x1
+                    or other.y + NOTE_HEIGHT <= y0
+                    or other.y >= y1
+                )
+                assert apart, (key, other.id)
     # Tidying a tidy frame changes nothing.
     before = {n.id: (n.x, n.y) for n in notes}
     b.run({"type": "frame.tidy", "frame_id": "f1"}, FACILITATOR)

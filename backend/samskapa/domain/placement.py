@@ -30,6 +30,11 @@ STEP_Y = NOTE_HEIGHT + GAP
 LOOSE_COLUMNS = 6
 LOOSE_MARGIN = 80.0
 LOOSE_ROWS = 10_000  # as good as unbounded: a board holds at most 5,000 notes
+# A group is drawn as an outline 18 units around its notes with its name above
+# it (frontend/js/structure.js GROUP_PAD, board.css .group-head): a tidied group
+# gets that room, so its name covers neither the frame's prompt nor the row above.
+GROUP_ROOM_ABOVE = 52.0
+GROUP_ROOM_BELOW = 20.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,11 +142,14 @@ def tidy(frame: Frame, notes: Sequence[Note]) -> tuple[list[tuple[str, float, fl
         blocks.append(groups[None])
     grid = frame_grid(frame)
     places: list[tuple[str, float, float]] = []
-    row = 0
+    y = grid.y
     for members in blocks:
+        grouped = members[0].group_id is not None
+        y += GROUP_ROOM_ABOVE if grouped else 0.0
         for i, note in enumerate(members):
             r, c = divmod(i, grid.cols)
-            places.append((note.id, grid.x + c * STEP_X, grid.y + (row + r) * STEP_Y))
-        row += math.ceil(len(members) / grid.cols)
-    needed = grid.y - frame.y + row * STEP_Y - GAP + PAD
+            places.append((note.id, grid.x + c * STEP_X, y + r * STEP_Y))
+        y += math.ceil(len(members) / grid.cols) * STEP_Y
+        y += GROUP_ROOM_BELOW if grouped else 0.0
+    needed = y - frame.y - GAP + PAD
     return places, min(FRAME_MAX, max(frame.h, needed))
