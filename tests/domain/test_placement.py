@@ -241,3 +241,29 @@ def test_grid_cells_taken_match_overlap() -> None:
             cell = note.model_copy(update={"x": x, "y": y})
             assert (index in taken) == overlaps(note, cell)
     assert free_place(loose_grid([]), []) == (0.0, 0.0)
+
+
+def test_a_reveal_of_many_writers_first_ideas_spreads_them_over_the_frame() -> None:
+    """Everyone's first private idea went to the frame's first cell: at the
+    reveal 200 notes from 50 writers land apart, all inside the frame."""
+    from samskapa.domain.commands import JoinBoard
+    from samskapa.domain.policy import Actor
+    from samskapa.domain.values import Role
+
+    b = _board(w=3600, h=2000)
+    b.run({"type": "agenda.set", "steps": [PRIVATE_STEP]}, FACILITATOR)
+    b.run({"type": "agenda.go", "step_id": "s1"}, FACILITATOR)
+    b.run({"type": "note.create", "note_id": "open", "frame_id": "f1"}, FACILITATOR)
+    writers = [Actor(f"m_w{i}", Role.PARTICIPANT) for i in range(50)]
+    for w in writers:
+        b.run(JoinBoard(member_id=w.member_id, name=w.member_id, role=w.role), w)
+    for k in range(4):
+        for i, w in enumerate(writers):
+            b.run({"type": "note.create", "note_id": f"w{i}_{k}", "frame_id": "f1"}, w)
+    firsts = {(b.state.notes[f"w{i}_0"].x, b.state.notes[f"w{i}_0"].y) for i in range(50)}
+    assert len(firsts) == 1  # nobody saw anybody else's
+    b.run({"type": "notes.reveal"}, FACILITATOR)
+    notes = list(b.state.notes.values())
+    assert len(notes) == 201
+    _no_overlap(notes)
+    assert all(_inside(n, b.state.frames["f1"]) for n in notes)

@@ -53,7 +53,12 @@ class Grid:
     def taken(self, notes: Iterable[Note]) -> set[int]:
         """The cells any of `notes` overlaps (a note covers at most four)."""
         cells: set[int] = set()
+        right, bottom = self.x + self.cols * STEP_X, self.y + self.rows * STEP_Y
         for note in notes:
+            if not (
+                self.x - NOTE_WIDTH < note.x < right and self.y - NOTE_HEIGHT < note.y < bottom
+            ):
+                continue  # nowhere near the grid (most notes of a large board)
             # Cell c spans [x + c·STEP_X, x + c·STEP_X + NOTE_WIDTH): it overlaps
             # the note when c·STEP_X lies strictly between dx - W and dx + W.
             dx, dy = note.x - self.x, note.y - self.y
@@ -101,6 +106,37 @@ def overlaps(a: Note, b: Note) -> bool:
     return abs(a.x - b.x) < NOTE_WIDTH and abs(a.y - b.y) < NOTE_HEIGHT
 
 
+class _Index:
+    """Notes bucketed by note-sized cells: two notes can overlap only when their
+    buckets are neighbours, so "does this note cover another?" looks at nine
+    buckets instead of the whole board (a reveal may move hundreds of notes)."""
+
+    def __init__(self, notes: Iterable[Note]) -> None:
+        self.buckets: dict[tuple[int, int], list[Note]] = {}
+        for note in notes:
+            self.add(note)
+
+    @staticmethod
+    def _key(note: Note) -> tuple[int, int]:
+        return math.floor(note.x / NOTE_WIDTH), math.floor(note.y / NOTE_HEIGHT)
+
+    def add(self, note: Note) -> None:
+        self.buckets.setdefault(self._key(note), []).append(note)
+
+    def covers(self, note: Note) -> bool:
+        i, j = self._key(note)
+        return any(
+            overlaps(note, other)
+            for di in (-1, 0, 1)
+            for dj in (-1, 0, 1)
+            for other in self.buckets.get((i + di, j + dj), ())
+        )
+
+    def notes(self) -> Iterable[Note]:
+        for bucket in self.buckets.values():
+            yield from bucket
+
+
 def lay_out_revealed(
     revealed: Sequence[Note], public: Sequence[Note], frames: dict[str, Frame]
 ) -> tuple[Note, ...]:
@@ -108,18 +144,30 @@ def lay_out_revealed(
     own frame (or the loose band); a note that covers nothing stays put.
 
     During silent writing each writer placed notes seeing only their own, so two
-    writers' notes can share a spot; the reveal is the first moment anyone sees
-    them together.
+    writers' notes can share a spot (everyone's first idea went to the frame's
+    first cell); the reveal is the first moment anyone sees them together.
     """
-    placed = list(public)
+    index = _Index(public)
+    # The taken cells of each grid used so far, kept up to date as notes land,
+    # and where to start looking for a free one (cells are only ever taken).
+    grids: dict[str | None, tuple[Grid, set[int], list[int]]] = {}
     out: list[Note] = []
     for note in revealed:
-        if any(overlaps(note, other) for other in placed):
+        if index.covers(note):
             frame = frames.get(note.frame_id) if note.frame_id else None
-            grid = frame_grid(frame) if frame is not None else loose_grid(frames.values())
-            x, y = free_place(grid, placed)
+            key = frame.id if frame is not None else None
+            if key not in grids:
+                grid = frame_grid(frame) if frame is not None else loose_grid(frames.values())
+                grids[key] = (grid, grid.taken(index.notes()), [0])
+            grid, taken, start = grids[key]
+            total = grid.cols * grid.rows
+            while start[0] < total and start[0] in taken:
+                start[0] += 1
+            x, y = grid.cell(start[0] if start[0] < total else len(taken) % total)
             note = note.model_copy(update={"x": x, "y": y})
-        placed.append(note)
+        index.add(note)
+        for grid, taken, _ in grids.values():
+            taken |= grid.taken([note])
         out.append(note)
     return tuple(out)
 
