@@ -1186,6 +1186,7 @@ const collection = mountCollection({
     if (isFacilitator()) send(command);
   },
   showNote(id) {
+    if (ui.listMode) return phone.reveal(id);
     showNotes([id]);
     focusNote(id);
   },

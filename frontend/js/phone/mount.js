@@ -260,7 +260,8 @@ export function mount(page) {
     const minus = btn('phone-unvote', 'phone-btn phone-vote-btn', () => page.vote(id, -1));
     const plus = btn('phone-vote', 'btn-primary phone-btn phone-vote-btn', () => page.vote(id, 1));
     const voteRow = h('div', { class: 'phone-vote' }, voteInfo, h('div', { class: 'phone-actions' }, minus, plus));
-    const el = h('li', { class: 'phone-note', 'data-testid': 'phone-all-item', 'data-id': id }, textEl, meta, voteRow);
+    // tabindex -1: "next new idea" (collection-ui.js) brings the focus here.
+    const el = h('li', { class: 'phone-note', 'data-testid': 'phone-all-item', 'data-id': id, tabindex: '-1' }, textEl, meta, voteRow);
     return { el, textEl, meta, voteRow, voteInfo, minus, plus };
   }
 
@@ -417,6 +418,15 @@ export function mount(page) {
   return {
     show,
     relabel,
+    /** Bring one note of everyone's ideas into view and give it the focus. */
+    reveal(id) {
+      draw();
+      const el = allItems.get(id)?.el;
+      if (!el) return;
+      for (const item of allItems.values()) item.el.classList.toggle('current', item.el === el);
+      el.scrollIntoView({ block: 'center' });
+      el.focus({ preventScroll: true });
+    },
     /** Draw for `view` (the board's predicted state); `me`: {memberId, role}. */
     render(view, me) {
       ui.view = view;
