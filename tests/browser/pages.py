@@ -133,3 +133,11 @@ def new_note(page: Page, text: str) -> str:
     """Create a note with the toolbar button; returns its id (not waiting for the server)."""
     page.get_by_test_id("new-note").click()
     return write_in_editor(page, text)
+
+
+def use_canvas(page: Page) -> None:
+    """A phone opens the board as one column (the list view, docs/phone.md):
+    switch to the canvas, as a person can (the browser remembers it)."""
+    expect(page.get_by_test_id("phone-view")).to_be_visible(timeout=TIMEOUT_MS)
+    page.get_by_test_id("list-toggle").click()
+    expect(page.get_by_test_id("viewport")).to_be_visible(timeout=TIMEOUT_MS)

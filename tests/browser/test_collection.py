@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import TIMEOUT_MS, Tabs
-from tests.browser.pages import create_board, expect_live, join, new_note, note_el
+from tests.browser.pages import create_board, expect_live, join, new_note, note_el, use_canvas
 from tests.clock_server import CLOCK_FILE, set_offset
 from tests.services import ServerProcess
 
@@ -102,6 +102,7 @@ def test_deadline_countdown_close_refused_note_and_reopen(
     join(fac, links["facilitator"], "Lina", "public")
     phone = tabs.open("phone", width=390, height=844, scale=2)
     join(phone, links["participant"], "Amira", "citizen")
+    use_canvas(phone)
 
     # The facilitator sets a deadline three days ahead (and a bad one first).
     open_panel(fac)
@@ -177,6 +178,7 @@ def test_a_returning_participant_sees_what_is_new_and_steps_through_it(
     confirmed(other, gone, "Soon deleted")
     me = tabs.open("me", width=390, height=844, scale=2)
     join(me, links["participant"], "Amira", "citizen")
+    use_canvas(me)
     expect(me.get_by_test_id("news-bar")).to_be_hidden()
     context = me.context
     me.close()  # the visit ends: the server remembers how far Amira had seen

@@ -29,7 +29,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import TIMEOUT_MS, Tabs
-from tests.browser.pages import MISSION, Camera, board_point, create_board, join, note_at, note_el
+from tests.browser.pages import (
+    MISSION,
+    Camera,
+    board_point,
+    create_board,
+    join,
+    note_at,
+    note_el,
+    use_canvas,
+)
 from tests.services import ServerProcess
 
 pytestmark = pytest.mark.browser
@@ -116,11 +125,7 @@ def test_a_mission_workshop_from_template_to_done(
     join(fac, fac_link, "Lina", "public")
     join(amira, par_link, "Amira", "business")
     join(bo, par_link, "Bo", "academia")
-    # A phone opens the board as one column (the list view, tests/browser/
-    # test_phone.py); Bo switches to the canvas, which his phone remembers.
-    expect(bo.get_by_test_id("phone-view")).to_be_visible(timeout=T)
-    bo.get_by_test_id("list-toggle").click()
-    expect(bo.get_by_test_id("viewport")).to_be_visible(timeout=T)
+    use_canvas(bo)  # Bo prefers the canvas on his phone
     state = fac.evaluate("() => window.samskapa.state()")
     assert state["board"]["mission"]["statement"] == MISSION
     assert [s["title"] for s in state["agenda"]][4:8] == [

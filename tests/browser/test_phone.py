@@ -461,3 +461,42 @@ def test_on_the_board_new_notes_go_to_the_step_frame_and_a_facilitator_tidies_it
     assert grouped and others and not grouped & others, (grouped, others)
     laptop.screenshot(path=str(artifacts / "phone-board-tidied.png"), animations="disabled")
     tabs.assert_clean()
+
+
+def test_coming_back_on_a_phone_steps_through_the_new_ideas_in_the_column(
+    server: ServerProcess, tabs: Tabs
+) -> None:
+    board, _ = setup_board(server, "en")
+    page = tabs.open("phone news", width=390, height=844, scale=2)
+    phone_join(page, server, board, "Bo")
+    expect(page.get_by_test_id("news-bar")).to_be_hidden()
+    context = page.context
+    page.close()  # the visit ends
+
+    async def others_write() -> None:
+        credential = api_join(server.http, board, "participant", "Omar", "business")["credential"]
+        omar = Client(server.ws, board["board_id"], credential)
+        await omar.connect()
+        for k, text in enumerate(("Cargo bikes in the centre", "Depot chargers at night")):
+            command = {"type": "note.create", "note_id": f"new{k}", "text": text}
+            answer = await omar.result(await omar.op(command))
+            assert answer["type"] == "ack", answer
+        await omar.close()
+
+    run_async(others_write)
+    page = context.new_page()
+    page.goto(f"{server.http}/b/{board['board_id']}")
+    expect(page.get_by_test_id("conn-state")).to_have_attribute("data-state", "live", timeout=T)
+    expect(page.get_by_test_id("phone-view")).to_be_visible()
+    expect(page.get_by_test_id("news-count")).to_have_text("2 new since your last visit", timeout=T)
+    page.get_by_test_id("news-next").click()
+    expect(page.get_by_test_id("news-position")).to_have_text("1 of 2")
+    focused = page.locator('[data-testid="phone-all-item"]:focus')
+    expect(focused).to_have_attribute("data-id", "new0", timeout=T)
+    expect(focused).to_be_in_viewport()
+    page.get_by_test_id("news-next").click()
+    expect(page.locator('[data-testid="phone-all-item"]:focus')).to_have_attribute(
+        "data-id", "new1", timeout=T
+    )
+    check_targets_and_overlays(page, "news")
+    tabs.assert_clean()
