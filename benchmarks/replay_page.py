@@ -300,11 +300,15 @@ def main(argv: list[str]) -> int:
         f"A board of {n:,} events (4 members, 4 frames, {NOTES:,} notes, then moves and",
         f"edits) spread over {span / 3600_000:.1f} h, on SQLite; Chromium headless (software",
         f"rendering) at 1280 × 800 on loopback; median of {len(runs)} runs (min–max);",
-        f"{h.code_version()}; {h.loads_note([load])}",
+        f"{h.code_version()}; before the runs: {h.loads_note([load])}",
         "",
         *h.table(["measure", "figure", "target", ""], rows),
         "",
         f"`{h.command_line('replay_page.py', argv)}`",
+        "",
+        h.KEEP_START,
+        "(What the figures mean, and what would close a miss: written by hand, kept by --write.)",
+        h.KEEP_END,
     ]
     print("\n".join(lines))
     if args.write:

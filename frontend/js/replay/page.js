@@ -544,10 +544,11 @@ export function mount(page = document) {
     try {
       // The timeline and the first board in parallel: the board shows as soon as it is here.
       const timeline = api.timeline();
-      const head = Number.isInteger(asked) && asked >= 0 ? asked : (await api.events(0, 1)).head_seq;
+      const head = (await api.events(0, 1)).head_seq;
+      // The moment in the address (a reload, a shared link), else the end; never beyond the log.
+      const start = Number.isInteger(asked) && asked >= 1 ? Math.min(asked, head) : head;
       ui.source = new ReplaySource({ api, member: { id: member.member_id, role: member.role }, lastSeq: head });
-      const first = ui.source.seek(head);
-      await first;
+      await ui.source.seek(start);
       draw();
       const tl = makeTimeline(await timeline);
       ui.tl = tl;
