@@ -65,6 +65,9 @@ class Flood:
         self.announced = False
         self.warning: dict[str, Any] | None = None
         self.first_close: int | None = None
+        # Seconds spent sending on welcomed connections, and what the first one sent.
+        self.live_seconds = 0.0
+        self.first_sent: int | None = None
 
     async def _read(self, ws: ClientConnection, welcome: asyncio.Event) -> None:
         with contextlib.suppress(ConnectionClosed):
@@ -105,25 +108,40 @@ class Flood:
                 self.announced = True
                 print(json.dumps({"event": "welcome"}), flush=True)
             i = 0
-            while time.monotonic() < deadline and not reader.done():
-                for message in mix(i):
-                    await ws.send(message)
-                    self.sent[_kind(message)] += 1
-                i += 1
-                if i % (YIELD_EVERY // 20) == 0:
-                    await asyncio.sleep(0)
-        except ConnectionClosed:
+            live_from, sent_before = time.monotonic(), sum(self.sent.values())
+            # A send waits while the server does not read (TCP flow control):
+            # the deadline holds however long that is.
+            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                while not reader.done():
+                    for message in mix(i):
+                        await ws.send(message)
+                        self.sent[_kind(message)] += 1
+                    i += 1
+                    if i % (YIELD_EVERY // 20) == 0:
+                        await asyncio.sleep(0)
+        except (ConnectionClosed, TimeoutError):
             pass
         finally:
+            if welcome.is_set():
+                self.live_seconds += time.monotonic() - live_from
+                if self.first_sent is None:
+                    self.first_sent = sum(self.sent.values()) - sent_before
+            ended = not reader.done() and time.monotonic() >= deadline
+            if ended:
+                # Time is up: drop the connection and whatever is still buffered
+                # (a polite close would wait behind the backlog the server has
+                # not read).
+                ws.transport.abort()
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(STEP_TIMEOUT):
-                    if time.monotonic() >= deadline:
-                        await ws.close()
                     await reader
-            code = ws.close_code
-            self.close_codes[str(code)] += 1
-            if self.first_close is None and self.welcomed:
-                self.first_close = code
+            if ended:
+                self.close_codes["ended by the flooder"] += 1
+            else:
+                code = ws.close_code
+                self.close_codes[str(code)] += 1
+                if self.first_close is None and self.welcomed:
+                    self.first_close = code
 
     async def run(self, seconds: float, reconnect: bool) -> dict[str, Any]:
         start = time.monotonic()
@@ -140,6 +158,11 @@ class Flood:
             "sent": dict(self.sent),
             "sent_total": total,
             "sent_per_second": round(total / wall, 1) if wall else 0.0,
+            "live_seconds": round(self.live_seconds, 3),
+            "sent_per_live_second": round(total / self.live_seconds, 1)
+            if self.live_seconds
+            else 0.0,
+            "first_connection_sent": self.first_sent,
             "connections": self.connections,
             "welcomed": self.welcomed,
             "refused": self.refused,

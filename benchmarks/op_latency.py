@@ -48,7 +48,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -515,8 +515,19 @@ async def drive(
     )
 
 
-async def one_run(server: Server, plan: Plan, run: int) -> RunResult:
-    """A fresh board, N joined participants, N open screens, one timed run."""
+# Runs beside the measured ops: given the board id and the extra members'
+# credentials, it is entered before the warm-up and left after the last op.
+Beside = Callable[[str, list[str]], contextlib.AbstractAsyncContextManager[Any]]
+
+
+async def one_run(
+    server: Server, plan: Plan, run: int, extra: int = 0, beside: Beside | None = None
+) -> RunResult:
+    """A fresh board, N joined participants, N open screens, one timed run.
+
+    `extra` more participants join without a screen; `beside` (e.g. a flood from
+    one of them, benchmarks/flood.py) runs during the whole run.
+    """
     busy_before = await wait_quiet(plan.quiet_wait)
     async with httpx.AsyncClient(base_url=server.http, timeout=STEP_TIMEOUT) as http:
         r = await http.post(
@@ -526,7 +537,7 @@ async def one_run(server: Server, plan: Plan, run: int) -> RunResult:
         board = r.json()
         token = board["links"]["participant"].split("#k=")[1]
         credentials = []
-        for i in range(plan.clients):
+        for i in range(plan.clients + extra):
             r = await http.post(
                 f"/api/boards/{board['board_id']}/join",
                 json={"link": token, "name": f"Client {i + 1}", "sector": "other"},
@@ -534,6 +545,7 @@ async def one_run(server: Server, plan: Plan, run: int) -> RunResult:
             r.raise_for_status()
             credentials.append(r.json()["credential"])
 
+    credentials, extras = credentials[: plan.clients], credentials[plan.clients :]
     tracker = Tracker(plan.clients)
     screens: list[Screen] = []
     tasks: list[asyncio.Task[None]] = []
@@ -542,7 +554,10 @@ async def one_run(server: Server, plan: Plan, run: int) -> RunResult:
             screens.append(await open_screen(server, board["board_id"], i, credential))
         tasks = [asyncio.create_task(read(s, tracker)) for s in screens]
         tasks.append(asyncio.create_task(heartbeat(screens)))
-        return await drive(server, screens, tracker, plan, run, busy_before)
+        if beside is None:
+            return await drive(server, screens, tracker, plan, run, busy_before)
+        async with beside(board["board_id"], extras):
+            return await drive(server, screens, tracker, plan, run, busy_before)
     finally:
         tracker.closing = True
         with contextlib.suppress(TimeoutError):

@@ -20,6 +20,7 @@ from .api.collection import router as collection_router
 from .api.deps import Services
 from .api.export import router as export_router
 from .api.metrics import router as metrics_router
+from .api.ratelimit import AddressLimits, RateLimited
 from .api.records import router as records_router
 from .api.replay import router as replay_router
 from .api.rest import health_router, router
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             limits=Limits(rates_from(settings), max_connections=settings.max_connections),
             clock=clock,
             history=history,
+            address_limits=AddressLimits.from_settings(settings),
         )
         _tune_gc()
         try:
@@ -165,6 +167,14 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
         return JSONResponse(
             {"code": exc.code.value, "message": exc.message}, status_code=_STATUS.get(exc.code, 400)
+        )
+
+    @app.exception_handler(RateLimited)
+    async def rate_limited(_request: Request, exc: RateLimited) -> JSONResponse:
+        return JSONResponse(
+            {"code": exc.code.value, "message": exc.message},
+            status_code=429,
+            headers={"Retry-After": str(exc.retry_after)},
         )
 
     @app.exception_handler(RequestValidationError)

@@ -10,6 +10,7 @@ from pathlib import Path
 import uvicorn
 
 from .logs import log_config
+from .request_deadline import RequestDeadlineProtocol
 from .settings import Settings
 
 
@@ -78,6 +79,15 @@ def _serve(args: argparse.Namespace) -> None:
         ws_ping_interval=20.0,
         ws_ping_timeout=20.0,
         timeout_graceful_shutdown=5,
+        # A deadline for every request, also the first on a new connection
+        # (request_deadline.py); uvicorn's own keep-alive timeout covers the
+        # idle time between requests.
+        http=RequestDeadlineProtocol,
+        timeout_keep_alive=max(1, min(5, int(settings.request_timeout))),
+        # request.client is the address X-Forwarded-For names, when the peer is
+        # one of these proxies (the HTTP rate limits count per address).
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         log_config=log_config(
             os.environ.get("SAMSKAPA_LOG_LEVEL", "info"),
             os.environ.get("SAMSKAPA_LOG_FORMAT", "text"),

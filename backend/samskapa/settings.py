@@ -83,6 +83,22 @@ class Settings(BaseSettings):
         "(a collection closes at most this long after its deadline; contributions are "
         "refused from the deadline on).",
     )
+    request_timeout: float = Field(
+        10.0,
+        gt=0,
+        description="Seconds a connection may take to send a whole request (from opening, "
+        "or from the previous response), and a websocket its hello; then it is closed.",
+    )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Proxies whose X-Forwarded-For names the client (comma-separated IPs "
+        "or networks, or *); the rate limits count per client address.",
+    )
+    # HTTP rate limits per client address (0 per minute: no limit).
+    create_boards_per_minute: float = Field(10.0, ge=0)
+    create_boards_burst: int = Field(20, ge=1)
+    joins_per_minute: float = Field(60.0, ge=0)
+    joins_burst: int = Field(300, ge=1)
 
     def voter_secret(self, is_sqlite: bool) -> bytes:
         """The pseudonym key: configured, or (SQLite only) a file beside the database."""

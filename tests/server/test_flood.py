@@ -20,7 +20,10 @@ from tests.client import Client, create_board, is_event, join, note
 from tests.services import ServerProcess
 
 FLOODER = Path(__file__).resolve().parents[2] / "benchmarks" / "flooder.py"
-FLOOD_SECONDS = 6.0
+FLOOD_SECONDS = 15.0
+# A smaller tolerance than the default (100, refilled at 10/s) so that the close
+# comes within seconds however slowly a busy machine reads the flood.
+TOLERANCE = "20"
 HONEST = 3
 OPS_EACH = 15
 
@@ -54,8 +57,20 @@ async def _start_flooder(server: ServerProcess, board_id: str, credential: str) 
 
 @pytest.mark.asyncio
 async def test_a_flooder_is_warned_and_closed_while_the_others_get_every_op(
-    server: ServerProcess,
+    tmp_path: Path,
 ) -> None:
+    server = ServerProcess(
+        f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
+        tmp_path / "data",
+        env={"SAMSKAPA_FLOOD_TOLERANCE": TOLERANCE},
+    ).start()
+    try:
+        await _flood_and_work(server)
+    finally:
+        server.stop()
+
+
+async def _flood_and_work(server: ServerProcess) -> None:
     async with asyncio.timeout(120):
         board = create_board(server.http)
         honest = []
@@ -97,7 +112,7 @@ async def test_a_flooder_is_warned_and_closed_while_the_others_get_every_op(
         assert result["warning"]["dropped"]["cursor"] > 0
         assert result["first_close"] == 4029
         assert result["welcomed"] == 1, result
-        assert set(result["close_codes"]) == {"4029"}, result
+        assert set(result["close_codes"]) - {"ended by the flooder"} == {"4029"}, result
         # Its error replies were limited: far fewer than the junk it sent.
         invalid_sent = result["sent"].get("invalid", 0) + result["sent"].get("op", 0)
         assert sum(result["errors"].values()) < invalid_sent

@@ -17,6 +17,7 @@ from ..settings import Settings
 from ..store.database import Database
 from ..store.eventstore import EventStore
 from ..store.history import History
+from .ratelimit import AddressLimits
 
 
 @dataclass(slots=True)
@@ -32,6 +33,8 @@ class Services:
     limits: Limits
     clock: Clock
     history: History
+    # HTTP rate limits per client address (api/ratelimit.py).
+    address_limits: AddressLimits
 
 
 def get_services(request: Request) -> Services:

@@ -64,6 +64,16 @@ def _limits(services: Services) -> list[str]:
             "Websockets refused because the process was full (HTTP 503).",
             limits.connections_refused,
         ),
+        _labelled(
+            "samskapa_http_rate_limited_total",
+            "counter",
+            "HTTP requests refused with 429 by the per-address rate limits, by route.",
+            "route",
+            {
+                "create_board": services.address_limits.create_board.refused,
+                "join": services.address_limits.join.refused,
+            },
+        ),
     ]
 
 

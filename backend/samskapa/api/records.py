@@ -10,7 +10,7 @@ import time
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ..domain.boardfile import MAX_FILE_BYTES, export_document, parse_document
@@ -22,6 +22,7 @@ from ..domain.values import Anonymity, Role
 from ..report import report_html, report_markdown
 from ..templates import template_of
 from .deps import MemberDep, Services, ServicesDep
+from .ratelimit import CREATE_LIMITED, limited
 from .rest import CreatedBoardOut, created_out
 
 router = APIRouter(prefix="/api")
@@ -65,7 +66,13 @@ async def export_board(
     return _download(orjson.dumps(document), "application/json", f"board-{board_id}.json")
 
 
-@router.post("/boards/import", status_code=201, response_model=CreatedBoardOut)
+@router.post(
+    "/boards/import",
+    status_code=201,
+    response_model=CreatedBoardOut,
+    # A new board like any other: the same allowance per client address.
+    dependencies=[Depends(limited("create_board", CREATE_LIMITED))],
+)
 async def import_board(request: Request, services: ServicesDep) -> Any:
     """A new board from a board file. Anyone may import (like creating a board);
     a file that is refused creates nothing."""

@@ -9,7 +9,7 @@ under the strictest anonymity the board ever had.
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,6 +20,7 @@ from ..domain.replay import members_by_actor, replay_view, timeline
 from ..domain.state import BoardState
 from ..domain.values import Role, Title
 from .deps import MemberDep, Services, ServicesDep
+from .ratelimit import CREATE_LIMITED, limited
 from .rest import CreatedBoardOut, created_out
 
 router = APIRouter(prefix="/api")
@@ -93,7 +94,12 @@ async def board_timeline(board_id: str, member: MemberDep, services: ServicesDep
     return _json(timeline(rows, services.boards.viewer(member), state, actors))
 
 
-@router.post("/boards/{board_id}/fork", status_code=201, response_model=CreatedBoardOut)
+@router.post(
+    "/boards/{board_id}/fork",
+    status_code=201,
+    response_model=CreatedBoardOut,
+    dependencies=[Depends(limited("create_board", CREATE_LIMITED))],
+)
 async def fork_board(
     board_id: str, body: ForkBody, request: Request, member: MemberDep, services: ServicesDep
 ) -> Any:

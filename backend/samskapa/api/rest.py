@@ -3,7 +3,7 @@
 import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.commands import Mission
@@ -19,6 +19,7 @@ from ..domain.visibility import (
 from ..service import CreatedBoard
 from ..templates import all_templates, get_template
 from .deps import MemberDep, Services, ServicesDep
+from .ratelimit import CREATE_LIMITED, limited
 
 router = APIRouter(prefix="/api")
 
@@ -103,7 +104,12 @@ def _base_url(request: Request, public_url: str) -> str:
     return public_url.rstrip("/") if public_url else str(request.base_url).rstrip("/")
 
 
-@router.post("/boards", status_code=201, response_model=CreatedBoardOut)
+@router.post(
+    "/boards",
+    status_code=201,
+    response_model=CreatedBoardOut,
+    dependencies=[Depends(limited("create_board", CREATE_LIMITED))],
+)
 async def create_board(body: CreateBoardBody, request: Request, services: ServicesDep) -> Any:
     template = get_template(body.template) if body.template is not None else None
     created = await services.boards.create(body.title, body.language, body.mission, template)
@@ -142,7 +148,12 @@ async def inspect_link(board_id: str, body: LinkBody, services: ServicesDep) -> 
     return {"board_id": board_id, "role": role, "title": board.title, "language": board.language}
 
 
-@router.post("/boards/{board_id}/join", status_code=201, response_model=JoinedOut)
+@router.post(
+    "/boards/{board_id}/join",
+    status_code=201,
+    response_model=JoinedOut,
+    dependencies=[Depends(limited("join", "Too many joins from here; wait a little."))],
+)
 async def join_board(board_id: str, body: JoinBody, services: ServicesDep) -> Any:
     joined = await services.boards.join(board_id, body.link, body.name, body.sector)
     member = joined.member

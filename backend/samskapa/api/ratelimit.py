@@ -1,0 +1,96 @@
+"""HTTP rate limits per client address: creating boards (also by import or
+fork) and joining.
+
+Each limited route has a token bucket per client address (`request.client`,
+which uvicorn takes from `X-Forwarded-For` when the peer is one of
+`SAMSKAPA_FORWARDED_ALLOW_IPS`; README, "Limits"). Over the limit the answer is
+`429 {"code": "rate_limited"}` with `Retry-After`. A whole workshop behind one
+office NAT shares an address, so the join burst is sized for a room of 300.
+"""
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from fastapi import Request
+
+from ..domain.errors import DomainError, ErrorCode
+from ..realtime.budget import Bucket
+from ..settings import Settings
+
+# Addresses remembered per route at most; beyond it the idle ones are forgotten
+# (a full bucket is the same as none).
+MAX_ADDRESSES = 100_000
+
+
+CREATE_LIMITED = "Too many new boards from here; wait a little."
+
+
+class RateLimited(DomainError):
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(ErrorCode.RATE_LIMITED, message)
+        self.retry_after = max(1, math.ceil(retry_after))
+
+
+@dataclass
+class AddressLimit:
+    """One route's buckets, one per client address."""
+
+    per_minute: float
+    burst: int
+    buckets: dict[str, Bucket] = field(default_factory=dict)
+    refused: int = 0
+
+    def check(self, address: str, now: float | None = None) -> float | None:
+        """None if allowed; else the seconds until the next request would be."""
+        if self.per_minute <= 0:
+            return None
+        now = time.monotonic() if now is None else now
+        bucket = self.buckets.get(address)
+        if bucket is None:
+            if len(self.buckets) >= MAX_ADDRESSES:
+                self._forget_idle(now)
+            bucket = self.buckets[address] = Bucket(self.per_minute / 60, self.burst, now)
+        if bucket.take(now):
+            return None
+        self.refused += 1
+        return bucket.wait()
+
+    def _forget_idle(self, now: float) -> None:
+        rate = self.per_minute / 60
+        self.buckets = {
+            a: b for a, b in self.buckets.items() if b.tokens + (now - b.stamp) * rate < self.burst
+        }
+        while len(self.buckets) >= MAX_ADDRESSES:  # all busy: forget the oldest
+            self.buckets.pop(next(iter(self.buckets)))
+
+
+@dataclass
+class AddressLimits:
+    create_board: AddressLimit
+    join: AddressLimit
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "AddressLimits":
+        return cls(
+            AddressLimit(settings.create_boards_per_minute, settings.create_boards_burst),
+            AddressLimit(settings.joins_per_minute, settings.joins_burst),
+        )
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client is not None else "unknown"
+
+
+def limited(route: str, message: str) -> Callable[[Request], None]:
+    """A route dependency that refuses a client address over `route`'s limit."""
+
+    def dependency(request: Request) -> None:
+        limits: AddressLimits = request.app.state.services.address_limits
+        limit: AddressLimit = getattr(limits, route)
+        wait = limit.check(client_address(request))
+        if wait is not None:
+            raise RateLimited(message, wait)
+
+    return dependency
