@@ -6,9 +6,10 @@ brand-new connection that sends nothing, or sends its headers a byte at a time,
 stays open for ever (so with h11 as with httptools). Exposed directly, that
 lets anyone hold the process's file descriptors. This protocol arms one more
 timer when a connection opens and after each response, and disarms it once a
-whole request (headers and body; ours are small) has arrived, or the
-connection became a websocket, whose `hello` has a deadline of its own in
-api/ws.py. When it fires, the connection is closed.
+request's headers are complete (its body may take longer: a board file of up
+to 20 MB on a slow line), or the connection became a websocket, whose `hello`
+has a deadline of its own in api/ws.py. When it fires, the connection is
+closed.
 
 `samskapa serve` passes this class to uvicorn as its HTTP protocol; the deadline
 is `SAMSKAPA_REQUEST_TIMEOUT` (read once per process, so workers agree).
@@ -29,8 +30,6 @@ def request_timeout() -> float:
 
 class RequestDeadlineProtocol(HttpToolsProtocol):
     _deadline: asyncio.TimerHandle | None = None
-    # The last request that arrived whole (uvicorn keeps `cycle` after it ends).
-    _received: object = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -41,13 +40,12 @@ class RequestDeadlineProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        before = self.cycle
         super().data_received(data)
-        cycle = self.cycle
-        if cycle is not None and cycle is not self._received and not cycle.more_body:
-            self._received = cycle  # a whole request: answering it has its own pace
+        # A new request cycle means its headers are complete; a transport that
+        # now belongs to another protocol was upgraded to a websocket.
+        if self.cycle is not before or self.transport.get_protocol() is not self:
             self._disarm()
-        elif self.transport.get_protocol() is not self:
-            self._disarm()  # upgraded to a websocket
 
     def on_response_complete(self) -> None:
         super().on_response_complete()

@@ -86,8 +86,9 @@ class Settings(BaseSettings):
     request_timeout: float = Field(
         10.0,
         gt=0,
-        description="Seconds a connection may take to send a whole request (from opening, "
-        "or from the previous response), and a websocket its hello; then it is closed.",
+        description="Seconds a connection may take to send a request's headers (from "
+        "opening, or from the previous response), and a websocket its hello; then it is "
+        "closed.",
     )
     forwarded_allow_ips: str = Field(
         "127.0.0.1",
