@@ -347,6 +347,8 @@ def test_contributing_from_a_phone(
     check_targets_and_overlays(page, f"{name} voting")
     page.get_by_test_id("phone-sort").select_option("votes")
     expect(page.get_by_test_id("phone-all-item").first).to_contain_text(w["seeded"][0])
+    page.get_by_test_id("phone-all-count").evaluate("el => el.scrollIntoView({block: 'start'})")
+    shoot(page, artifacts, f"{name}-list")
     page.get_by_test_id("vote-banner").evaluate("el => el.scrollIntoView({block: 'start'})")
     shoot(page, artifacts, f"{name}-vote")
     # Taking the vote back, then "I'm done" with the step.
