@@ -32,6 +32,7 @@ from .realtime.broker import open_broker
 from .realtime.budget import Limits, rates_from
 from .realtime.doorbell import Follower
 from .realtime.hub import Hub
+from .seen import SeenMarks
 from .service import Boards
 from .settings import Settings
 from .store.database import open_database
@@ -131,6 +132,8 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         closer = DeadlineCloser(store, clock, settings.deadline_check_seconds)
         closer.start()
         history = History(db)
+        seen = SeenMarks(db)
+        seen.start()
         app.state.services = Services(
             settings=settings,
             db=db,
@@ -143,6 +146,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             clock=clock,
             history=history,
             address_limits=AddressLimits.from_settings(settings),
+            seen=seen,
         )
         _tune_gc()
         try:
@@ -152,6 +156,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             await follower.stop()
             await history.close()
             await hub.stop()
+            await seen.stop()
             await store.stop()
             await instance.release()
             await db.dispose()

@@ -10,14 +10,13 @@ the duplicate answer. A close whose deadline moved meanwhile is refused by
 `decide` (`collection_state`), so an extension is never undone by a late close.
 """
 
-import asyncio
-import contextlib
 import logging
 
 from .clock import Clock
 from .domain.collection import close_op_id
 from .domain.commands import CloseCollection
 from .domain.errors import DomainError, ErrorCode
+from .periodic import Periodic
 from .service import SYSTEM_ACTOR
 from .store import deadlines
 from .store.eventstore import EventStore
@@ -29,28 +28,15 @@ class DeadlineCloser:
     def __init__(self, store: EventStore, clock: Clock, every: float) -> None:
         self.store = store
         self.clock = clock
-        self.every = every
-        self._task: asyncio.Task[None] | None = None
         self.closed = 0
+        # At start too: a deadline that passed while every process was down.
+        self._looks = Periodic("deadline-closer", every, self.close_due)
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="deadline-closer")
+        self._looks.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.close_due()
-            except Exception:
-                # The database may be away for a moment; the next look tries again.
-                log.warning("looking for due deadlines failed", exc_info=True)
-            await asyncio.sleep(self.every)
+        await self._looks.stop()
 
     async def close_due(self) -> int:
         """Close every collection whose deadline has come; returns how many this

@@ -9,7 +9,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 
 from .access import new_id, new_token, token_hash
 from .domain.boardfile import BoardFile
@@ -205,17 +205,3 @@ class Boards:
             raise DomainError(ErrorCode.UNAUTHORIZED, "Unknown credential for this board.")
         seen = None if row.seen_seq is None else int(row.seen_seq)
         return Actor(member_id=row.id, role=Role(row.role)), seen
-
-    async def mark_seen(self, member_id: str, seq: int) -> None:
-        """Remember how far a member has seen the board. Written when a connection
-        ends, not per event: one small update per visit. Never moves backwards
-        (a second device that leaves later with an older view changes nothing)."""
-        async with self.store.db.write.begin() as conn:
-            await conn.execute(
-                update(members)
-                .where(
-                    members.c.id == member_id,
-                    or_(members.c.seen_seq.is_(None), members.c.seen_seq < seq),
-                )
-                .values(seen_seq=seq)
-            )

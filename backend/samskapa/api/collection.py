@@ -61,7 +61,8 @@ async def who_am_i(
     board_id: str, services: ServicesDep, authorization: Annotated[str | None, Header()] = None
 ) -> Any:
     """The member behind the credential: what a second device needs to sign in."""
-    member, seen = await services.boards.sign_in(board_id, bearer(authorization))
+    member, stored = await services.boards.sign_in(board_id, bearer(authorization))
+    seen = services.seen.latest(member.member_id, stored)
     state = (await services.store.entry(board_id)).state
     me = state.participants[member.member_id]
     return {

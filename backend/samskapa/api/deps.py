@@ -12,6 +12,7 @@ from ..realtime.broker import Broker
 from ..realtime.budget import Limits
 from ..realtime.doorbell import Follower
 from ..realtime.hub import Hub
+from ..seen import SeenMarks
 from ..service import Boards
 from ..settings import Settings
 from ..store.database import Database
@@ -35,6 +36,7 @@ class Services:
     history: History
     # HTTP rate limits per client address (api/ratelimit.py).
     address_limits: AddressLimits
+    seen: SeenMarks
 
 
 def get_services(request: Request) -> Services:

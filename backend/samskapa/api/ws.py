@@ -101,22 +101,19 @@ async def board_socket(websocket: WebSocket, board_id: str) -> None:
                 reader.cancel()
             services.hub.leave(conn)
             await conn.finish()
-            await _remember_seen(conn, services)
+            _remember_seen(conn, services)
     finally:
         limits.release()
 
 
-async def _remember_seen(conn: Connection, services: Services) -> None:
+def _remember_seen(conn: Connection, services: Services) -> None:
     """The member has seen the board up to its head: a live connection got every
-    event up to there. One evicted for falling behind had not; it keeps the old mark."""
+    event up to there. One evicted for falling behind had not; it keeps the old mark.
+    Written in batches (seen.py), not per connection and never per event."""
     entry = services.store.cached(conn.board_id)
     if conn.actor is None or conn.evicted or not conn.went_live or entry is None:
         return
-    try:
-        await services.boards.mark_seen(conn.actor.member_id, entry.state.seq)
-    except Exception:
-        # Shutting down, or the database is away: "new since" is a comfort, not data.
-        log.warning("could not remember what %s has seen", conn.actor.member_id, exc_info=True)
+    services.seen.mark(conn.actor.member_id, entry.state.seq)
 
 
 async def _receive(
@@ -186,6 +183,7 @@ async def _run_session(conn: Connection, services: Services) -> None:
         return
     try:
         actor, seen = await services.boards.sign_in(conn.board_id, hello.credential)
+        seen = services.seen.latest(actor.member_id, seen)
         if services.broker.crosses_processes:
             # Other processes write to this board too. Subscribe to its doorbells
             # first, then catch up from SQL: an event committed elsewhere in
