@@ -391,6 +391,27 @@ describe('the replay source', () => {
     assert.ok(!JSON.stringify(source.state).includes('Cleo'));
   });
 
+  test('a replay opened before anyone joined learns from the end that names are hidden', async () => {
+    const { ev } = makeEvents(T0);
+    const board = { id: 'b1', title: 'T', language: 'sv', mission: { statement: '', measure: '', deadline: '' }, anonymity: 'full' };
+    const join = (id, name) => ev('participant.joined', { participant: { id, name, sector: 'public', role: 'participant' } });
+    const events = [ev('board.created', { board }), join('m_a', 'Amira'), join('m_b', 'Bo')];
+    const api = fakeApi(events);
+    const hidden = async (seq) => {
+      const answer = await api.state(seq);
+      for (const p of Object.values(answer.state.participants)) p.name = '';
+      return answer;
+    };
+    const source = new ReplaySource({ api: { ...api, state: hidden }, member: { id: 'm_lina', role: 'facilitator' }, lastSeq: 3 });
+    await source.seek(1);
+    await source.prefetch();
+    source.forward(2);
+    source.learn(await hidden(3));
+    assert.equal(source.state.participants.m_a.name, '', 'what was folded before is hidden too');
+    source.forward(3);
+    assert.equal(source.state.participants.m_b.name, '');
+  });
+
   test('the state answer carries the viewer’s own private notes and ballots', () => {
     const state = stateFromAnswer({
       seq: 7,

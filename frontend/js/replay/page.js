@@ -548,7 +548,11 @@ export function mount(page = document) {
       // The moment in the address (a reload, a shared link), else the end; never beyond the log.
       const start = Number.isInteger(asked) && asked >= 1 ? Math.min(asked, head) : head;
       ui.source = new ReplaySource({ api, member: { id: member.member_id, role: member.role }, lastSeq: head });
+      // Opened at an earlier moment: the state at the end still says whether names are hidden.
+      const learning = start === head ? null : api.state(head).then((answer) => ui.source.learn(answer));
       await ui.source.seek(start);
+      await learning;
+      ui.drawn.seq = null;
       draw();
       const tl = makeTimeline(await timeline);
       ui.tl = tl;

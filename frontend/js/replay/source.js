@@ -151,8 +151,25 @@ export class ReplaySource {
     return answer;
   }
 
+  /**
+   * Learn from a state answer whether this viewer's replay hides names (the
+   * page asks for the state at the end for it, since an early moment may have
+   * no members to tell); from then on the fold hides them too.
+   */
+  learn(answer) {
+    if (this.anonymous || !Object.values(answer.state.participants ?? {}).some((p) => p.name === '')) return;
+    this.anonymous = true;
+    if (this.state) {
+      for (const member of Object.values(this.state.participants)) {
+        if (member.name !== '') this.state.participants[member.id] = { ...member, name: '' };
+      }
+      this.state.votes.named = {};
+      this.state.votes.named_status = {};
+    }
+  }
+
   _adopt(answer) {
-    if (Object.values(answer.state.participants ?? {}).some((p) => p.name === '')) this.anonymous = true;
+    this.learn(answer);
     this.state = stateFromAnswer(answer);
     this.seq = answer.seq;
     // Keep the buffered events that follow on from the new state.
