@@ -37,7 +37,7 @@ async def export_board(settings: Settings, board_id: str, events: bool) -> bytes
     try:
         history = History(db)
         head = await history.head(board_id)
-        state, _ = await history.state_at(board_id, head, head)
+        state, _ = await history.state_at(board_id, head, head, warm=False)
         mode = await history.strictest_anonymity(board_id, head)
         log = None
         if events:

@@ -3,7 +3,9 @@
 //
 // stdin: {"strictest": mode, "clients": [{"member": {id, role}, "messages": [...],
 //          "replays": {"<seq>": answer}}]}
-// stdout: [{"client": i, "compared": n, "mismatches": [{seq, live, replay}]}]
+//          ("events": what GET /events gave that client)
+// stdout: [{"client": i, "compared": n, "mismatches": [{seq, live, replay}],
+//           "forward": [{seq, folded, replay}]}]
 //
 // A live client's state after event N is what its page held; the replay shows it
 // under the strictest anonymity the board ever had, so the live state is seen
@@ -72,6 +74,18 @@ input.clients.forEach((client, index) => {
     const replay = JSON.stringify(sorted(fromReplay(answer)));
     if (replay !== live[seq]) mismatches.push({ seq: Number(seq), live: JSON.parse(live[seq]), replay: JSON.parse(replay) });
   }
-  out.push({ client: index, compared, mismatches });
+  // The replay page's way: one state answer, then GET /events folded forward.
+  const seqs = Object.keys(client.replays).map(Number).sort((a, b) => a - b);
+  const folded = fromReplay(client.replays[seqs[0]]);
+  const forward = [];
+  for (const event of client.events) {
+    if (event.seq <= seqs[0]) continue;
+    applyEvent(folded, event);
+    if (event.type === 'board.anonymity_changed') hideAuthors(folded, client.member);
+    const expected = JSON.stringify(sorted(fromReplay(client.replays[event.seq])));
+    const got = JSON.stringify(sorted(folded));
+    if (got !== expected) forward.push({ seq: event.seq, folded: JSON.parse(got), replay: JSON.parse(expected) });
+  }
+  out.push({ client: index, compared, mismatches, forward });
 });
 process.stdout.write(JSON.stringify(out));

@@ -5,7 +5,8 @@ three sectors, an observer): silent writing and the reveal, grouping, links, an
 anonymous blind vote, and the board made fully anonymous half-way. Every
 client's state after every `seq` is folded by the browser's own module
 (frontend/js/state.js, in Node) from what the client received, and compared with
-`GET /state?seq=N` for that client, folded the same way. Canaries — a private
+`GET /state?seq=N` for that client, folded the same way; so is the replay
+page's way, one state answer and `GET /events` folded forward. Canaries — a private
 note never revealed, the participants' names (the board became anonymous), the
 voters' pseudonyms — are then searched for in every replay answer of every role.
 """
@@ -51,6 +52,7 @@ async def test_replay_equals_live_and_leaks_nothing(replay_server: ServerProcess
     board_id = board["board_id"]
     answers: list[dict[int, dict[str, Any]]] = []
     raw: list[tuple[int, str]] = []  # (client index, body) of every replay answer
+    logs: list[list[dict[str, Any]]] = []  # GET /events, per client
     for i, credential in enumerate(credentials):
         by_seq: dict[int, dict[str, Any]] = {}
         for seq in range(1, head + 1):
@@ -62,6 +64,10 @@ async def test_replay_equals_live_and_leaks_nothing(replay_server: ServerProcess
         r = await asyncio.to_thread(get, server.http, board_id, credential, "timeline")
         assert r.status_code == 200, r.text
         raw.append((i, r.text))
+        r = await asyncio.to_thread(get, server.http, board_id, credential, "events?limit=1000")
+        assert r.status_code == 200 and not r.json()["more"], r.text
+        raw.append((i, r.text))
+        logs.append(r.json()["events"])
     for c in clients:
         await c.close()
 
@@ -72,6 +78,7 @@ async def test_replay_equals_live_and_leaks_nothing(replay_server: ServerProcess
                 "member": {"id": c.messages[0]["member"]["id"], "role": role},
                 "messages": c.messages,
                 "replays": {str(k): v for k, v in answers[i].items()},
+                "events": logs[i],
             }
             for i, (c, (role, _, _)) in enumerate(zip(clients, PEOPLE, strict=True))
         ],
@@ -91,6 +98,8 @@ async def test_replay_equals_live_and_leaks_nothing(replay_server: ServerProcess
         assert result["compared"] >= head - 20, result["compared"]
         first = result["mismatches"][:1]
         assert not result["mismatches"], (result["client"], first)
+        # And the replay page's way (a state, then the events folded forward) agrees.
+        assert not result["forward"], (result["client"], result["forward"][:1])
 
     # Nothing leaks: the never-revealed notes only to their authors, names nowhere
     # (the board became fully anonymous), no pseudonym ever.

@@ -35,7 +35,7 @@ async def facilitators_record(
     if member.role is not Role.FACILITATOR:
         raise DomainError(ErrorCode.FORBIDDEN, "Only a facilitator may export.")
     head = await services.history.head(board_id)
-    state, _ = await services.history.state_at(board_id, head, head)
+    state, _ = await services.history.state_at(board_id, head, head, warm=False)
     return state, await services.history.strictest_anonymity(board_id, head)
 
 

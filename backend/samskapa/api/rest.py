@@ -7,14 +7,13 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.commands import Mission
+from ..domain.replay import record_event
 from ..domain.values import Language, Name, Role, Sector, Title
 from ..domain.visibility import (
     own_notes,
     own_votes,
-    project,
     sees_authors,
     shared_state,
-    variant,
 )
 from ..service import CreatedBoard
 from ..templates import all_templates, get_template
@@ -192,7 +191,10 @@ async def board_events(
     last = events[-1].seq if events else after
     viewer = services.boards.viewer(member)
     state = (await services.store.entry(board_id)).state
-    projected = [project(e, variant(state, e, viewer), viewer) for e in events]
+    # The events replay folds forward from `state?seq=N`: projected as replay
+    # shows them, under the strictest anonymity the board ever had.
+    mode = await services.history.strictest_anonymity(board_id, head)
+    projected = [record_event(e, state, viewer, mode) for e in events]
     return {"events": projected, "head_seq": head, "more": last < head}
 
 

@@ -116,12 +116,16 @@ def replay_view(
 def record_event(
     event: StoredEvent, head: BoardState, viewer: Viewer, mode: Anonymity
 ) -> dict[str, Any]:
-    """One event of the log as `viewer` may keep it in an export: the live
-    projection, under the strictest anonymity `mode`, without names where that
-    mode hides authors (joins, renames, named ballots)."""
+    """One event of the log as `viewer` may see it in replay (`GET /events`, and
+    the log in an export): the live projection under the strictest anonymity
+    `mode`, without actors and names where that mode hides authors (joins,
+    renames, named ballots)."""
     authors = sees_authors_under(mode, viewer)
     wire = project(event, variant(head, event, viewer, authors), viewer)
     if not authors:
+        # Not even one's own events keep an actor: a named round's own ballot
+        # would otherwise name the voter where the strictest mode hides names.
+        wire["actor"] = ""
         data = wire["data"]
         if wire["type"] == "participant.joined":
             data["participant"] = {**data["participant"], "name": ""}

@@ -127,13 +127,17 @@ class History:
         except Exception:
             log.exception("warming up replay of board %s failed", board_id)
 
-    async def state_at(self, board_id: str, seq: int, head: int) -> tuple[BoardState, int]:
-        """The folded board right after event `seq`, and that event's time."""
+    async def state_at(
+        self, board_id: str, seq: int, head: int, warm: bool = True
+    ) -> tuple[BoardState, int]:
+        """The folded board right after event `seq`, and that event's time
+        (`warm`: start the background fold of the whole log, for replay)."""
         if not 1 <= seq <= head:
             raise DomainError(
                 ErrorCode.SEQ_OUT_OF_RANGE, f"seq must be between 1 and {head} on this board."
             )
-        self.warm(board_id, head)
+        if warm:
+            self.warm(board_id, head)
         cache = self._board(board_id)
         base = cache.nearest(seq)
         async with self.db.read.connect() as conn:
