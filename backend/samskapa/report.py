@@ -203,16 +203,23 @@ def _participation_svg(summary: Summary) -> str:
 
 
 def report_html(
-    state: BoardState, mode: Anonymity, rows: list[Row], activity: list[dict[str, Any]]
+    state: BoardState,
+    mode: Anonymity,
+    rows: list[Row],
+    activity: list[dict[str, Any]],
+    base_url: str = "",
 ) -> str:
+    """`base_url`: the server's, so the stylesheet loads even when a page opens
+    the report from a blob (it must send the credential, so it cannot link)."""
     s = summarize(state, mode, rows, activity)
     e = escape
     out = [
         "<!doctype html>",
         f'<html lang="{s.language.value}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<link rel="icon" href="data:,">',
         f"<title>{e(s.t('report'))}: {e(s.title)}</title>",
-        '<link rel="stylesheet" href="/static/css/report.css"></head><body><main>',
+        f'<link rel="stylesheet" href="{e(base_url)}/static/css/report.css"></head><body><main>',
         f"<h1>{e(s.title)}</h1>",
         f'<section class="mission"><h2>{e(s.t("mission"))}</h2>',
         f'<p class="statement">{e(s.mission["statement"])}</p><dl>',
@@ -223,8 +230,8 @@ def report_html(
     ]
     if s.agenda:
         out.append(
-            f"<table><thead><tr><th>{e(s.t('step'))}</th><th>{e(s.t('planned'))}</th>"
-            f"<th>{e(s.t('actual'))}</th></tr></thead><tbody>"
+            f'<table><thead><tr><th>{e(s.t("step"))}</th><th class="num">{e(s.t("planned"))}</th>'
+            f'<th class="num">{e(s.t("actual"))}</th></tr></thead><tbody>'
         )
         for title, planned, actual in s.agenda:
             out.append(

@@ -107,7 +107,7 @@ async def test_export_import_template_report_and_csv(replay_server: ServerProces
     answers.append(html)
     assert '<html lang="sv">' in html and "Målkonflikter" in html and "Stegvis" in html
     assert "<script" not in html and "style=" not in html and "<style" not in html
-    assert 'href="/static/css/report.css"' in html
+    assert f'href="{server.http}/static/css/report.css"' in html
     css = httpx.get(f"{server.http}/static/css/report.css", timeout=10)
     assert css.status_code == 200 and "@media print" in css.text
     r = get(server.http, board_id, fac, "report.md")

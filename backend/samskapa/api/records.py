@@ -23,7 +23,7 @@ from ..report import report_html, report_markdown
 from ..templates import template_of
 from .deps import MemberDep, Services, ServicesDep
 from .ratelimit import CREATE_LIMITED, limited
-from .rest import CreatedBoardOut, created_out
+from .rest import CreatedBoardOut, base_url, created_out
 
 router = APIRouter(prefix="/api")
 
@@ -113,12 +113,15 @@ async def _report_data(board_id: str, member: Actor, services: Services) -> dict
 
 
 @router.get("/boards/{board_id}/report.html", response_class=HTMLResponse)
-async def board_report_html(board_id: str, member: MemberDep, services: ServicesDep) -> Response:
+async def board_report_html(
+    board_id: str, request: Request, member: MemberDep, services: ServicesDep
+) -> Response:
     """A printable report in the board's language (the browser's print makes a PDF)."""
     data = await _report_data(board_id, member, services)
     from ..app import PAGE_HEADERS
 
-    return HTMLResponse(report_html(**data), headers=PAGE_HEADERS)
+    base = base_url(request, services.settings.public_url)
+    return HTMLResponse(report_html(**data, base_url=base), headers=PAGE_HEADERS)
 
 
 @router.get("/boards/{board_id}/report.md", response_class=Response)

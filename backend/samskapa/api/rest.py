@@ -99,7 +99,7 @@ class EventsOut(BaseModel):
     more: bool
 
 
-def _base_url(request: Request, public_url: str) -> str:
+def base_url(request: Request, public_url: str) -> str:
     return public_url.rstrip("/") if public_url else str(request.base_url).rstrip("/")
 
 
@@ -117,7 +117,7 @@ async def create_board(body: CreateBoardBody, request: Request, services: Servic
 
 def created_out(request: Request, services: Services, created: CreatedBoard) -> dict[str, Any]:
     """The answer to creating a board (also by fork or import): its id and three links."""
-    base = _base_url(request, services.settings.public_url)
+    base = base_url(request, services.settings.public_url)
     links = {
         role.value: f"{base}/b/{created.board_id}#k={token}"
         for role, token in created.tokens.items()
