@@ -202,6 +202,11 @@ class Boards:
                 )
             ).first()
         if row is None or row.board_id != board_id:
+            # Only now ask whether the board exists, so a good credential costs one
+            # query. This tells nothing /access does not: any credential, valid
+            # elsewhere or not, gets the same answer for the same board.
+            if await self.store.head_seq(board_id) is None:
+                raise DomainError(ErrorCode.BOARD_NOT_FOUND, "No such board.")
             raise DomainError(ErrorCode.UNAUTHORIZED, "Unknown credential for this board.")
         seen = None if row.seen_seq is None else int(row.seen_seq)
         return Actor(member_id=row.id, role=Role(row.role)), seen

@@ -82,6 +82,15 @@ async def test_bad_messages_get_stable_codes_and_the_connection_stays(
                 },
                 "not_found",
             ),
+            # Booleans are JSON booleans only; numbers keep their documented leniency.
+            (
+                {"type": "op", "op_id": "x7", "command": {"type": "step.ready", "ready": 1}},
+                "invalid_message",
+            ),
+            (
+                {"type": "op", "op_id": "x8", "command": {"type": "step.ready", "ready": "yes"}},
+                "invalid_message",
+            ),
         ]
         for message, code in cases:
             await par.send(message)
@@ -130,6 +139,9 @@ async def test_refused_connections_get_documented_close_codes(server: ServerProc
         # A credential of one board does not open another.
         other = create_board(server.http)
         assert await closing_code(hello % fac.credential, f"/ws/boards/{other['board_id']}") == 4001
+        # A board that does not exist: 4004, whatever the credential.
+        for credential in (fac.credential, "wrong"):
+            assert await closing_code(hello % credential, "/ws/boards/b_missing") == 4004
         # Too large a message closes with 1009.
         big = '{"type":"ping","pad":"%s"}' % ("x" * 70_000)
         assert await closing_code(big) == 1009
@@ -182,6 +194,8 @@ def test_rest_errors_have_stable_codes(server: ServerProcess) -> None:
         assert (r.status_code, r.json()["code"]) == (401, "unauthorized")
         r = http.get(f"/api/boards/{bid}/snapshot", headers={"Authorization": "Bearer wrong"})
         assert (r.status_code, r.json()["code"]) == (401, "unauthorized")
+        r = http.get("/api/boards/b_missing/snapshot", headers={"Authorization": "Bearer wrong"})
+        assert (r.status_code, r.json()["code"]) == (404, "board_not_found")
         assert http.get("/health").json() == {"status": "ok", "database": "ok", "broker": "ok"}
 
 

@@ -191,6 +191,9 @@ async def test_anonymous_authorship_never_leaves_the_server(tmp_path: Path, mode
             await _ok(
                 bjorn, {"type": "link.create", "link_id": "l1", "from_id": "n_a", "to_id": "n_b"}
             )
+            await _ok(lina, {"type": "agenda.set", "steps": [{"id": "s1", "title": "Skriv"}]})
+            await _ok(lina, {"type": "agenda.go", "step_id": "s1"})
+            await _ok(amira, {"type": "step.ready", "ready": True})
             # Once people have written, anonymity can only become stricter.
             assert await _refused(lina, {"type": "board.anonymity", "mode": "off"}) == (
                 "anonymity_locked"
@@ -227,6 +230,10 @@ async def test_anonymous_authorship_never_leaves_the_server(tmp_path: Path, mode
             assert created["data"]["note"].get("mine") is True
             own = orjson.loads(_rest(server, board, amira, "snapshot"))["own_notes"]
             assert own["mine"] == ["n_a"]
+            # "I'm done": Amira knows hers, the facilitator counts it, nobody learns whose.
+            assert own["ready"] == ["s1"]
+            lina_view = orjson.loads(_rest(server, board, lina, "snapshot"))
+            assert lina_view["state"]["ready"] == {"s1": 1}
             # The facilitator: names with "facilitators", nobody's with "full".
             created_for_lina = next(
                 m
@@ -252,7 +259,7 @@ async def test_anonymous_authorship_never_leaves_the_server(tmp_path: Path, mode
             db = sqlite3.connect(tmp_path / "db.sqlite")
             rows = db.execute(
                 "SELECT actor, data FROM events WHERE type IN ('note.created', 'note.moved', "
-                "'link.created')"
+                "'link.created', 'step.ready_changed')"
             ).fetchall()
             db.close()
             for actor, data in rows:
@@ -342,6 +349,7 @@ async def test_step_rules_lock_and_follow_me(fast_server: ServerProcess) -> None
         theirs = await lina.wait_for(lambda m: m.get("type") == "step.ready_changed")
         assert mine["data"] == {"step_id": "s1", "ready": True, "count": 1, "mine": True}
         assert theirs["data"] == {"step_id": "s1", "count": 1}
+        assert (theirs["actor"], theirs["op_id"]) == ("", "")
         await _ok(lina, {"type": "agenda.go", "step_id": None})
         await _ok(amira, note("n_free", "fri tavla"))
         await _ok(lina, {"type": "board.lock", "locked": True})

@@ -20,6 +20,7 @@ from .values import (
     Color,
     ConflictStatus,
     Coord,
+    Flag,
     Id,
     Language,
     LinkKind,
@@ -155,8 +156,8 @@ class OpenRound(_Command):
     kinds: Annotated[tuple[NoteKind, ...], Field(min_length=1, max_length=7)] | None = None
     budget: VoteCount = 5
     cap: VoteCount = 3
-    blind: bool = True
-    anonymous: bool = True
+    blind: Flag = True
+    anonymous: Flag = True
 
 
 class ChangeLimits(_Command):
@@ -257,14 +258,14 @@ class SetReplay(_Command):
 
 class LockBoard(_Command):
     type: Literal["board.lock"]
-    locked: bool
+    locked: Flag
 
 
 class Follow(_Command):
     """Ask everyone to follow the sender's viewport (or stop asking)."""
 
     type: Literal["attention.follow"]
-    on: bool
+    on: Flag
 
 
 class SetSpotlight(_Command):
@@ -365,7 +366,7 @@ class SetReady(_Command):
     """ "I'm done with this step" (or not yet)."""
 
     type: Literal["step.ready"]
-    ready: bool
+    ready: Flag
 
 
 # Decided in decide_facilitation.py.

@@ -142,7 +142,7 @@ def decide(
     if isinstance(command, CreateNote | EditNote):
         check_contribution(state.schedules, state.current_step, actor.role, now)
     if isinstance(command, FacilitationCommand):
-        return decide_facilitation(state, command, actor, now)
+        return decide_facilitation(state, command, actor, now, secret)
 
     match command:
         case CreateNote():

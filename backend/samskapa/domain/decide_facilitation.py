@@ -60,7 +60,7 @@ from .events import (
 )
 from .facilitation import Group, Link, Timer
 from .placement import lay_out_revealed
-from .policy import Actor
+from .policy import Actor, author_key, author_pseudonym
 from .state import BoardState, Note
 from .values import (
     ANONYMITY_STRENGTH,
@@ -108,7 +108,7 @@ def has_content(state: BoardState) -> bool:
 
 
 def decide_facilitation(
-    state: BoardState, command: FacilitationCommand, actor: Actor, now: int
+    state: BoardState, command: FacilitationCommand, actor: Actor, now: int, secret: bytes = b""
 ) -> EventBody:
     match command:
         case ChangeNoteKind():
@@ -198,10 +198,9 @@ def decide_facilitation(
             if step is None:
                 raise DomainError(ErrorCode.NO_STEP, "No agenda step is running.")
             members = state.ready.get(step.id, frozenset())
-            after = members | {actor.member_id} if command.ready else members - {actor.member_id}
-            return ReadyChanged(
-                step_id=step.id, member=actor.member_id, ready=command.ready, count=len(after)
-            )
+            key = _ready_key(state, members, actor, secret)
+            after = members | {key} if command.ready else members - {key}
+            return ReadyChanged(step_id=step.id, member=key, ready=command.ready, count=len(after))
         case ScheduleCollection() | CloseCollection():
             return _decide_collection(state, command, now)
         case _:
@@ -239,6 +238,15 @@ def _decide_collection(
         schedule=schedule,
         automatic=command.deadline is not None,
     )
+
+
+def _ready_key(state: BoardState, members: frozenset[str], actor: Actor, secret: bytes) -> str:
+    """How "I'm done" records the member: as they are recorded as an author, so
+    a fully anonymous board keeps only a pseudonym. A board made fully anonymous
+    during the step may still hold the member's id from before; that entry is the
+    one to take back (the fold removes exactly the key the event names)."""
+    earlier = {actor.member_id, author_pseudonym(secret, actor.member_id)} & members
+    return next(iter(earlier)) if earlier else author_key(state, actor, secret)
 
 
 def _decide_link(state: BoardState, command: CreateLink) -> LinkCreated:

@@ -13,6 +13,7 @@ from .values import (
     STEP_MINUTES_MAX,
     ConflictStatus,
     EditScope,
+    Flag,
     Id,
     Instructions,
     LinkKind,
@@ -31,9 +32,9 @@ class StepRules(_Entity):
 
     write: WriteMode = WriteMode.OPEN
     edit: EditScope = EditScope.OWN
-    group: bool = True
-    link: bool = True
-    vote: bool = True
+    group: Flag = True
+    link: Flag = True
+    vote: Flag = True
 
 
 # Before the first step and after the agenda ends, the board is a free canvas
@@ -83,7 +84,7 @@ class Attention(_Entity):
     leader: str | None = None
     spotlight: Spotlight | None = None
     # Read-only for participants, whatever the step allows.
-    locked: bool = False
+    locked: Flag = False
 
 
 class Group(_Entity):

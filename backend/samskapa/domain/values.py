@@ -126,3 +126,6 @@ MissionText = Annotated[str, StringConstraints(max_length=MISSION_FIELD_MAX)]
 # Strict: a number must be a JSON number (lax mode would take "12" or true).
 Coord = Annotated[float, Field(ge=-COORD_LIMIT, le=COORD_LIMIT, allow_inf_nan=False, strict=True)]
 Size = Annotated[float, Field(ge=FRAME_MIN, le=FRAME_MAX, allow_inf_nan=False, strict=True)]
+# Strict: a flag must be a JSON boolean (lax mode would take 0/1, "yes", "on",
+# "true"). Every boolean a client sends is a Flag (tests/domain/test_strict_flags.py).
+Flag = Annotated[bool, Field(strict=True)]

@@ -18,7 +18,9 @@ Private notes (written in a silent step, not yet revealed): the author gets
 every event about them; everyone else, facilitators included, gets a
 `note.private` event in its place that says only how many notes are private.
 
-"I'm done" (`step.ready_changed`): the member gets `mine: true`; others the count.
+"I'm done" (`step.ready_changed`): the member gets `mine: true`; others the count,
+on every board without `actor` and `op_id` (the envelope would name the member).
+On a fully anonymous board the event stores the member's author pseudonym.
 
 Board anonymity (`off` / `facilitators` / `full`), applied with the board's
 current mode, which can only become stricter once people have written:
@@ -128,7 +130,7 @@ def variant(
     if isinstance(body, _PER_VOTER):
         return MINE if viewer.owns(state, body.round_id, body.voter) else OTHERS
     if isinstance(body, ReadyChanged):
-        return MINE if body.member == viewer.member_id else OTHERS
+        return MINE if viewer.is_me(body.member) else OTHERS
     mine = viewer.is_me(event.actor)
     if _is_private(body):
         # Only the author can touch a private note, so the actor is its author.
@@ -201,7 +203,11 @@ def project(event: StoredEvent, which: str, viewer: Viewer | None = None) -> dic
             data["mine"] = True
         else:
             del data["ready"]
-    if (isinstance(body, _PER_VOTER) and body.anonymous) or which in (SELF, ANON):
+    if (
+        (isinstance(body, _PER_VOTER) and body.anonymous)
+        or isinstance(body, ReadyChanged)
+        or which in (SELF, ANON)
+    ):
         # The envelope would give the member away: the actor may be a pseudonym
         # that never leaves the server, and a client's op_id could be recognised.
         wire["actor"] = ""
@@ -215,8 +221,6 @@ def project(event: StoredEvent, which: str, viewer: Viewer | None = None) -> dic
                 _anonymous_note(n, viewer is not None and viewer.is_me(n["author"]))
                 for n in data["notes"]
             ]
-    if isinstance(body, ReadyChanged) and which == MINE:
-        wire["actor"] = ""
     wire["data"] = data
     return wire
 
@@ -307,5 +311,9 @@ def own_notes(state: BoardState, viewer: Viewer, authors: bool | None = None) ->
             private[note.id] = note_json(note, authors, viewer)
         elif not authors:
             mine.append(note.id)
-    ready = [step_id for step_id, members in state.ready.items() if viewer.member_id in members]
+    ready = [
+        step_id
+        for step_id, members in state.ready.items()
+        if any(viewer.is_me(member) for member in members)
+    ]
     return {"notes": private, "mine": mine, "ready": ready}
