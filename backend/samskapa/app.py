@@ -6,18 +6,21 @@ hub are built when the app starts and closed when it stops.
 
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__
 from .api.collection import router as collection_router
 from .api.deps import Services
+from .api.errors import corrected, status_of
 from .api.export import router as export_router
 from .api.metrics import router as metrics_router
 from .api.ratelimit import AddressLimits, RateLimited
@@ -51,23 +54,6 @@ log = logging.getLogger(__name__)
 # reference counting frees it, so collecting rarely costs little memory.
 GC_YOUNG_THRESHOLD = 50_000
 
-_STATUS = {
-    ErrorCode.UNAUTHORIZED: 401,
-    ErrorCode.INVALID_LINK: 403,
-    ErrorCode.FORBIDDEN: 403,
-    ErrorCode.BOARD_NOT_FOUND: 404,
-    ErrorCode.NOT_FOUND: 404,
-    ErrorCode.ALREADY_EXISTS: 409,
-    ErrorCode.UNKNOWN_TEMPLATE: 422,
-    ErrorCode.SEQ_OUT_OF_RANGE: 400,
-    ErrorCode.REPLAY_OFF: 403,
-    ErrorCode.FILE_TOO_LARGE: 413,
-    ErrorCode.MESSAGE_TOO_LARGE: 413,
-    ErrorCode.RATE_LIMITED: 429,
-    ErrorCode.SERVER_FULL: 503,
-    ErrorCode.NO_DEADLINE: 404,
-    ErrorCode.INTERNAL_ERROR: 500,
-}
 
 # Pages load only our own scripts and styles; note text is always rendered as text.
 CSP = (
@@ -80,6 +66,22 @@ PAGE_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache",
 }
+
+
+_HTTP_CODES = {
+    401: ErrorCode.UNAUTHORIZED,
+    403: ErrorCode.FORBIDDEN,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    413: ErrorCode.MESSAGE_TOO_LARGE,
+    429: ErrorCode.RATE_LIMITED,
+}
+
+
+def _error(
+    code: ErrorCode, message: str, status: int, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse({"code": code.value, "message": message}, status, headers)
 
 
 def frontend_dir() -> Path:
@@ -170,9 +172,18 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
 
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
-        return JSONResponse(
-            {"code": exc.code.value, "message": exc.message}, status_code=_STATUS.get(exc.code, 400)
-        )
+        return _error(exc.code, exc.message, status_of(exc.code))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Unknown paths and methods answer in the same shape as everything else.
+        code = _HTTP_CODES.get(exc.status_code, ErrorCode.INVALID_MESSAGE)
+        return _error(code, str(exc.detail), exc.status_code, exc.headers)
+
+    @app.exception_handler(Exception)
+    async def server_error(_request: Request, _exc: Exception) -> JSONResponse:
+        # Starlette logs the exception after this answer; the client learns nothing of it.
+        return _error(ErrorCode.INTERNAL_ERROR, "The server failed; try again.", 500)
 
     @app.exception_handler(RateLimited)
     async def rate_limited(_request: Request, exc: RateLimited) -> JSONResponse:
@@ -186,11 +197,16 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     async def invalid_body(_request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
-        return JSONResponse(
-            {"code": ErrorCode.INVALID_MESSAGE.value, "message": f"{where}: {first['msg']}"},
-            status_code=400,
-        )
+        return _error(ErrorCode.INVALID_MESSAGE, f"{where}: {first['msg']}", 400)
 
+    default_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = corrected(default_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.include_router(router)
     app.include_router(health_router)
     app.include_router(metrics_router)

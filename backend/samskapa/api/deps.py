@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..clock import Clock
 from ..domain.errors import DomainError, ErrorCode
@@ -54,13 +55,24 @@ def bearer(authorization: str | None) -> str:
     return authorization[7:].strip()
 
 
+# Documents the bearer scheme in OpenAPI ("Authorize" in /docs). Without
+# auto_error a missing header reaches get_member, which answers 401 in our shape.
+bearer_scheme = HTTPBearer(
+    scheme_name="member",
+    description="The `credential` that `POST /api/boards/{board_id}/join` returned.",
+    auto_error=False,
+)
+
+
 async def get_member(
     board_id: str,
     services: ServicesDep,
-    authorization: Annotated[str | None, Header()] = None,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Actor:
     """The member behind `Authorization: Bearer <credential>` on this board."""
-    return await services.boards.authenticate(board_id, bearer(authorization))
+    if credentials is None or not credentials.credentials:
+        raise DomainError(ErrorCode.UNAUTHORIZED, "Send Authorization: Bearer <credential>.")
+    return await services.boards.authenticate(board_id, credentials.credentials.strip())
 
 
 MemberDep = Annotated[Actor, Depends(get_member)]

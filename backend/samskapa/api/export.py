@@ -28,6 +28,7 @@ from ..domain.values import LinkKind, Sector
 from ..domain.visibility import sees_authors_under
 from ..labels import KIND, LINK_KIND, ORIGIN, STATUS
 from .deps import MemberDep, ServicesDep
+from .errors import responses
 from .records import facilitators_record
 
 router = APIRouter(prefix="/api")
@@ -199,21 +200,31 @@ def links_csv(state: BoardState, created: dict[str, int]) -> str:
     return _table(header, rows)
 
 
+class CsvResponse(Response):
+    """Documents the exports as `text/csv` in OpenAPI."""
+
+    media_type = "text/csv"
+
+
 def _csv(text: str, name: str) -> Response:
-    return Response(
+    return CsvResponse(
         text.encode("utf-8"),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
-@router.get("/boards/{board_id}/votes.csv", response_class=Response)
+# Not a member (401), not a facilitator (403), no such board (404).
+_REFUSALS = responses(401, 403, 404)
+
+
+@router.get("/boards/{board_id}/votes.csv", response_class=CsvResponse, responses=_REFUSALS)
 async def export_votes(board_id: str, member: MemberDep, services: ServicesDep) -> Response:
     state, _ = await facilitators_record(board_id, member, services)
     return _csv(votes_csv(state), f"votes-{board_id}.csv")
 
 
-@router.get("/boards/{board_id}/notes.csv", response_class=Response)
+@router.get("/boards/{board_id}/notes.csv", response_class=CsvResponse, responses=_REFUSALS)
 async def export_notes(board_id: str, member: MemberDep, services: ServicesDep) -> Response:
     state, mode = await facilitators_record(board_id, member, services)
     authors = sees_authors_under(mode, services.boards.viewer(member))
@@ -221,7 +232,7 @@ async def export_notes(board_id: str, member: MemberDep, services: ServicesDep) 
     return _csv(notes_csv(state, authors, created), f"notes-{board_id}.csv")
 
 
-@router.get("/boards/{board_id}/links.csv", response_class=Response)
+@router.get("/boards/{board_id}/links.csv", response_class=CsvResponse, responses=_REFUSALS)
 async def export_links(board_id: str, member: MemberDep, services: ServicesDep) -> Response:
     state, _ = await facilitators_record(board_id, member, services)
     created = created_at(await services.history.rows(board_id, state.seq))

@@ -8,7 +8,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.commands import Mission
 from ..domain.replay import record_event
-from ..domain.values import Language, Name, Role, Sector, Title
+from ..domain.values import (
+    MAX_STEPS,
+    SEQ_MAX,
+    STEP_MINUTES_MAX,
+    Language,
+    Name,
+    Role,
+    Sector,
+    Seq,
+    Title,
+)
 from ..domain.visibility import (
     own_notes,
     own_votes,
@@ -18,6 +28,7 @@ from ..domain.visibility import (
 from ..service import CreatedBoard
 from ..templates import all_templates, get_template
 from .deps import MemberDep, Services, ServicesDep
+from .errors import responses
 from .ratelimit import CREATE_LIMITED, limited
 
 router = APIRouter(prefix="/api")
@@ -27,12 +38,18 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _template_ids(schema: dict[str, Any]) -> None:
+    """The document lists the ids the server knows (read when it is generated)."""
+    schema["enum"] = list(all_templates())
+
+
 class CreateBoardBody(_Body):
     title: Annotated[Title, Field(min_length=1)]
     language: Language = Language.SV
     mission: Mission = Mission()
     # A workshop template's id (GET /api/templates); without it, an empty board.
-    template: Annotated[str, Field(max_length=64)] | None = None
+    # Any other id answers 422 `unknown_template`.
+    template: Annotated[str, Field(max_length=64, json_schema_extra=_template_ids)] | None = None
 
 
 class BoardLinks(BaseModel):
@@ -50,8 +67,8 @@ class TemplateOut(BaseModel):
     id: str
     name: LocalizedOut
     description: LocalizedOut
-    steps: int
-    minutes: int
+    steps: Annotated[int, Field(ge=0, le=MAX_STEPS)]
+    minutes: Annotated[int, Field(ge=0, le=MAX_STEPS * STEP_MINUTES_MAX)]
     # The mission statement used when the form leaves it empty, if any.
     mission: LocalizedOut | None
 
@@ -87,7 +104,7 @@ class JoinedOut(BaseModel):
 
 
 class SnapshotOut(BaseModel):
-    seq: int
+    seq: Seq
     state: dict[str, Any]
     own_votes: dict[str, Any]
     own_notes: dict[str, Any]
@@ -95,7 +112,7 @@ class SnapshotOut(BaseModel):
 
 class EventsOut(BaseModel):
     events: list[dict[str, Any]]
-    head_seq: int
+    head_seq: Seq
     more: bool
 
 
@@ -108,6 +125,7 @@ def base_url(request: Request, public_url: str) -> str:
     status_code=201,
     response_model=CreatedBoardOut,
     dependencies=[Depends(limited("create_board", CREATE_LIMITED))],
+    responses=responses(400, 422, 429),
 )
 async def create_board(body: CreateBoardBody, request: Request, services: ServicesDep) -> Any:
     template = get_template(body.template) if body.template is not None else None
@@ -125,7 +143,7 @@ def created_out(request: Request, services: Services, created: CreatedBoard) -> 
     return {"board_id": created.board_id, "links": links}
 
 
-@router.get("/templates", response_model=list[TemplateOut])
+@router.get("/templates", response_model=list[TemplateOut], responses=responses())
 async def list_templates() -> Any:
     """The workshop templates a board can start from, in the order to offer them."""
     return [
@@ -141,7 +159,9 @@ async def list_templates() -> Any:
     ]
 
 
-@router.post("/boards/{board_id}/access", response_model=AccessOut)
+@router.post(
+    "/boards/{board_id}/access", response_model=AccessOut, responses=responses(400, 403, 404)
+)
 async def inspect_link(board_id: str, body: LinkBody, services: ServicesDep) -> Any:
     role, board = await services.boards.inspect(board_id, body.link)
     return {"board_id": board_id, "role": role, "title": board.title, "language": board.language}
@@ -152,6 +172,7 @@ async def inspect_link(board_id: str, body: LinkBody, services: ServicesDep) -> 
     status_code=201,
     response_model=JoinedOut,
     dependencies=[Depends(limited("join", "Too many joins from here; wait a little."))],
+    responses=responses(400, 403, 404, 429),
 )
 async def join_board(board_id: str, body: JoinBody, services: ServicesDep) -> Any:
     joined = await services.boards.join(board_id, body.link, body.name, body.sector)
@@ -166,7 +187,9 @@ async def join_board(board_id: str, body: JoinBody, services: ServicesDep) -> An
     }
 
 
-@router.get("/boards/{board_id}/snapshot", response_model=SnapshotOut)
+@router.get(
+    "/boards/{board_id}/snapshot", response_model=SnapshotOut, responses=responses(401, 404)
+)
 async def board_snapshot(board_id: str, member: MemberDep, services: ServicesDep) -> Any:
     """The board as this member may see it (the same projection as the websocket)."""
     state = (await services.store.entry(board_id)).state
@@ -179,12 +202,14 @@ async def board_snapshot(board_id: str, member: MemberDep, services: ServicesDep
     }
 
 
-@router.get("/boards/{board_id}/events", response_model=EventsOut)
+@router.get(
+    "/boards/{board_id}/events", response_model=EventsOut, responses=responses(400, 401, 404)
+)
 async def board_events(
     board_id: str,
     member: MemberDep,
     services: ServicesDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=SEQ_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> Any:
     events, head = await services.store.events_page(board_id, after, limit)
@@ -201,7 +226,13 @@ async def board_events(
 health_router = APIRouter()
 
 
-@health_router.get("/health")
+@health_router.get(
+    "/health",
+    responses={
+        **responses(),
+        503: {"model": dict[str, str], "description": "The database or the broker is down."},
+    },
+)
 async def health(services: ServicesDep, response: Response) -> dict[str, str]:
     report = {"status": "ok", "database": "ok", "broker": "ok"}
     try:

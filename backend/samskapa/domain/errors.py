@@ -47,6 +47,7 @@ class ErrorCode(StrEnum):
     INVALID_FILE = "invalid_file"
     UNKNOWN_VERSION = "unknown_version"
     FILE_TOO_LARGE = "file_too_large"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
     INTERNAL_ERROR = "internal_error"
 
 

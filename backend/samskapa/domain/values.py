@@ -114,6 +114,10 @@ TIMER_SECONDS_MAX = 6 * 3600
 COORD_LIMIT = 1_000_000.0
 FRAME_MIN = 40.0
 FRAME_MAX = 20_000.0
+# The largest seq anyone may ask about: the largest integer a JavaScript number
+# holds exactly (a board appending 1,000 events a second gets there in 285,000
+# years), well inside SQL's 64-bit integers, which a larger value overflows.
+SEQ_MAX = 2**53 - 1
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 NoteText = Annotated[str, StringConstraints(max_length=NOTE_TEXT_MAX)]
@@ -126,6 +130,7 @@ MissionText = Annotated[str, StringConstraints(max_length=MISSION_FIELD_MAX)]
 # Strict: a number must be a JSON number (lax mode would take "12" or true).
 Coord = Annotated[float, Field(ge=-COORD_LIMIT, le=COORD_LIMIT, allow_inf_nan=False, strict=True)]
 Size = Annotated[float, Field(ge=FRAME_MIN, le=FRAME_MAX, allow_inf_nan=False, strict=True)]
+Seq = Annotated[int, Field(ge=0, le=SEQ_MAX)]
 # Strict: a flag must be a JSON boolean (lax mode would take 0/1, "yes", "on",
 # "true"). Every boolean a client sends is a Flag (tests/domain/test_strict_flags.py).
 Flag = Annotated[bool, Field(strict=True)]
