@@ -8,13 +8,11 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__
@@ -22,7 +20,9 @@ from .api.collection import router as collection_router
 from .api.deps import Services
 from .api.errors import corrected, status_of
 from .api.export import router as export_router
+from .api.headers import SecurityHeaders
 from .api.metrics import router as metrics_router
+from .api.pages import add_pages
 from .api.ratelimit import AddressLimits, RateLimited
 from .api.records import router as records_router
 from .api.replay import router as replay_router
@@ -55,19 +55,6 @@ log = logging.getLogger(__name__)
 GC_YOUNG_THRESHOLD = 50_000
 
 
-# Pages load only our own scripts and styles; note text is always rendered as text.
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-)
-PAGE_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-cache",
-}
-
-
 _HTTP_CODES = {
     401: ErrorCode.UNAUTHORIZED,
     403: ErrorCode.FORBIDDEN,
@@ -82,14 +69,6 @@ def _error(
     code: ErrorCode, message: str, status: int, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
     return JSONResponse({"code": code.value, "message": message}, status, headers)
-
-
-def frontend_dir() -> Path:
-    """Inside an installed wheel the pages ship in the package; in a checkout, at the top."""
-    packaged = Path(__file__).resolve().parent / "frontend"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "frontend"
 
 
 def _tune_gc() -> None:
@@ -168,6 +147,9 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         version=__version__,
         summary="A real-time co-creation board for mission-oriented innovation workshops.",
         lifespan=lifespan,
+        # Served by add_pages from the package itself, not from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
 
     @app.exception_handler(DomainError)
@@ -216,25 +198,8 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     app.include_router(records_router)
     app.add_api_websocket_route("/ws/boards/{board_id}", board_socket)
 
-    pages = frontend_dir()
-
-    @app.get("/", include_in_schema=False)
-    async def start_page() -> FileResponse:
-        return FileResponse(pages / "index.html", headers=PAGE_HEADERS)
-
-    @app.get("/b/{board_id}", include_in_schema=False)
-    async def board_page(board_id: str) -> FileResponse:
-        return FileResponse(pages / "board.html", headers=PAGE_HEADERS)
-
-    @app.get("/b/{board_id}/replay", include_in_schema=False)
-    async def replay_page(board_id: str) -> FileResponse:
-        return FileResponse(pages / "replay.html", headers=PAGE_HEADERS)
-
-    @app.get("/b/{board_id}/report", include_in_schema=False)
-    async def report_page(board_id: str) -> FileResponse:
-        # A shell that fetches report.html with the member's credential and
-        # becomes it (frontend/js/replay/report.js): links carry no secrets.
-        return FileResponse(pages / "report.html", headers=PAGE_HEADERS)
-
-    app.mount("/static", StaticFiles(directory=pages), name="static")
+    add_pages(app)
+    # Outermost, outside Starlette's error middleware, so every answer has them.
+    build_stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeaders(build_stack())  # type: ignore[method-assign]
     return app

@@ -22,6 +22,7 @@ from ..domain.values import Anonymity, Role
 from ..report import report_html, report_markdown
 from ..templates import template_of
 from .deps import MemberDep, Services, ServicesDep
+from .pages import static_prefix, versioned
 from .ratelimit import CREATE_LIMITED, limited
 from .rest import CreatedBoardOut, base_url, created_out
 
@@ -116,12 +117,12 @@ async def _report_data(board_id: str, member: Actor, services: Services) -> dict
 async def board_report_html(
     board_id: str, request: Request, member: MemberDep, services: ServicesDep
 ) -> Response:
-    """A printable report in the board's language (the browser's print makes a PDF)."""
+    """A printable report in the board's language (the browser's print makes a PDF).
+    The pages' CSP and headers come from the headers middleware."""
     data = await _report_data(board_id, member, services)
-    from ..app import PAGE_HEADERS
-
     base = base_url(request, services.settings.public_url)
-    return HTMLResponse(report_html(**data, base_url=base), headers=PAGE_HEADERS)
+    html = report_html(**data, base_url=base)
+    return HTMLResponse(versioned(html, static_prefix(request), base))
 
 
 @router.get("/boards/{board_id}/report.md", response_class=Response)
