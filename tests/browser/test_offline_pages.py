@@ -13,6 +13,8 @@ from playwright.sync_api import Page, Request, WebSocket, expect
 
 from tests.browser.conftest import TIMEOUT_MS, Tabs
 from tests.browser.pages import create_board, join
+from tests.client import create_board as create_api_board
+from tests.client import join as join_api
 from tests.services import ServerProcess
 
 pytestmark = pytest.mark.browser
@@ -49,10 +51,23 @@ def test_swagger_ui_and_redoc_render_from_this_server_only(
         page.locator(".opblock-summary-path", has_text="/api/boards/{board_id}/events")
     ).to_be_visible(timeout=TIMEOUT_MS)
     page.screenshot(path=artifacts / "docs-swagger-ui.png")
+    # Authorize with a real member's credential, then try a read: 200 (connect-src 'self').
+    board = create_api_board(server.http)
+    member = join_api(server.http, board, "facilitator", "Lina")
     page.locator("button.authorize").first.click()
     expect(page.get_by_text("member (http, Bearer)")).to_be_visible()
+    page.locator(".modal-ux input").fill(member["credential"])
+    page.locator(".modal-ux button.authorize").click()
     page.screenshot(path=artifacts / "docs-authorize.png")
-    page.keyboard.press("Escape")
+    page.locator(".modal-ux button.btn-done").click()
+    snapshot = page.locator(".opblock", has_text="/api/boards/{board_id}/snapshot")
+    snapshot.locator(".opblock-summary").click()
+    snapshot.locator("button.try-out__btn").click()
+    snapshot.locator("input[placeholder='board_id']").fill(board["board_id"])
+    snapshot.locator("button.execute").click()
+    status = snapshot.locator(".live-responses-table tbody .response-col_status").first
+    expect(status).to_have_text("200", timeout=TIMEOUT_MS)
+    assert any(u.endswith(f"/api/boards/{board['board_id']}/snapshot") for u in urls)
     page.goto(f"{server.http}/redoc")
     expect(page.get_by_role("heading", name=re.compile("Samskapa"))).to_be_visible(
         timeout=TIMEOUT_MS

@@ -86,7 +86,7 @@ def corrected(schema: dict[str, Any]) -> dict[str, Any]:
                 del answers["422"]
             for status, answer in answers.items():
                 content = answer.get("content", {})
-                if status >= "400" and "application/json" not in content and content:
+                if status[:1] in ("4", "5") and content and "application/json" not in content:
                     answer["content"] = {"application/json": next(iter(content.values()))}
     components = schema.get("components", {}).get("schemas", {})
     components.pop("HTTPValidationError", None)
