@@ -6,7 +6,7 @@ hub are built when the app starts and closed when it stops.
 
 import gc
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from . import __version__
 from .api.collection import router as collection_router
 from .api.deps import Services
-from .api.errors import corrected, status_of
+from .api.errors import code_of, corrected, error_response, status_of
 from .api.export import router as export_router
 from .api.headers import SecurityHeaders
 from .api.metrics import router as metrics_router
@@ -53,22 +53,6 @@ log = logging.getLogger(__name__)
 # about a fifth of the server's CPU. Almost nothing we allocate forms cycles;
 # reference counting frees it, so collecting rarely costs little memory.
 GC_YOUNG_THRESHOLD = 50_000
-
-
-_HTTP_CODES = {
-    401: ErrorCode.UNAUTHORIZED,
-    403: ErrorCode.FORBIDDEN,
-    404: ErrorCode.NOT_FOUND,
-    405: ErrorCode.METHOD_NOT_ALLOWED,
-    413: ErrorCode.MESSAGE_TOO_LARGE,
-    429: ErrorCode.RATE_LIMITED,
-}
-
-
-def _error(
-    code: ErrorCode, message: str, status: int, headers: Mapping[str, str] | None = None
-) -> JSONResponse:
-    return JSONResponse({"code": code.value, "message": message}, status, headers)
 
 
 def _tune_gc() -> None:
@@ -154,18 +138,18 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
 
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
-        return _error(exc.code, exc.message, status_of(exc.code))
+        return error_response(exc.code, exc.message, status_of(exc.code))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # Unknown paths and methods answer in the same shape as everything else.
-        code = _HTTP_CODES.get(exc.status_code, ErrorCode.INVALID_MESSAGE)
-        return _error(code, str(exc.detail), exc.status_code, exc.headers)
+        code = code_of(exc.status_code)
+        return error_response(code, str(exc.detail), exc.status_code, exc.headers)
 
     @app.exception_handler(Exception)
     async def server_error(_request: Request, _exc: Exception) -> JSONResponse:
         # Starlette logs the exception after this answer; the client learns nothing of it.
-        return _error(ErrorCode.INTERNAL_ERROR, "The server failed; try again.", 500)
+        return error_response(ErrorCode.INTERNAL_ERROR, "The server failed; try again.", 500)
 
     @app.exception_handler(RateLimited)
     async def rate_limited(_request: Request, exc: RateLimited) -> JSONResponse:
@@ -179,7 +163,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     async def invalid_body(_request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
-        return _error(ErrorCode.INVALID_MESSAGE, f"{where}: {first['msg']}", 400)
+        return error_response(ErrorCode.INVALID_MESSAGE, f"{where}: {first['msg']}", 400)
 
     default_openapi = app.openapi
 

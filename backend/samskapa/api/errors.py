@@ -6,8 +6,10 @@ the only place that says what those look like in the OpenAPI document, so the
 document and the handlers in app.py cannot drift apart.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from ..domain.errors import ErrorCode
@@ -43,6 +45,27 @@ STATUS: dict[ErrorCode, int] = {
 def status_of(code: ErrorCode) -> int:
     """The HTTP status of a refusal; any code not listed is a bad request."""
     return STATUS.get(code, 400)
+
+
+# The code of an answer the framework makes itself (unknown path, wrong method).
+_FRAMEWORK = {
+    401: ErrorCode.UNAUTHORIZED,
+    403: ErrorCode.FORBIDDEN,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    413: ErrorCode.MESSAGE_TOO_LARGE,
+    429: ErrorCode.RATE_LIMITED,
+}
+
+
+def code_of(status: int) -> ErrorCode:
+    return _FRAMEWORK.get(status, ErrorCode.INVALID_MESSAGE)
+
+
+def error_response(
+    code: ErrorCode, message: str, status: int, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse({"code": code.value, "message": message}, status, headers)
 
 
 # What each status means on this API, shown in /docs beside the error model.
