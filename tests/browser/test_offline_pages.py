@@ -4,18 +4,23 @@ page and the board (with its websocket) work. Every request of each tab is
 recorded and must be same-origin; a CSP refusal shows as a console error, which
 fails the test too."""
 
+import os
 import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
-from playwright.sync_api import Page, Request, WebSocket, expect
+from playwright.sync_api import Browser, Page, Request, WebSocket, expect
 
 from tests.browser.conftest import TIMEOUT_MS, Tabs
 from tests.browser.pages import create_board, join
 from tests.client import create_board as create_api_board
 from tests.client import join as join_api
-from tests.services import ServerProcess
+from tests.services import ServerProcess, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -97,3 +102,55 @@ def test_the_start_page_and_the_board_stay_on_this_server(
     assert assets and all(re.search(r"/static/[0-9a-f]{16}/", u) for u in assets)
     assert _foreign(urls, server) == []
     tabs.assert_clean()
+
+
+def test_the_board_connects_over_wss_under_the_csp(
+    browser: Browser, tmp_path: Path, sqlite_url: str
+) -> None:
+    """Behind TLS the page is https and its socket wss: 'self' allows exactly that."""
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    env = {
+        **os.environ,
+        "SAMSKAPA_DATABASE_URL": sqlite_url,
+        "SAMSKAPA_DATA_DIR": str(tmp_path / "data"),
+        "SAMSKAPA_DEMO": "false",
+        "SAMSKAPA_LOG_LEVEL": "warning",
+    }
+    command = [sys.executable, "-m", "uvicorn", "samskapa.app:create_app", "--factory"]
+    command += ["--port", str(port), "--ssl-keyfile", str(key), "--ssl-certfile", str(cert)]
+    proc = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+    base = f"https://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{base}/health", verify=False, timeout=1)
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline, "the TLS server did not start"
+                time.sleep(0.2)
+        r = httpx.post(f"{base}/api/boards", json={"title": "TLS"}, verify=False, timeout=10)
+        link = r.json()["links"]["participant"]
+        context = browser.new_context(ignore_https_errors=True)
+        try:
+            page = context.new_page()
+            urls = _record(page)
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            join(page, link, "Amira", "business")
+            assert next(u for u in urls if u.startswith("ws")).startswith("wss://127.0.0.1:")
+            assert errors == []
+        finally:
+            context.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
