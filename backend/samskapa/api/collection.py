@@ -11,15 +11,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 import segno
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from icalendar import Alarm, Calendar, Event
 from pydantic import BaseModel
 
 from ..domain.collection import key_of
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.news import NEWS_EVENT_TYPES, new_notes
-from ..domain.values import Id, Language
-from .deps import MemberDep, ServicesDep, bearer
+from ..domain.values import SEQ_MAX, Id, Language
+from .deps import CredentialDep, MemberDep, ServicesDep
+from .errors import responses
 
 router = APIRouter(prefix="/api")
 
@@ -56,12 +57,10 @@ def _base_url(request: Request, public_url: str) -> str:
     return public_url.rstrip("/") if public_url else str(request.base_url).rstrip("/")
 
 
-@router.get("/boards/{board_id}/me", response_model=MeOut)
-async def who_am_i(
-    board_id: str, services: ServicesDep, authorization: Annotated[str | None, Header()] = None
-) -> Any:
+@router.get("/boards/{board_id}/me", response_model=MeOut, responses=responses(401, 404))
+async def who_am_i(board_id: str, services: ServicesDep, credential: CredentialDep) -> Any:
     """The member behind the credential: what a second device needs to sign in."""
-    member, stored = await services.boards.sign_in(board_id, bearer(authorization))
+    member, stored = await services.boards.sign_in(board_id, credential)
     seen = services.seen.latest(member.member_id, stored)
     state = (await services.store.entry(board_id)).state
     me = state.participants[member.member_id]
@@ -74,12 +73,12 @@ async def who_am_i(
     }
 
 
-@router.get("/boards/{board_id}/news", response_model=NewsOut)
+@router.get("/boards/{board_id}/news", response_model=NewsOut, responses=responses(400, 401, 404))
 async def news(
     board_id: str,
     member: MemberDep,
     services: ServicesDep,
-    after: Annotated[int, Query(ge=0)],
+    after: Annotated[int, Query(ge=0, le=SEQ_MAX)],
 ) -> Any:
     """Notes someone else added or edited after seq `after` that this member may
     see now, oldest first (deleted ones left out)."""
@@ -90,7 +89,21 @@ async def news(
     return {"after": after, "head_seq": head, "notes": new_notes(events, entry.state, viewer)}
 
 
-@router.get("/boards/{board_id}/deadline.ics", response_class=Response)
+class CalendarResponse(Response):
+    """Documents the calendar file as `text/calendar` in OpenAPI."""
+
+    media_type = "text/calendar"
+
+
+class SvgResponse(Response):
+    media_type = "image/svg+xml"
+
+
+@router.get(
+    "/boards/{board_id}/deadline.ics",
+    response_class=CalendarResponse,
+    responses=responses(400, 401, 404, 413),
+)
 async def deadline_ics(
     board_id: str,
     request: Request,
@@ -135,7 +148,7 @@ async def deadline_ics(
     calendar.add("prodid", "-//Samskapa//Samskapa//EN")
     calendar.add("version", "2.0")
     calendar.add_component(event)
-    return Response(
+    return CalendarResponse(
         calendar.to_ical(),
         media_type="text/calendar; charset=utf-8",
         headers={
@@ -145,19 +158,24 @@ async def deadline_ics(
     )
 
 
-@router.get("/boards/{board_id}/device-qr.svg", response_class=Response)
+@router.get(
+    "/boards/{board_id}/device-qr.svg", response_class=SvgResponse, responses=responses(401, 404)
+)
 async def device_qr(
-    board_id: str, request: Request, member: MemberDep, services: ServicesDep
+    board_id: str,
+    request: Request,
+    member: MemberDep,
+    credential: CredentialDep,
+    services: ServicesDep,
 ) -> Response:
     """A QR code (SVG) of this member's personal link: opened on another device,
     it signs in as the same member. Only the member can ask for it (their own
     credential is the key), and it is never cached."""
-    credential = bearer(request.headers.get("authorization"))
     link = f"{_base_url(request, services.settings.public_url)}/b/{board_id}#m={credential}"
     out = io.BytesIO()
     # A standalone SVG (with its namespace): browsers draw it as an <img>.
     segno.make(link, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False)
-    return Response(
+    return SvgResponse(
         out.getvalue(),
         media_type="image/svg+xml",
         headers={"Cache-Control": "no-store", "Content-Security-Policy": "default-src 'none'"},

@@ -48,13 +48,6 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def bearer(authorization: str | None) -> str:
-    """The credential in an `Authorization: Bearer <credential>` header."""
-    if not authorization or not authorization.lower().startswith("bearer "):
-        raise DomainError(ErrorCode.UNAUTHORIZED, "Send Authorization: Bearer <credential>.")
-    return authorization[7:].strip()
-
-
 # Documents the bearer scheme in OpenAPI ("Authorize" in /docs). Without
 # auto_error a missing header reaches get_member, which answers 401 in our shape.
 bearer_scheme = HTTPBearer(
@@ -64,15 +57,21 @@ bearer_scheme = HTTPBearer(
 )
 
 
-async def get_member(
-    board_id: str,
-    services: ServicesDep,
+async def get_credential(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-) -> Actor:
-    """The member behind `Authorization: Bearer <credential>` on this board."""
-    if credentials is None or not credentials.credentials:
+) -> str:
+    """The credential of `Authorization: Bearer <credential>` (401 without one)."""
+    if credentials is None or not credentials.credentials.strip():
         raise DomainError(ErrorCode.UNAUTHORIZED, "Send Authorization: Bearer <credential>.")
-    return await services.boards.authenticate(board_id, credentials.credentials.strip())
+    return credentials.credentials.strip()
+
+
+CredentialDep = Annotated[str, Depends(get_credential)]
+
+
+async def get_member(board_id: str, services: ServicesDep, credential: CredentialDep) -> Actor:
+    """The member behind `Authorization: Bearer <credential>` on this board."""
+    return await services.boards.authenticate(board_id, credential)
 
 
 MemberDep = Annotated[Actor, Depends(get_member)]

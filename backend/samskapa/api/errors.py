@@ -76,9 +76,10 @@ _MEANING = {
     "Send `Authorization: Bearer <credential>`.",
     403: "The link is unknown or revoked (`invalid_link`), or the member's role may "
     "not do this (`forbidden`).",
-    404: "No such board (`board_not_found`).",
+    404: "No such board (`board_not_found`), or no deadline to put in a calendar "
+    "(`no_deadline`, `deadline.ics` only).",
     409: "It exists already (`already_exists`).",
-    413: "The body is over the size limit (`message_too_large`).",
+    413: "The request is over a size limit (`message_too_large`).",
     422: "No workshop template with this id (`unknown_template`).",
     429: "Too many requests from this client (`rate_limited`); slow down and retry later.",
     500: "The server failed (`internal_error`); the request may be retried.",
