@@ -101,6 +101,18 @@ def test_the_document_names_the_error_model_and_bearer_auth(api: Api) -> None:
                 if status.startswith(("4", "5")) and status != "503":
                     ref = answer["content"]["application/json"]["schema"]["$ref"]
                     assert ref.endswith("/ErrorOut"), (method, path, status)
+
+    # Every number in the document has both bounds.
+    def numbers(node: object) -> list[dict[str, object]]:
+        if isinstance(node, dict):
+            found = [node] if node.get("type") in ("integer", "number") else []
+            return found + [n for v in node.values() for n in numbers(v)]
+        if isinstance(node, list):
+            return [n for v in node for n in numbers(v)]
+        return []
+
+    unbounded = [n for n in numbers(doc) if "minimum" not in n or "maximum" not in n]
+    assert unbounded == []
     csv = doc["paths"]["/api/boards/{board_id}/notes.csv"]["get"]["responses"]["200"]
     assert list(csv["content"]) == ["text/csv"]
     events = doc["paths"]["/api/boards/{board_id}/events"]["get"]["parameters"]

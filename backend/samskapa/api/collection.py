@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from ..domain.collection import key_of
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.news import NEWS_EVENT_TYPES, new_notes
-from ..domain.values import SEQ_MAX, Id, Language
+from ..domain.values import SEQ_MAX, Id, Language, Seq
 from .deps import CredentialDep, MemberDep, ServicesDep
 from .errors import responses
 
@@ -44,12 +44,12 @@ class MeOut(BaseModel):
     name: str
     sector: str
     # The board's seq this member had seen when last here (null: never).
-    last_seen_seq: int | None
+    last_seen_seq: Seq | None
 
 
 class NewsOut(BaseModel):
-    after: int
-    head_seq: int
+    after: Seq
+    head_seq: Seq
     notes: list[str]
 
 
