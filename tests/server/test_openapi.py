@@ -12,6 +12,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.generation.modes import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from samskapa.app import create_app
 from samskapa.settings import Settings
@@ -80,7 +81,10 @@ def test_every_operation_answers_as_documented(
         suppress_health_check=list(HealthCheck),
     )
     def answers_as_documented(case: schemathesis.Case) -> None:
-        case.call_and_validate(base_url=api.server.http)
+        # A request the schema allows may still be refused for the board's state
+        # (a seq beyond its log, a file that is no board file): a documented 4xx,
+        # not a contradiction, so that heuristic check is left out.
+        case.call_and_validate(base_url=api.server.http, excluded_checks=[positive_data_acceptance])
 
     answers_as_documented()
 

@@ -5,6 +5,7 @@ every one of these answers."""
 
 import csv
 import io
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -107,8 +108,10 @@ async def test_export_import_template_report_and_csv(replay_server: ServerProces
     answers.append(html)
     assert '<html lang="sv">' in html and "Målkonflikter" in html and "Stegvis" in html
     assert "<script" not in html and "style=" not in html and "<style" not in html
-    assert f'href="{server.http}/static/css/report.css"' in html
-    css = httpx.get(f"{server.http}/static/css/report.css", timeout=10)
+    # The stylesheet under this version's static prefix, like every page's.
+    stylesheet = re.search(r'href="(http://[^"/]+/static/[0-9a-f]{16}/css/report\.css)"', html)
+    assert stylesheet is not None and stylesheet[1].startswith(server.http)
+    css = httpx.get(stylesheet[1], timeout=10)
     assert css.status_code == 200 and "@media print" in css.text
     r = get(server.http, board_id, fac, "report.md")
     assert r.status_code == 200 and r.text.startswith("# Replay workshop")

@@ -22,6 +22,7 @@ from ..domain.values import Anonymity, Role
 from ..report import report_html, report_markdown
 from ..templates import template_of
 from .deps import MemberDep, Services, ServicesDep
+from .errors import responses
 from .pages import static_prefix, versioned
 from .ratelimit import CREATE_LIMITED, limited
 from .rest import CreatedBoardOut, base_url, created_out
@@ -48,7 +49,30 @@ def _download(body: bytes | str, media_type: str, name: str) -> Response:
     )
 
 
-@router.get("/boards/{board_id}/export.json", response_class=Response)
+class JsonFile(Response):
+    """Documents a JSON download in OpenAPI."""
+
+    media_type = "application/json"
+
+
+class MarkdownFile(Response):
+    media_type = "text/markdown"
+
+
+# Not a member (401), not a facilitator (403), no such board (404).
+_REFUSALS = responses(401, 403, 404)
+# A JSON file is an object (FastAPI would document a custom response class's body
+# as a string).
+_JSON_FILE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {"schema": {"type": "object"}}}}
+}
+
+
+@router.get(
+    "/boards/{board_id}/export.json",
+    response_class=JsonFile,
+    responses={**responses(400, 401, 403, 404), **_JSON_FILE},
+)
 async def export_board(
     board_id: str,
     member: MemberDep,
@@ -73,6 +97,15 @@ async def export_board(
     response_model=CreatedBoardOut,
     # A new board like any other: the same allowance per client address.
     dependencies=[Depends(limited("create_board", CREATE_LIMITED))],
+    responses=responses(400, 413, 429),
+    # Read from the stream (to stop at the size limit), so described here.
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+            "description": "A board file (`samskapa-board`, version 1; docs/replay.md).",
+        }
+    },
 )
 async def import_board(request: Request, services: ServicesDep) -> Any:
     """A new board from a board file. Anyone may import (like creating a board);
@@ -93,7 +126,11 @@ async def import_board(request: Request, services: ServicesDep) -> Any:
     return created_out(request, services, created)
 
 
-@router.get("/boards/{board_id}/template.json", response_class=Response)
+@router.get(
+    "/boards/{board_id}/template.json",
+    response_class=JsonFile,
+    responses={**_REFUSALS, **_JSON_FILE},
+)
 async def board_template(board_id: str, member: MemberDep, services: ServicesDep) -> Response:
     """The board as a workshop template (the format of data/templates/)."""
     state, mode = await facilitators_record(board_id, member, services)
@@ -113,7 +150,7 @@ async def _report_data(board_id: str, member: Actor, services: Services) -> dict
     return {"state": state, "mode": mode, "rows": rows, "activity": activity}
 
 
-@router.get("/boards/{board_id}/report.html", response_class=HTMLResponse)
+@router.get("/boards/{board_id}/report.html", response_class=HTMLResponse, responses=_REFUSALS)
 async def board_report_html(
     board_id: str, request: Request, member: MemberDep, services: ServicesDep
 ) -> Response:
@@ -125,7 +162,7 @@ async def board_report_html(
     return HTMLResponse(versioned(html, static_prefix(request), base))
 
 
-@router.get("/boards/{board_id}/report.md", response_class=Response)
+@router.get("/boards/{board_id}/report.md", response_class=MarkdownFile, responses=_REFUSALS)
 async def board_report_markdown(
     board_id: str, member: MemberDep, services: ServicesDep
 ) -> Response:

@@ -18,35 +18,41 @@ from ..domain.errors import DomainError, ErrorCode
 from ..domain.policy import Actor
 from ..domain.replay import members_by_actor, replay_view, timeline
 from ..domain.state import BoardState
-from ..domain.values import Role, Title
+from ..domain.values import SEQ_MAX, Instant, Role, Seq, Title
 from .deps import MemberDep, Services, ServicesDep
+from .errors import responses
 from .ratelimit import CREATE_LIMITED, limited
 from .rest import CreatedBoardOut, created_out
 
 router = APIRouter(prefix="/api")
 
 
+# The seqs replay takes, documented; a seq outside the board's log (these bounds
+# included) is answered `400 seq_out_of_range` by the store, so clients get one code.
+SEQ_BOUNDS: dict[str, Any] = {"minimum": 1, "maximum": SEQ_MAX}
+
+
 class StateOut(BaseModel):
-    seq: int
-    at: int
+    seq: Seq
+    at: Instant
     state: dict[str, Any]
     own_notes: dict[str, Any]
     own_votes: dict[str, Any]
 
 
 class TimelineOut(BaseModel):
-    first_seq: int
-    last_seq: int
-    start_at: int
-    end_at: int
-    changes: list[list[int]]
+    first_seq: Seq
+    last_seq: Seq
+    start_at: Instant
+    end_at: Instant
+    changes: list[list[Instant]]
     markers: list[dict[str, Any]]
     activity: list[dict[str, Any]]
 
 
 class ForkBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    seq: Annotated[int, Field(strict=True)]
+    seq: Annotated[int, Field(strict=True, json_schema_extra=SEQ_BOUNDS)]
     title: Annotated[Title, Field(min_length=1)] | None = None
 
 
@@ -67,12 +73,18 @@ async def _head(board_id: str, member: Actor, services: Services) -> tuple[int, 
     return head, state
 
 
-@router.get("/boards/{board_id}/state", response_model=StateOut)
+# Not a member (401), replay not opened to this member (403), no such board (404).
+_REPLAY = responses(401, 403, 404)
+
+
+@router.get(
+    "/boards/{board_id}/state", response_model=StateOut, responses=responses(400, 401, 403, 404)
+)
 async def board_state_at(
     board_id: str,
     member: MemberDep,
     services: ServicesDep,
-    seq: Annotated[int, Query()],
+    seq: Annotated[int, Query(json_schema_extra=SEQ_BOUNDS)],
 ) -> Any:
     """The board as this member could see it right after event `seq`."""
     head, _ = await _head(board_id, member, services)
@@ -85,7 +97,7 @@ async def board_state_at(
     return _json({"seq": seq, "at": at, **view})
 
 
-@router.get("/boards/{board_id}/timeline", response_model=TimelineOut)
+@router.get("/boards/{board_id}/timeline", response_model=TimelineOut, responses=_REPLAY)
 async def board_timeline(board_id: str, member: MemberDep, services: ServicesDep) -> Any:
     """Steppable changes, markers and per-minute activity by sector (counts only)."""
     head, state = await _head(board_id, member, services)
@@ -99,6 +111,7 @@ async def board_timeline(board_id: str, member: MemberDep, services: ServicesDep
     status_code=201,
     response_model=CreatedBoardOut,
     dependencies=[Depends(limited("create_board", CREATE_LIMITED))],
+    responses=responses(400, 401, 403, 404, 429),
 )
 async def fork_board(
     board_id: str, body: ForkBody, request: Request, member: MemberDep, services: ServicesDep

@@ -131,6 +131,8 @@ MissionText = Annotated[str, StringConstraints(max_length=MISSION_FIELD_MAX)]
 Coord = Annotated[float, Field(ge=-COORD_LIMIT, le=COORD_LIMIT, allow_inf_nan=False, strict=True)]
 Size = Annotated[float, Field(ge=FRAME_MIN, le=FRAME_MAX, allow_inf_nan=False, strict=True)]
 Seq = Annotated[int, Field(ge=0, le=SEQ_MAX)]
+# Epoch milliseconds (and other counts) as the API documents them.
+Instant = Annotated[int, Field(ge=0, le=SEQ_MAX)]
 # Strict: a flag must be a JSON boolean (lax mode would take 0/1, "yes", "on",
 # "true"). Every boolean a client sends is a Flag (tests/domain/test_strict_flags.py).
 Flag = Annotated[bool, Field(strict=True)]
