@@ -7,8 +7,9 @@ only (a note never revealed does not exist here), no names at all (authors are
 not part of a report), vote results as aggregates with small sectors
 suppressed, participation by sector bucket (sectors of fewer than 3 members are
 counted together). The HTML obeys the pages' Content-Security-Policy: no
-script, no inline style (styles from /static/css/report.css; the charts are
-SVG with presentation attributes).
+script, no inline style (styles from /static/css/report.css, which api/records.py
+points at this version's static prefix; the charts are SVG with presentation
+attributes).
 """
 
 from dataclasses import dataclass, field
