@@ -253,7 +253,7 @@ class SetReplay(_Command):
     """Let participants and observers replay the board (facilitators always may)."""
 
     type: Literal["board.replay"]
-    allowed: bool
+    allowed: Flag
 
 
 class LockBoard(_Command):
