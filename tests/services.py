@@ -74,6 +74,8 @@ class ServerProcess:
     env: dict[str, str] = field(default_factory=dict)
     # The module run as `python -m <module> serve` (tests.clock_server: a movable clock).
     module: str = "samskapa"
+    # More options for `samskapa serve` (e.g. ["--workers", "2"]).
+    args: list[str] = field(default_factory=list)
     proc: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
 
@@ -99,7 +101,7 @@ class ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", self.module, "serve", "--port", str(self.port)],
+                [sys.executable, "-m", self.module, "serve", "--port", str(self.port), *self.args],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -4,6 +4,8 @@ Nothing connects at import time: the engine, the event store's writer and the
 hub are built when the app starts and closed when it stops.
 """
 
+import asyncio
+import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -15,12 +17,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import __version__
+from . import __version__, metrics
 from .api.collection import router as collection_router
 from .api.deps import Services
 from .api.errors import code_of, corrected, error_response, status_of
 from .api.export import router as export_router
 from .api.headers import SecurityHeaders
+from .api.metrics import Exporter
 from .api.metrics import router as metrics_router
 from .api.pages import add_pages
 from .api.ratelimit import AddressLimits, RateLimited
@@ -99,7 +102,8 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         history = History(db)
         seen = SeenMarks(db)
         seen.start()
-        app.state.services = Services(
+        exporter = Exporter()
+        app.state.services = services = Services(
             settings=settings,
             db=db,
             store=store,
@@ -112,11 +116,16 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             history=history,
             address_limits=AddressLimits.from_settings(settings),
             seen=seen,
+            exporter=exporter,
         )
+        sampler = asyncio.create_task(exporter.sample_every(services), name="metrics-sampler")
         _tune_gc()
         try:
             yield
         finally:
+            sampler.cancel()
+            with contextlib.suppress(BaseException):
+                await sampler
             await closer.stop()
             await follower.stop()
             await history.close()
@@ -138,6 +147,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
 
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+        metrics.refused(exc.code.value, "http")
         return error_response(exc.code, exc.message, status_of(exc.code))
 
     @app.exception_handler(StarletteHTTPException)
@@ -153,6 +163,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
 
     @app.exception_handler(RateLimited)
     async def rate_limited(_request: Request, exc: RateLimited) -> JSONResponse:
+        metrics.refused(exc.code.value, "http")
         return JSONResponse(
             {"code": exc.code.value, "message": exc.message},
             status_code=429,
@@ -163,6 +174,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     async def invalid_body(_request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        metrics.refused(ErrorCode.INVALID_MESSAGE.value, "http")
         return error_response(ErrorCode.INVALID_MESSAGE, f"{where}: {first['msg']}", 400)
 
     default_openapi = app.openapi

@@ -2,8 +2,11 @@
 
 import argparse
 import asyncio
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -43,6 +46,23 @@ async def _prepare(settings: Settings) -> None:
         await db.dispose()
 
 
+def _share_metrics(settings: Settings) -> None:
+    """Workers write their metrics to files in one folder; a scrape of any worker
+    adds them up (samskapa/metrics.py). The folder is this run's: emptied first,
+    since files of an earlier run would count again. prometheus_client reads the
+    variable once, at import: the workers start fresh interpreters that see it;
+    this process, which serves nothing, has already imported it without."""
+    if settings.metrics_dir is not None:
+        folder = settings.metrics_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.db"):
+            old.unlink()
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="samskapa-metrics-"))
+        atexit.register(shutil.rmtree, folder, True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+
+
 def _serve(args: argparse.Namespace) -> None:
     # Workers are separate processes that read their settings from the
     # environment, so command-line options are passed on that way.
@@ -66,6 +86,8 @@ def _serve(args: argparse.Namespace) -> None:
         )
     asyncio.run(_prepare(settings))
     os.environ["SAMSKAPA_DEMO"] = "false"  # done; the workers must not do it again
+    if args.workers > 1:
+        _share_metrics(settings)
     uvicorn.run(
         "samskapa.app:create_app",
         factory=True,

@@ -33,6 +33,11 @@ class Settings(BaseSettings):
         "made once and kept beside the database; with PostgreSQL set it (every process "
         "the same), and keep it out of the database's backups.",
     )
+    metrics_dir: Path | None = Field(
+        None,
+        description="With --workers above 1: the folder where the workers keep their "
+        "metrics, emptied at every start; unset: a new temporary folder per run.",
+    )
     demo: bool = Field(True, description="`samskapa serve` creates a demo board on first start.")
     max_message_bytes: int = Field(64 * 1024, ge=1024)
     outbound_queue_messages: int = Field(

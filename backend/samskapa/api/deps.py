@@ -1,7 +1,7 @@
 """What the routes need, built once in the app's lifespan (nothing at import time)."""
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -21,6 +21,9 @@ from ..store.eventstore import EventStore
 from ..store.history import History
 from .ratelimit import AddressLimits
 
+if TYPE_CHECKING:
+    from .metrics import Exporter
+
 
 @dataclass(slots=True)
 class Services:
@@ -38,6 +41,7 @@ class Services:
     # HTTP rate limits per client address (api/ratelimit.py).
     address_limits: AddressLimits
     seen: SeenMarks
+    exporter: "Exporter"
 
 
 def get_services(request: Request) -> Services:

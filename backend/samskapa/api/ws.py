@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from starlette.responses import JSONResponse
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from .. import metrics
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.values import Role
 from ..realtime.budget import Budget, Verdict
@@ -88,6 +89,8 @@ async def board_socket(websocket: WebSocket, board_id: str) -> None:
         return
     try:
         await websocket.accept()
+        opened = time.monotonic()
+        metrics.WEBSOCKETS_OPENED.inc()
         conn = Connection(websocket, board_id, services.settings.outbound_queue_messages)
         reader = asyncio.create_task(_session(conn, services), name=f"ws-reader-{board_id}")
         conn.reader = reader
@@ -101,6 +104,7 @@ async def board_socket(websocket: WebSocket, board_id: str) -> None:
                 reader.cancel()
             services.hub.leave(conn)
             await conn.finish()
+            _log_close(conn, time.monotonic() - opened)
             _remember_seen(conn, services)
     finally:
         limits.release()
@@ -114,6 +118,43 @@ def _remember_seen(conn: Connection, services: Services) -> None:
     if conn.actor is None or conn.evicted or not conn.went_live or entry is None:
         return
     services.seen.mark(conn.actor.member_id, entry.state.seq)
+
+
+def _role(conn: Connection) -> str | None:
+    return conn.actor.role.value if conn.actor is not None else None
+
+
+def _log_open(conn: Connection) -> None:
+    """One line per websocket that said a valid hello. Board and role only: never
+    a name or anything a member wrote (docs/architecture.md, Logs)."""
+    role = _role(conn)
+    log.info(
+        "websocket opened: board %s, %s",
+        conn.board_id,
+        role,
+        extra={"event": "websocket.open", "board_id": conn.board_id, "role": role},
+    )
+
+
+def _log_close(conn: Connection, duration: float) -> None:
+    """One line per accepted websocket, however it ended (role null: no valid hello)."""
+    code = conn.close_code
+    metrics.websocket_closed(code)
+    role = _role(conn)
+    log.info(
+        "websocket closed: board %s, %s, code %d after %.1f s",
+        conn.board_id,
+        role,
+        code,
+        duration,
+        extra={
+            "event": "websocket.close",
+            "board_id": conn.board_id,
+            "role": role,
+            "close_code": code,
+            "duration_s": round(duration, 3),
+        },
+    )
 
 
 async def _receive(
@@ -138,6 +179,7 @@ async def _receive(
         return None
     conn.last_seen = time.monotonic()
     if message["type"] == "websocket.disconnect":
+        conn.peer_close_code = message.get("code", 1005)
         return None
     raw: str | bytes | None = message.get("text")
     if raw is None:
@@ -229,6 +271,7 @@ async def _run_session(conn: Connection, services: Services) -> None:
         conn.push_many(services.hub.project_missed(missed, state, conn.viewer))
     conn.transition(ConnState.LIVE)
     conn.went_live = True
+    _log_open(conn)
     # --- live ---
 
     await _live(conn, services, hello.credential)
@@ -317,14 +360,16 @@ async def _live(conn: Connection, services: Services, credential: str) -> None:
 
 def _answer(conn: Connection, op_id: str) -> Reply:
     """Acks or rejects one op on its connection, right after its commit."""
+    received = time.perf_counter()
 
     def reply(outcome: AppendResult | DomainError) -> None:
         if isinstance(outcome, DomainError):
             conn.push(error_message(outcome.code, outcome.message, op_id))
-            return
-        ack: dict[str, Any] = {"type": "ack", "op_id": op_id, "seq": outcome.seq}
-        if outcome.duplicate:
-            ack["duplicate"] = True
-        conn.push(encode(ack))
+        else:
+            ack: dict[str, Any] = {"type": "ack", "op_id": op_id, "seq": outcome.seq}
+            if outcome.duplicate:
+                ack["duplicate"] = True
+            conn.push(encode(ack))
+        metrics.OP_ACK_SECONDS.observe(time.perf_counter() - received)
 
     return reply

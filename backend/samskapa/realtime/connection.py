@@ -100,14 +100,22 @@ class Connection:
         # A send that waits for the client, or the closing handshake.
         self._in_flight: asyncio.Future[None] | None = None
         self._close_code: int | None = None
+        # The code the client closed with, when it closed first.
+        self.peer_close_code: int | None = None
         self._close_reason = ""
         self._closing = False
         self.reader: asyncio.Task[None] | None = None
         self.last_seen = time.monotonic()
-        self.frames_sent = 0
-        self.messages_sent = 0
         self.evicted = False
         self.went_live = False
+
+    @property
+    def close_code(self) -> int:
+        """How the connection ended: the server's code, else the client's, else
+        1006 (the connection dropped without a close frame)."""
+        if self._close_code is not None:
+            return self._close_code
+        return self.peer_close_code if self.peer_close_code is not None else 1006
 
     def transition(self, new: ConnState) -> None:
         if new not in _ALLOWED[self.state]:
@@ -157,21 +165,23 @@ class Connection:
             self.reader.cancel()
         self._mark()
 
-    def flush(self) -> None:
-        """Send what is pending as one frame, now (the board's flush pass)."""
+    def flush(self) -> int:
+        """Send what is pending as one frame, now (the board's flush pass);
+        returns the frame's size in bytes (0: nothing was sent)."""
         self._dirty = False
         if self._in_flight is not None:
-            return  # the client is slow; what piles up leaves with the next frame
+            return 0  # the client is slow; what piles up leaves with the next frame
+        size = 0
         if self._pending:
             items, self._pending = self._pending, []
             # A binary frame of UTF-8 JSON: no decode here, no encode below.
             frame = b"[" + b",".join(items) + b"]"
-            self.frames_sent += 1
-            self.messages_sent += len(items)
+            size = len(frame)
             self._drive(self._send({"type": "websocket.send", "bytes": frame}))
         if self._close_code is not None and self._in_flight is None and not self._closing:
             self._closing = True
             self._track(asyncio.ensure_future(self._close_socket()))
+        return size
 
     def _drive(self, send: Awaitable[None]) -> None:
         coro: Coroutine[Any, Any, None] = send  # type: ignore[assignment]

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import time
 
+from .. import metrics
 from ..store.eventstore import EventStore
 from .broker import Broker
 from .hub import Hub
@@ -32,8 +33,6 @@ class Follower:
         self._syncing: dict[str, asyncio.Task[None]] = {}
         self._poller: asyncio.Task[None] | None = None
         self.last_lag_ms = 0.0
-        self.doorbells = 0
-        self.polls_found = 0
 
     async def start(self) -> None:
         await self.broker.start(self.on_doorbell, self.on_reconnect, self.hub.remote)
@@ -47,7 +46,7 @@ class Follower:
         await self.broker.stop()
 
     def on_doorbell(self, board_id: str, seq: int, sent_at_ms: int) -> None:
-        self.doorbells += 1
+        metrics.DOORBELLS.inc()
         if sent_at_ms:
             self.last_lag_ms = max(0.0, time.time() * 1000 - sent_at_ms)
         self.request(board_id, seq)
@@ -97,5 +96,5 @@ class Follower:
             for board_id, head in heads.items():
                 entry = self.store.cached(board_id)
                 if entry is not None and head > entry.state.seq:
-                    self.polls_found += 1
+                    metrics.POLL_CATCHUPS.inc()
                     self.request(board_id, head)

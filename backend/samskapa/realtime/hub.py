@@ -23,6 +23,7 @@ from typing import Any
 
 import orjson
 
+from .. import metrics
 from ..domain.events import StoredEvent
 from ..domain.state import BoardState, Participant
 from ..domain.visibility import (
@@ -91,14 +92,13 @@ class Hub:
         # presence: b"p" + payload, facilitator viewports: b"v" + message) to the
         # other processes (broker).
         self._relay = relay
-        self.cursor_messages = 0
         self._ticker: asyncio.Task[None] | None = None
         self.heartbeat_timeout = heartbeat_timeout
         self.board_frames_per_second = board_frames_per_second
         self.max_frame_interval = max_frame_interval
         self.rooms: dict[str, Room] = {}
-        self.deliveries = 0
-        self.evictions = 0
+        # Frame sizes of a flush pass, added to their histogram once per pass.
+        self._frames = metrics.frame_tally()
 
     def on_events(self, board_id: str, events: list[StoredEvent], state: BoardState) -> None:
         room = self.rooms.get(board_id)
@@ -130,7 +130,7 @@ class Hub:
                         if not per_viewer(ev, which):
                             by_variant[which] = projected
                     conn.push(projected)
-        self.deliveries += len(events) * len(connections)
+        metrics.DELIVERIES.inc(len(events) * len(connections))
 
     def snapshot(self, board_id: str, state: BoardState, viewer: Viewer) -> list[bytes]:
         """A reset for one viewer: the shared state (encoded once per seq) and
@@ -178,7 +178,7 @@ class Hub:
         room.connections.discard(conn)
         conn.on_pending = flush_soon
         if conn.evicted:
-            self.evictions += 1
+            metrics.EVICTIONS.inc()
         if conn.member is not None:
             room.presence.leave_local(conn.member.id)
             room.announce_due = True
@@ -211,15 +211,22 @@ class Hub:
     def _flush(self, room: Room) -> None:
         """One pass over the board: every connection with something pending gets
         one frame, sent right here (Connection.flush)."""
+        started = time.perf_counter()
         room.flush_at = None
         dirty, room.dirty = room.dirty, []
         cost = min(self.max_frame_interval, len(dirty) / self.board_frames_per_second)
         room.next_flush = asyncio.get_running_loop().time() + cost
+        frames = self._frames
         for conn in dirty:
             try:
-                conn.flush()
+                size = conn.flush()
             except Exception:
                 log.exception("flush failed on board %s", room.board_id)
+                continue
+            if size:
+                frames.add(size)
+        frames.commit()
+        metrics.FANOUT_PASS_SECONDS.observe(time.perf_counter() - started)
 
     def _announce(self, room: Room) -> None:
         """Tell this process's clients who appeared or went since last time."""
@@ -283,11 +290,14 @@ class Hub:
             messages = CursorField.messages(
                 changed, (c.view for c in room.connections), room.presence.leaders()
             )
+            sent = 0
             for conn in room.connections:
                 message = messages[conn.view]
                 if message:
                     conn.push(message)
-                    self.cursor_messages += 1
+                    sent += 1
+            if sent:
+                metrics.CURSOR_MESSAGES.inc(sent)
 
     def start(self) -> None:
         self._ticker = asyncio.create_task(self._run_ticks(), name="cursor-ticks")

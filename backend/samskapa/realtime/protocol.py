@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from .. import metrics
 from ..domain.commands import ClientCommand
 from ..domain.errors import ErrorCode
 from ..domain.events import StoredEvent
@@ -152,6 +153,7 @@ def encode_event(event: StoredEvent) -> bytes:
 
 
 def error_message(code: ErrorCode, message: str, op_id: str | None = None) -> bytes:
+    metrics.refused(code.value, "ws")
     body: dict[str, Any] = {"type": "error", "code": code.value, "message": message}
     if op_id is not None:
         body["op_id"] = op_id

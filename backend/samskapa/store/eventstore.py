@@ -26,6 +26,7 @@ import orjson
 from sqlalchemy import bindparam, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from .. import metrics
 from ..clock import Clock, system_clock
 from ..domain.apply import apply
 from ..domain.commands import Command, CreateBoard
@@ -154,7 +155,6 @@ class EventStore:
         self._is_postgres = db.write.dialect.name == "postgresql"
         self._is_sqlite = db.write.dialect.name == "sqlite"
         # Figures for /metrics.
-        self.appended = 0
         self.batches = 0
         self.last_commit_ms = 0.0
 
@@ -336,9 +336,13 @@ class EventStore:
             if pending_snapshots:
                 await conn.execute(insert(snapshots), pending_snapshots)
         # Committed. From here on nothing may fail between state and publication.
-        self.last_commit_ms = (time.perf_counter() - started) * 1000
+        took = time.perf_counter() - started
+        self.last_commit_ms = took * 1000
         self.batches += 1
-        self.appended += len(event_rows)
+        metrics.COMMIT_SECONDS.observe(took)
+        metrics.COMMIT_BATCHES.inc()
+        if event_rows:
+            metrics.EVENTS_APPENDED.inc(len(event_rows))
 
         next_snapshots: list[dict[str, Any]] = []
         for board_id, evs in new_events.items():
