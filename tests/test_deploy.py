@@ -8,6 +8,8 @@ from pathlib import Path
 
 import compose
 
+from samskapa.settings import DEFAULT_SECRETS_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
 # The binary inside the package: the `docker-compose` wrapper that pip puts on
 # PATH always exits 0.
@@ -28,9 +30,28 @@ def _config(*args: str, secret: str | None = "s3cret") -> subprocess.CompletedPr
     )
 
 
-def test_compose_refuses_to_run_without_the_vote_secret() -> None:
-    result = _config("-q", secret=None)
-    assert result.returncode != 0 and "SAMSKAPA_SECRET" in result.stderr
+def test_the_vote_secret_reaches_the_app_as_a_file() -> None:
+    """Not as a variable (which `docker inspect` shows): as a secret file, where the
+    settings look for it (settings.py, secrets folder)."""
+    result = _config("--format", "json")
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    app = config["services"]["app"]
+    assert "SAMSKAPA_SECRET" not in app["environment"]
+    assert {"source": "samskapa_secret", "target": "/run/secrets/samskapa_secret"} in app["secrets"]
+    assert config["secrets"]["samskapa_secret"]["environment"] == "SAMSKAPA_SECRET"
+    assert str(DEFAULT_SECRETS_DIR) == "/run/secrets"
+    assert "SAMSKAPA_SECRETS_DIR=/run/secrets" in (ROOT / "Dockerfile").read_text()
+
+
+def test_health_checks_use_readiness_and_liveness() -> None:
+    result = _config("--format", "json")
+    services = json.loads(result.stdout)["services"]
+    assert "/readyz" in " ".join(services["app"]["healthcheck"]["test"])
+    assert "/readyz" in " ".join(services["lb"]["healthcheck"]["test"])
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    healthcheck = dockerfile[dockerfile.index("HEALTHCHECK") :]
+    assert "/livez" in healthcheck.split("CMD [")[0]
 
 
 def test_compose_file_validates() -> None:
@@ -66,3 +87,10 @@ def test_nginx_passes_websockets() -> None:
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
     assert "proxy_set_header Upgrade $http_upgrade;" in conf
     assert "proxy_set_header Host $http_host;" in conf
+
+
+def test_nginx_names_requests_and_keeps_metrics_inside() -> None:
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "proxy_set_header X-Request-ID $request_id;" in conf
+    metrics = conf[conf.index("location = /metrics") :]
+    assert metrics[: metrics.index("}")].split("{")[1].strip() == "deny all;"

@@ -23,13 +23,15 @@ from .api.deps import Services
 from .api.errors import code_of, corrected, error_response, status_of
 from .api.export import router as export_router
 from .api.headers import SecurityHeaders
+from .api.health import router as health_router
 from .api.metrics import Exporter
 from .api.metrics import router as metrics_router
 from .api.pages import add_pages
 from .api.ratelimit import AddressLimits, RateLimited
 from .api.records import router as records_router
 from .api.replay import router as replay_router
-from .api.rest import health_router, router
+from .api.request_id import RequestId
+from .api.rest import router
 from .api.ws import board_socket
 from .clock import Clock, system_clock
 from .closer import DeadlineCloser
@@ -185,6 +187,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(RequestId)
     app.include_router(router)
     app.include_router(health_router)
     app.include_router(metrics_router)

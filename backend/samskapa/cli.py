@@ -9,27 +9,46 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import uvicorn
+from sqlalchemy.engine import make_url
 
+from . import __version__, check
+from .check import Problem, exit_status
 from .logs import log_config
 from .request_deadline import RequestDeadlineProtocol
 from .settings import Settings
+
+
+class Refused(Exception):
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
 
 
 async def _prepare(settings: Settings) -> None:
     """Check the templates, migrate, and create the demo board, once, before any
     worker starts."""
     from .demo import ensure_demo_board
+    from .realtime.broker import open_broker
     from .service import Boards
     from .store.database import open_database
     from .store.eventstore import EventStore
+    from .store.instance import InstanceConflict, claim
     from .store.migrate import upgrade
     from .templates import all_templates
 
     all_templates()  # a broken template file stops the start, naming the file
     db = open_database(settings.resolved_database_url())
     try:
+        # Refused here, in one line, rather than by every worker with a traceback;
+        # the workers claim the database again for as long as they serve it.
+        exclusive = not open_broker(settings.broker_url).crosses_processes
+        try:
+            instance = await claim(db, exclusive=exclusive)
+        except InstanceConflict as conflict:
+            raise Refused(check.Problem(check.Exit.IN_USE, str(conflict))) from None
+        await instance.release()
         await upgrade(db)
         if not settings.demo:
             return
@@ -63,6 +82,23 @@ def _share_metrics(settings: Settings) -> None:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
 
 
+def _fail(problems: list[Problem]) -> NoReturn:
+    for problem in problems:
+        print(f"samskapa: {problem.message}", file=sys.stderr, flush=True)
+    sys.exit(exit_status(problems))
+
+
+def _check(_args: argparse.Namespace) -> None:
+    settings, problems = check.run()
+    if problems:
+        _fail(problems)
+    assert settings is not None
+    database = make_url(settings.resolved_database_url()).render_as_string(hide_password=True)
+    print(f"samskapa {__version__}: configuration ok", flush=True)
+    print(f"database {database}: ok", flush=True)
+    print(f"broker {settings.broker_url.split('://', 1)[0]}://: ok", flush=True)
+
+
 def _serve(args: argparse.Namespace) -> None:
     # Workers are separate processes that read their settings from the
     # environment, so command-line options are passed on that way.
@@ -78,13 +114,27 @@ def _serve(args: argparse.Namespace) -> None:
             os.environ[variable] = str(value)
     if args.no_demo:
         os.environ["SAMSKAPA_DEMO"] = "false"
-    settings = Settings()
-    if args.workers > 1 and settings.broker_url.startswith("memory:"):
-        sys.exit(
-            "samskapa: several workers need a broker that crosses processes; "
-            "set --broker-url redis://host:port (or SAMSKAPA_BROKER_URL)."
+    settings, problems = check.run(args.workers)
+    broker_down = [p for p in problems if p.exit is check.Exit.BROKER]
+    if len(broker_down) < len(problems):
+        _fail(problems)
+    assert settings is not None
+    for problem in broker_down:
+        # A running server outlives a broker outage (it polls the database meanwhile),
+        # so an absent broker at start does not stop it either.
+        print(
+            f"samskapa: warning: {problem.message}; starting anyway (boards update by "
+            "polling the database until it answers)",
+            file=sys.stderr,
+            flush=True,
         )
-    asyncio.run(_prepare(settings))
+    try:
+        asyncio.run(_prepare(settings))
+    except Refused as refused:
+        _fail([refused.problem])
+    except Exception as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        _fail([check.Problem(check.Exit.FAILED, f"could not prepare the database: {first}")])
     os.environ["SAMSKAPA_DEMO"] = "false"  # done; the workers must not do it again
     if args.workers > 1:
         _share_metrics(settings)
@@ -110,10 +160,7 @@ def _serve(args: argparse.Namespace) -> None:
         # one of these proxies (the HTTP rate limits count per address).
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
-        log_config=log_config(
-            os.environ.get("SAMSKAPA_LOG_LEVEL", "info"),
-            os.environ.get("SAMSKAPA_LOG_FORMAT", "text"),
-        ),
+        log_config=log_config(settings.log_level, settings.log_format),
         access_log=False,
     )
 
@@ -188,13 +235,17 @@ def _settings(args: argparse.Namespace) -> Settings:
         value = getattr(args, option, None)
         if value is not None:
             os.environ[variable] = str(value)
-    return Settings()
+    settings, problems = check.load_settings()
+    if settings is None:
+        _fail(problems)
+    return settings
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="samskapa", description="A real-time co-creation board for mission workshops."
     )
+    parser.add_argument("--version", action="version", version=f"samskapa {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the server (SQLite in ./samskapa-data)")
     serve.add_argument("--host", help="address to listen on (SAMSKAPA_HOST, 127.0.0.1)")
@@ -223,6 +274,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     for sub in (export, load, save):
         sub.add_argument("--database-url", help="SQLAlchemy URL (SAMSKAPA_DATABASE_URL)")
         sub.add_argument("--data-dir", help="folder of the embedded database (SAMSKAPA_DATA_DIR)")
+    checker = commands.add_parser(
+        "check",
+        help="check the configuration, the database and the broker; exit 0 when all is well",
+    )
+    checker.set_defaults(func=_check)
     args = parser.parse_args(argv)
     args.func(args)
 

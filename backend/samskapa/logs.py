@@ -7,11 +7,37 @@ pipeline can filter on them without parsing prose.
 
 import logging
 import time
+from contextvars import ContextVar
 from typing import Any
 
 import orjson
 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+#: The id of the HTTP request or websocket being handled (api/request_id.py).
+request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+
+class RequestIdFilter(logging.Filter):
+    """Gives every record written while a request is handled its `request_id`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        current = request_id.get()
+        if current is not None and not hasattr(record, "request_id"):
+            record.request_id = current
+        return True
+
+
+class TextFormatter(logging.Formatter):
+    """Lines for a terminal, with the request id at the end when there is one."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        current = getattr(record, "request_id", None)
+        return f"{line} [request {current}]" if current else line
 
 
 class JsonFormatter(logging.Formatter):
@@ -33,20 +59,18 @@ class JsonFormatter(logging.Formatter):
 
 def log_config(level: str, fmt: str) -> dict[str, Any]:
     """A `logging.config.dictConfig` for the server and uvicorn alike."""
-    formatter: dict[str, Any] = (
-        {"()": JsonFormatter}
-        if fmt == "json"
-        else {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
-    )
+    formatter: dict[str, Any] = {"()": JsonFormatter if fmt == "json" else TextFormatter}
     handler = {
         "class": "logging.StreamHandler",
         "formatter": "default",
+        "filters": ["request_id"],
         "stream": "ext://sys.stderr",
     }
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"default": formatter},
+        "filters": {"request_id": {"()": RequestIdFilter}},
         "handlers": {"default": handler},
         "root": {"handlers": ["default"], "level": level.upper()},
         "loggers": {

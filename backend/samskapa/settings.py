@@ -1,14 +1,48 @@
-"""Configuration, from `SAMSKAPA_*` environment variables (or a `.env` file)."""
+"""Configuration: one object, from `SAMSKAPA_*` environment variables, a `.env`
+file, or secret files.
 
+Precedence: environment, then `.env` in the working directory, then one file per
+setting in the secrets folder (`SAMSKAPA_SECRETS_DIR`, `/run/secrets` by default,
+where Docker and Kubernetes mount secrets), named like the variable in any case
+(`samskapa_secret`, `samskapa_database_url`), holding the value alone.
+"""
+
+import os
 import secrets
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SecretsSettingsSource,
+    SettingsConfigDict,
+)
+
+DEFAULT_SECRETS_DIR = Path("/run/secrets")
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SAMSKAPA_", env_file=".env", extra="ignore")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources = (init_settings, env_settings, dotenv_settings)
+        # Where the secrets are must be known before the settings are read, so it
+        # comes from the environment alone. A missing folder is the usual case
+        # outside containers: no secrets there, and no warning about it.
+        folder = Path(os.environ.get("SAMSKAPA_SECRETS_DIR") or DEFAULT_SECRETS_DIR)
+        if folder.is_dir():
+            return (*sources, SecretsSettingsSource(settings_cls, secrets_dir=folder))
+        return sources
 
     data_dir: Path = Field(Path("samskapa-data"), description="Folder for the embedded database.")
     database_url: str = Field(
@@ -105,6 +139,21 @@ class Settings(BaseSettings):
     create_boards_burst: int = Field(20, ge=1)
     joins_per_minute: float = Field(60.0, ge=0)
     joins_burst: int = Field(300, ge=1)
+    secrets_dir: Path = Field(
+        DEFAULT_SECRETS_DIR,
+        description="Folder of secret files, one per setting (read from the environment only).",
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="Least severe log records written."
+    )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="text: lines for a terminal; json: one JSON object per line."
+    )
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     def voter_secret(self, is_sqlite: bool) -> bytes:
         """The pseudonym key: configured, or (SQLite only) a file beside the database."""

@@ -1,9 +1,8 @@
-"""REST routes: create and join boards, read snapshots and event pages, health."""
+"""REST routes: create and join boards, read snapshots and event pages."""
 
-import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.commands import Mission
@@ -221,30 +220,3 @@ async def board_events(
     mode = await services.history.strictest_anonymity(board_id, head)
     projected = [record_event(e, state, viewer, mode) for e in events]
     return {"events": projected, "head_seq": head, "more": last < head}
-
-
-health_router = APIRouter()
-
-
-@health_router.get(
-    "/health",
-    responses={
-        **responses(),
-        503: {"model": dict[str, str], "description": "The database or the broker is down."},
-    },
-)
-async def health(services: ServicesDep, response: Response) -> dict[str, str]:
-    report = {"status": "ok", "database": "ok", "broker": "ok"}
-    try:
-        await services.store.ping()
-    except Exception as exc:  # any failure means "not ok"; the message helps the operator
-        report["database"] = f"error: {type(exc).__name__}"
-    try:
-        await asyncio.wait_for(services.broker.ping(), 2.0)
-    except Exception as exc:
-        report["broker"] = f"error: {type(exc).__name__}"
-    if report["database"] != "ok" or report["broker"] != "ok":
-        # Without the broker the board still works (through SQL polling), slower.
-        report["status"] = "degraded"
-        response.status_code = 503
-    return report

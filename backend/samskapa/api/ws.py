@@ -144,7 +144,7 @@ def _log_close(conn: Connection, duration: float) -> None:
     log.info(
         "websocket closed: board %s, %s, code %d after %.1f s",
         conn.board_id,
-        role,
+        role or "no valid hello",
         code,
         duration,
         extra={
