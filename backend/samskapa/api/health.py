@@ -18,6 +18,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
 from .deps import ServicesDep
+from .errors import responses
 
 router = APIRouter(tags=["health"])
 
@@ -36,7 +37,7 @@ class Ready(BaseModel):
     broker: str
 
 
-@router.api_route("/livez", methods=["GET", "HEAD"], response_model=Live)
+@router.get("/livez", response_model=Live, responses=responses())
 async def livez(response: Response) -> Live:
     response.headers.update(NO_STORE)
     return Live(status="ok")
@@ -52,11 +53,13 @@ async def _probe(check: Awaitable[None]) -> str:
     return "ok"
 
 
-@router.api_route(
+@router.get(
     "/readyz",
-    methods=["GET", "HEAD"],
     response_model=Ready,
-    responses={503: {"model": Ready, "description": "The database does not answer."}},
+    responses={
+        **responses(),
+        503: {"model": Ready, "description": "The database does not answer."},
+    },
 )
 async def readyz(services: ServicesDep, response: Response) -> Ready:
     database, broker = await asyncio.gather(
@@ -74,8 +77,16 @@ async def readyz(services: ServicesDep, response: Response) -> Ready:
 router.add_api_route(
     "/health",
     readyz,
-    methods=["GET", "HEAD"],
+    methods=["GET"],
     response_model=Ready,
-    responses={503: {"model": Ready, "description": "The database does not answer."}},
+    responses={
+        **responses(),
+        503: {"model": Ready, "description": "The database does not answer."},
+    },
     summary="Readiness (the same as /readyz)",
 )
+
+# HEAD answers as GET does, without a body; left out of the OpenAPI document, where
+# a second operation per path would only repeat the first.
+for _path, _endpoint in (("/livez", livez), ("/readyz", readyz), ("/health", readyz)):
+    router.add_api_route(_path, _endpoint, methods=["HEAD"], include_in_schema=False)
