@@ -147,6 +147,23 @@ class Client:
             await asyncio.wait_for(self._reader, TIMEOUT)
 
 
+def all_events(http: str, board_id: str, credential: str) -> list[dict[str, Any]]:
+    """The board's whole stored log as this member may read it, page by page."""
+    events: list[dict[str, Any]] = []
+    after = 0
+    with httpx.Client(base_url=http, timeout=10) as client:
+        while True:
+            page = client.get(
+                f"/api/boards/{board_id}/events",
+                params={"after": after, "limit": 1000},
+                headers={"Authorization": f"Bearer {credential}"},
+            ).json()
+            events += page["events"]
+            if not page["more"]:
+                return events
+            after = page["events"][-1]["seq"]
+
+
 def is_event(message: dict[str, Any]) -> bool:
     return "." in message.get("type", "")
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.client import Client, create_board, join, note
+from tests.client import Client, all_events, create_board, join, note
 from tests.clock_server import CLOCK_FILE, set_offset
 from tests.services import ServerProcess, postgres_database, redis_or_skip
 
@@ -38,23 +38,11 @@ def _server(pg_url: str, broker: str, data: Path, clock: Path, port: int = 0) ->
 
 def _closes(server: ServerProcess, board_id: str, credential: str) -> list[dict[str, Any]]:
     """Every `collection.changed` event with action `closed` in the stored log."""
-    found: list[dict[str, Any]] = []
-    after = 0
-    with httpx.Client(base_url=server.http, timeout=10) as http:
-        while True:
-            page = http.get(
-                f"/api/boards/{board_id}/events",
-                params={"after": after, "limit": 1000},
-                headers={"Authorization": f"Bearer {credential}"},
-            ).json()
-            found += [
-                e
-                for e in page["events"]
-                if e["type"] == "collection.changed" and e["data"]["action"] == "closed"
-            ]
-            if not page["more"]:
-                return found
-            after = page["events"][-1]["seq"]
+    return [
+        e
+        for e in all_events(server.http, board_id, credential)
+        if e["type"] == "collection.changed" and e["data"]["action"] == "closed"
+    ]
 
 
 def _is_close(m: dict[str, Any]) -> bool:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from samskapa.check import Exit
-from tests.client import Client, create_board, is_event, join, note
+from tests.client import Client, all_events, create_board, is_event, join, note
 from tests.services import RedisProcess, ServerProcess, postgres_database, redis_or_skip
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -31,23 +31,6 @@ def _servers(n: int, pg_url: str, broker: str, tmp_path: Path) -> list[ServerPro
         ).start()
         for i in range(n)
     ]
-
-
-def _all_events(server: ServerProcess, board_id: str, credential: str) -> list[dict]:  # type: ignore[type-arg]
-    events: list[dict] = []  # type: ignore[type-arg]
-    after = 0
-    with httpx.Client(base_url=server.http, timeout=10) as http:
-        while True:
-            page = http.get(
-                f"/api/boards/{board_id}/events",
-                params={"after": after, "limit": 1000},
-                headers={"Authorization": f"Bearer {credential}"},
-            )
-            data = page.json()
-            events += data["events"]
-            if not data["more"]:
-                return events
-            after = data["events"][-1]["seq"]
 
 
 async def _writer(client: Client, prefix: str, count: int) -> set[str]:
@@ -86,7 +69,7 @@ async def test_writers_on_several_processes_share_one_gapless_log(
             )
             acked = set().union(*results)
             assert len(acked) == 5000
-            events = _all_events(servers[1], board["board_id"], clients[0].credential)
+            events = all_events(servers[1].http, board["board_id"], clients[0].credential)
             seqs = [e["seq"] for e in events]
             assert seqs == list(range(1, len(seqs) + 1)), "gap in seq"
             op_ids = [e["op_id"] for e in events]
