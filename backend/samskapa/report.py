@@ -108,7 +108,7 @@ def summarize(
     )
     actual = _actual_minutes(rows)
     summary.agenda = [(s.title, s.minutes, actual.get(s.id, 0.0)) for s in state.agenda]
-    public = {n.id: n for n in state.notes.values() if not n.private}
+    public = {n.id: n for n in state.notes.values() if n.public}
     for vote_round in state.votes.rounds.values():
         results = vote_round.results
         if results is None:

@@ -320,7 +320,7 @@ def template_of(state: BoardState, anonymity: Anonymity) -> dict[str, Any]:
             "dy": note.y - state.frames[note.frame_id].y,
         }
         for note in state.notes.values()
-        if not note.private and note.frame_id in frame_keys and note.text.strip()
+        if note.public and note.frame_id in frame_keys and note.text.strip()
     ]
     step_keys: set[str] = set()
     agenda = []

@@ -4,7 +4,8 @@
 // Mirrors backend/samskapa/domain/collection.py; docs/protocol.md §2.9.
 
 /** Codes after which a note stays in the sender's outbox, marked "not accepted". */
-export const KEPT_WHEN_REFUSED = new Set(['collection_closed', 'collection_not_open']);
+// `too_many_notes`: the board's notes-per-minute limit (moderation); send it again later.
+export const KEPT_WHEN_REFUSED = new Set(['collection_closed', 'collection_not_open', 'too_many_notes']);
 
 /** The commands a closed collection refuses from participants. */
 export const CONTRIBUTIONS = new Set(['note.create', 'note.edit']);

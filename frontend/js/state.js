@@ -98,7 +98,21 @@ function emptyFacilitation() {
     private_count: 0,
     myReady: {},
     schedules: {},
+    // Moderation (docs/collection.md): facilitators get each note's flag count,
+    // a member the notes they flagged themselves.
+    flags: {},
+    myFlags: {},
   };
+}
+
+/** Where a note stands with the facilitators (backend/samskapa/domain/values.py `Moderation`). */
+export const MODERATION = ['published', 'waiting', 'rejected', 'hidden'];
+export const REASON_MAX = 300;
+export const NOTES_PER_MINUTE_MAX = 120;
+
+/** Is `note` withheld from everyone but its author and the facilitators? */
+export function isWithheld(note) {
+  return Boolean(note?.moderation) && note.moderation !== 'published';
 }
 
 // Dot-voting limits (backend/samskapa/domain/voting.py, commands.py).
@@ -201,7 +215,9 @@ export function applyEvent(state, event) {
       break;
     case 'note.edited': {
       const note = need(state.notes, data.note_id, 'Note');
-      state.notes[note.id] = { ...note, text: data.text };
+      // A rejected note that its author changes goes back to the queue (moderation.py).
+      const back = note.moderation === 'rejected' ? { moderation: 'waiting', reason: '' } : {};
+      state.notes[note.id] = { ...note, text: data.text, ...back };
       break;
     }
     case 'note.moved': {
@@ -225,8 +241,43 @@ export function applyEvent(state, event) {
       state.private_count = data.private_count ?? state.private_count - (note.private ? 1 : 0);
       refundNote(state.votes, data.note_id);
       forgetNote(state, note);
+      dropFlags(state, data.note_id);
       break;
     }
+    case 'note.withheld':
+      break; // about a note this viewer may not see: only its place in the log
+    case 'board.moderation_changed':
+      if (state.board === null) throw new StateError('board.moderation_changed before board.created');
+      state.board = { ...state.board, approval: data.approval, notes_per_minute: data.notes_per_minute ?? null };
+      break;
+    case 'note.approved':
+    case 'note.restored':
+      state.notes[data.note.id] = { ...data.note };
+      break;
+    case 'note.rejected': {
+      const note = need(state.notes, data.note_id, 'Note');
+      state.notes[note.id] = { ...note, moderation: 'rejected', reason: data.reason };
+      break;
+    }
+    case 'note.hidden': {
+      // With `reason`: this viewer may still see the note (its author, a
+      // facilitator). Without: it is gone for them. Either way it leaves its
+      // group, links and votes, as the server's fold does.
+      const note = need(state.notes, data.note_id, 'Note');
+      refundNote(state.votes, note.id);
+      if (data.reason === undefined) {
+        delete state.notes[note.id];
+        dropFlags(state, note.id);
+      } else {
+        state.notes[note.id] = { ...note, moderation: 'hidden', reason: data.reason, group_id: null };
+      }
+      forgetNote(state, note);
+      break;
+    }
+    case 'note.flagged':
+      if (data.mine) state.myFlags = { ...state.myFlags, [data.note_id]: true };
+      if (typeof data.count === 'number') state.flags = { ...state.flags, [data.note_id]: data.count };
+      break;
     case 'notes.revealed':
       for (const revealed of data.notes) state.notes[revealed.id] = { ...revealed };
       state.private_count = countPrivate(state.notes);
@@ -548,6 +599,11 @@ function forgetNote(state, note) {
   unspotlight(state, note.id);
 }
 
+function dropFlags(state, noteId) {
+  if (state.flags && noteId in state.flags) state.flags = without(state.flags, noteId);
+  if (state.myFlags && noteId in state.myFlags) state.myFlags = without(state.myFlags, noteId);
+}
+
 function unspotlight(state, targetId) {
   const spot = state.attention?.spotlight;
   if (spot && spot.id === targetId) state.attention = { ...state.attention, spotlight: null };
@@ -566,6 +622,8 @@ export function applyOwnNotes(state, msg) {
   }
   state.myReady = {};
   for (const stepId of msg.ready ?? []) state.myReady[stepId] = true;
+  state.myFlags = {};
+  for (const noteId of msg.flagged ?? []) state.myFlags[noteId] = true;
   return state;
 }
 
@@ -634,6 +692,8 @@ export function fromSnapshot(msg) {
     private_count: src.private_count ?? 0,
     myReady: {},
     schedules: clone(src.schedules ?? {}),
+    flags: { ...(src.flags ?? {}) },
+    myFlags: {},
   };
 }
 
@@ -955,6 +1015,7 @@ export function stepRules(state) {
 export function permission(state, role, memberId, action, note = null) {
   if (role !== 'facilitator' && role !== 'participant') return 'forbidden';
   if (note?.private && ['group', 'link', 'vote'].includes(action)) return 'note_private';
+  if (isWithheld(note) && ['group', 'link', 'vote'].includes(action)) return 'note_withheld';
   if (action === 'ready') return state.current_step ? null : 'no_step';
   if (role === 'facilitator') return null;
   if (action === 'facilitate') return 'forbidden';

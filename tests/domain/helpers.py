@@ -4,10 +4,11 @@ from samskapa.domain.apply import apply
 from samskapa.domain.commands import Command, CreateBoard, JoinBoard, client_command_adapter
 from samskapa.domain.decide import decide
 from samskapa.domain.events import StoredEvent
-from samskapa.domain.policy import Actor
+from samskapa.domain.policy import Actor, author_pseudonym
 from samskapa.domain.state import BoardState
 from samskapa.domain.values import Role
-from samskapa.domain.visibility import recorded_actor
+from samskapa.domain.visibility import Viewer, recorded_actor
+from samskapa.domain.voting import voter_id
 
 SECRET = b"test-secret"
 FACILITATOR = Actor("m_fac", Role.FACILITATOR)
@@ -39,3 +40,13 @@ class Board:
         apply(self.state, event)
         self.log.append(event)
         return event
+
+
+def viewer(actor: Actor) -> Viewer:
+    """How the server sees `actor` as a viewer (service.Boards.viewer)."""
+    return Viewer(
+        member_id=actor.member_id,
+        role=actor.role,
+        voter_id_in=lambda r: voter_id(SECRET, r, actor.member_id),
+        author_alias=author_pseudonym(SECRET, actor.member_id),
+    )

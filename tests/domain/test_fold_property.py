@@ -97,6 +97,16 @@ facilitation = st.one_of(
     st.just({"type": "timer.pause"}),
     st.just({"type": "timer.start"}),
     st.just({"type": "timer.stop"}),
+    st.builds(
+        lambda a, n: {"type": "board.moderation", "approval": a, "notes_per_minute": n},
+        st.booleans(),
+        st.sampled_from([None, 1, 3]),
+    ),
+    st.builds(lambda i: {"type": "note.approve", "note_id": i}, ids),
+    st.builds(lambda i, t: {"type": "note.reject", "note_id": i, "reason": t}, ids, texts),
+    st.builds(lambda i, t: {"type": "note.hide", "note_id": i, "reason": t}, ids, texts),
+    st.builds(lambda i: {"type": "note.restore", "note_id": i}, ids),
+    st.builds(lambda i: {"type": "note.flag", "note_id": i}, ids),
 )
 actors = st.sampled_from([FACILITATOR, PARTICIPANT, OTHER, OBSERVER])
 
@@ -119,13 +129,20 @@ def test_fold_equals_live_state(steps: list[tuple[dict[str, Any], Any]]) -> None
     assert state.private_count == sum(n.private for n in state.notes.values())
     for note in state.notes.values():
         assert note.group_id is None or note.group_id in state.groups
+        # Withheld notes are in no group (hiding takes them out).
+        assert note.group_id is None or not note.withheld
     for group_id in state.groups:
         assert any(n.group_id == group_id for n in state.notes.values())
     for link in state.links.values():
         ends = (state.notes.get(link.from_id), state.notes.get(link.to_id))
-        assert all(n is not None and not n.private for n in ends)
+        assert all(n is not None and n.public for n in ends)
+    assert set(state.flags) <= set(state.notes)
+    for note_id in state.taken_down:
+        note = state.notes.get(note_id)
+        assert note is None or note.moderation == "hidden"
     spot = state.attention.spotlight
     if spot is not None:
+        assert spot.kind != "note" or state.notes[spot.id].public
         assert (
             spot.id
             in {"note": state.notes, "frame": state.frames, "group": state.groups}[spot.kind]

@@ -16,7 +16,8 @@ from .helpers import FACILITATOR, OBSERVER, OTHER, PARTICIPANT, Board
 
 # The board (see _board): frame f1; notes n_own (PARTICIPANT's), n_other and
 # n_third (OTHER's); group g1 holding n_own and n_other; a conflict link l1
-# between them; an open vote round r1 (except for vote.open).
+# between them; an open vote round r1 (except for vote.open); OTHER's note
+# n_wait waiting for approval and n_hidden hidden by a facilitator.
 COMMANDS: list[tuple[str, dict[str, Any]]] = [
     ("create", {"type": "note.create", "note_id": "n_new", "x": 0, "y": 0}),
     ("change_other", {"type": "note.edit", "note_id": "n_other", "text": "x"}),
@@ -67,6 +68,12 @@ COMMANDS: list[tuple[str, dict[str, Any]]] = [
     ("ready", {"type": "step.ready", "ready": True}),
     ("facilitator", {"type": "collection.schedule", "closes_at": 10**12}),
     ("facilitator", {"type": "collection.close"}),
+    ("facilitator", {"type": "board.moderation", "approval": True, "notes_per_minute": 5}),
+    ("moderate_unseen", {"type": "note.approve", "note_id": "n_wait"}),
+    ("moderate_unseen", {"type": "note.reject", "note_id": "n_wait", "reason": "x"}),
+    ("facilitator", {"type": "note.hide", "note_id": "n_other", "reason": "x"}),
+    ("moderate_unseen", {"type": "note.restore", "note_id": "n_hidden"}),
+    ("flag", {"type": "note.flag", "note_id": "n_third"}),
 ]
 
 # Agenda steps by what they let participants do; "free" is no step at all and
@@ -93,6 +100,9 @@ def expected(category: str, role: str, context: str) -> ErrorCode | None:
     """None: allowed; otherwise the code of the refusal."""
     if category == "always":
         return None  # renaming oneself, observers included
+    if category == "flag":
+        # In any step and on a locked board; observers do not take part.
+        return ErrorCode.FORBIDDEN if role == "observer" else None
     if category == "ready":
         # Observers do not take part; "I'm done" needs a running step.
         if role == "observer":
@@ -104,6 +114,8 @@ def expected(category: str, role: str, context: str) -> ErrorCode | None:
         return None
     if category == "facilitator":
         return ErrorCode.FORBIDDEN
+    if category == "moderate_unseen":
+        return ErrorCode.NOT_FOUND  # someone else's withheld note does not exist for them
     if context == "locked":
         return ErrorCode.BOARD_LOCKED
     rules = {"write": "open", "edit": "all", "group": True, "link": True, "vote": True}
@@ -133,6 +145,11 @@ def _board(command_type: str, context: str) -> Board:
     b.run({"type": "note.create", "note_id": "n_third", "x": 9, "y": 9}, OTHER)
     b.run({"type": "group.create", "group_id": "g1", "note_ids": ["n_own", "n_other"]}, OTHER)
     b.run({"type": "link.create", "link_id": "l1", "from_id": "n_own", "to_id": "n_other"}, OTHER)
+    b.run({"type": "note.create", "note_id": "n_hidden", "x": 300, "y": 0}, OTHER)
+    b.run({"type": "note.hide", "note_id": "n_hidden"}, FACILITATOR)
+    b.run({"type": "board.moderation", "approval": True}, FACILITATOR)
+    b.run({"type": "note.create", "note_id": "n_wait", "x": 500, "y": 0}, OTHER)
+    b.run({"type": "board.moderation", "approval": False}, FACILITATOR)
     if command_type != "vote.open":
         b.run({"type": "vote.open", "round_id": "r1"}, FACILITATOR)
         for actor in (FACILITATOR, PARTICIPANT):

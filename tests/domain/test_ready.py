@@ -7,19 +7,11 @@ import pytest
 from samskapa.domain.apply import fold
 from samskapa.domain.events import StoredEvent
 from samskapa.domain.policy import Actor, author_pseudonym
-from samskapa.domain.visibility import Viewer, own_notes, project, variant
-from samskapa.domain.voting import voter_id
+from samskapa.domain.visibility import own_notes, project, variant
 
-from .helpers import FACILITATOR, OTHER, PARTICIPANT, SECRET, Board
+from .helpers import FACILITATOR, OTHER, PARTICIPANT, SECRET, Board, viewer
 
-
-def _viewer(actor: Actor) -> Viewer:
-    return Viewer(
-        member_id=actor.member_id,
-        role=actor.role,
-        voter_id_in=lambda r: voter_id(SECRET, r, actor.member_id),
-        author_alias=author_pseudonym(SECRET, actor.member_id),
-    )
+_viewer = viewer
 
 
 def _board(mode: str) -> Board:

@@ -78,6 +78,8 @@ describe('applyEvent', () => {
       ready: {},
       private_count: 0,
       myReady: {},
+      flags: {},
+      myFlags: {},
       schedules: {},
     });
   });

@@ -14,3 +14,15 @@ def replay_server(sqlite_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
         yield proc
     finally:
         proc.stop()
+
+
+@pytest.fixture
+def fast_server(tmp_path: Path) -> Iterator[ServerProcess]:
+    """One server on SQLite whose per-connection op budget a scripted test never meets."""
+    server = ServerProcess(
+        f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}", tmp_path / "d", env=FAST
+    ).start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -69,15 +69,6 @@ def _rest(server: ServerProcess, board: dict[str, Any], c: Client, path: str) ->
     return r.text
 
 
-@pytest.fixture
-def fast_server(tmp_path: Path) -> Any:
-    server = ServerProcess(
-        f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}", tmp_path / "d", env=FAST
-    ).start()
-    yield server
-    server.stop()
-
-
 @pytest.mark.asyncio
 async def test_private_notes_reach_nobody_but_their_author_until_the_reveal(
     fast_server: ServerProcess,

@@ -9,7 +9,8 @@ a leading apostrophe: a participant's `=HYPERLINK(…)` stays text.
 
 What they show is what a facilitator may see in replay: vote rows come from the
 results stored at each round's close (small sectors suppressed, no voter);
-notes and links leave out private notes, and authors appear only where the
+notes and links leave out private notes and notes that wait for approval, were
+rejected or are hidden (domain/moderation.py), and authors appear only where the
 strictest anonymity the board ever had lets a facilitator see them.
 """
 
@@ -121,7 +122,7 @@ def votes_csv(state: BoardState) -> str:
         }
         for ranked in results.ranking:
             note = state.notes.get(ranked.note_id)
-            if note is not None and note.private:
+            if note is not None and not note.public:
                 note = None  # cannot happen (private notes are not in rounds); never shown
             frame = state.frames.get(note.frame_id) if note and note.frame_id else None
             sectors = []
@@ -155,8 +156,8 @@ def notes_csv(state: BoardState, authors: bool, created: dict[str, int]) -> str:
     header += [t["group"], t["author"], t["sector"]]
     rows = []
     for note in state.notes.values():
-        if note.private:
-            continue  # not revealed: it exists for its author only
+        if not note.public:
+            continue  # not revealed, or withheld: it exists for its author (and moderators)
         frame = state.frames.get(note.frame_id) if note.frame_id else None
         group = state.groups.get(note.group_id) if note.group_id else None
         person = state.participants.get(note.author) if authors else None

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..domain.content import content_of
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.policy import Actor
-from ..domain.replay import members_by_actor, replay_view, timeline
+from ..domain.replay import members_by_actor, replay_view, taken_down_for, timeline
 from ..domain.state import BoardState
 from ..domain.values import SEQ_MAX, Instant, Role, Seq, Title
 from .deps import MemberDep, Services, ServicesDep
@@ -87,10 +87,13 @@ async def board_state_at(
     seq: Annotated[int, Query(json_schema_extra=SEQ_BOUNDS)],
 ) -> Any:
     """The board as this member could see it right after event `seq`."""
-    head, _ = await _head(board_id, member, services)
+    head, now = await _head(board_id, member, services)
     state, at = await services.history.state_at(board_id, seq, head)
     mode = await services.history.strictest_anonymity(board_id, head)
-    view = replay_view(state, services.boards.viewer(member), mode, services.history.dumps)
+    viewer = services.boards.viewer(member)
+    # Hidden now means hidden at every moment (for all but author and facilitators).
+    gone = taken_down_for(now, viewer)
+    view = replay_view(state, viewer, mode, services.history.dumps, taken_down=gone)
     # Encoded here: the state of a big board is large, and validating it again
     # against the response model costs more than building it (the model still
     # documents the answer).

@@ -19,6 +19,7 @@ from ..domain.values import (
     Title,
 )
 from ..domain.visibility import (
+    moderates,
     own_notes,
     own_votes,
     sees_authors,
@@ -195,7 +196,7 @@ async def board_snapshot(board_id: str, member: MemberDep, services: ServicesDep
     viewer = services.boards.viewer(member)
     return {
         "seq": state.seq,
-        "state": shared_state(state, sees_authors(state, viewer)),
+        "state": shared_state(state, sees_authors(state, viewer), moderator=moderates(viewer)),
         "own_votes": own_votes(state, viewer),
         "own_notes": own_notes(state, viewer),
     }

@@ -28,13 +28,19 @@ from .events import (
     LinkDeleted,
     LinkUpdated,
     LockChanged,
+    ModerationChanged,
+    NoteApproved,
     NoteCreated,
     NoteDeleted,
     NoteEdited,
+    NoteFlagged,
     NoteGrouped,
+    NoteHidden,
     NoteKindChanged,
     NoteMoved,
     NoteRecolored,
+    NoteRejected,
+    NoteRestored,
     NotesRevealed,
     ParticipantJoined,
     ParticipantUpdated,
@@ -52,7 +58,9 @@ from .events import (
     VoteStatusChanged,
     VoteWithdrawn,
 )
+from .moderation import remember_note_time
 from .state import NOTE_HEIGHT, NOTE_WIDTH, BoardState, Frame
+from .values import Moderation, Origin
 from .voting import VoteStatus
 
 
@@ -99,12 +107,18 @@ def apply(state: BoardState, event: StoredEvent) -> BoardState:
                 )
             _refit(state, {frame.id}, frame)
         case NoteCreated():
-            state.notes[body.note.id] = body.note
-            state.private_count += body.note.private
+            note = body.note
+            state.notes[note.id] = note
+            state.private_count += note.private
+            if note.origin is Origin.PARTICIPANT:
+                times = state.note_times.get(note.author, ())
+                state.note_times[note.author] = remember_note_time(times, event.at)
         case NoteEdited():
-            state.notes[body.note_id] = state.notes[body.note_id].model_copy(
-                update={"text": body.text}
-            )
+            update: dict[str, object] = {"text": body.text}
+            if state.notes[body.note_id].moderation is Moderation.REJECTED:
+                # A rejected note that its author changes goes back to the queue.
+                update |= {"moderation": Moderation.WAITING, "reason": ""}
+            state.notes[body.note_id] = state.notes[body.note_id].model_copy(update=update)
         case NoteMoved():
             state.notes[body.note_id] = state.notes[body.note_id].model_copy(
                 update={"x": body.x, "y": body.y, "frame_id": body.frame_id}
@@ -121,6 +135,7 @@ def apply(state: BoardState, event: StoredEvent) -> BoardState:
             note = state.notes.pop(body.note_id)
             state.private_count -= note.private
             state.votes.refund_note(body.note_id)
+            state.flags.pop(body.note_id, None)
             _forget_note(state, body.note_id, note.group_id)
         case NotesRevealed():
             for note in body.notes:
@@ -191,6 +206,32 @@ def apply(state: BoardState, event: StoredEvent) -> BoardState:
                 state.schedules.pop(key, None)
             else:
                 state.schedules[key] = body.schedule
+        case ModerationChanged():
+            assert state.board is not None
+            state.board = state.board.model_copy(
+                update={"approval": body.approval, "notes_per_minute": body.notes_per_minute}
+            )
+        case NoteApproved():
+            state.notes[body.note.id] = body.note
+        case NoteRejected():
+            state.notes[body.note_id] = state.notes[body.note_id].model_copy(
+                update={"moderation": Moderation.REJECTED, "reason": body.reason}
+            )
+        case NoteHidden():
+            # For everyone else the note is gone, so it leaves what a deletion
+            # would leave: its group, its links and its votes.
+            note = state.notes[body.note_id]
+            state.notes[note.id] = note.model_copy(
+                update={"moderation": Moderation.HIDDEN, "reason": body.reason, "group_id": None}
+            )
+            state.votes.refund_note(note.id)
+            _forget_note(state, note.id, note.group_id)
+            state.taken_down = state.taken_down | {note.id}
+        case NoteRestored():
+            state.notes[body.note.id] = body.note
+            state.taken_down = state.taken_down - {body.note.id}
+        case NoteFlagged():
+            state.flags[body.note_id] = state.flags.get(body.note_id, frozenset()) | {body.member}
         case VoteOpened():
             state.votes.rounds[body.round.id] = body.round
             state.votes.open_round = body.round.id

@@ -15,6 +15,7 @@ from .values import (
     MAX_LINKS_PER_BOARD,
     MAX_NOTES_PER_BOARD,
     MAX_STEPS,
+    NOTES_PER_MINUTE_MAX,
     TIMER_SECONDS_MAX,
     Anonymity,
     Color,
@@ -30,6 +31,7 @@ from .values import (
     NoteText,
     Origin,
     Prompt,
+    Reason,
     Resolution,
     Role,
     Sector,
@@ -369,6 +371,60 @@ class SetReady(_Command):
     ready: Flag
 
 
+# --- moderation for an open board (moderation.py) --------------------------
+
+NotesPerMinute = Annotated[int, Field(ge=1, le=NOTES_PER_MINUTE_MAX, strict=True)]
+
+
+class SetModeration(_Command):
+    """Whether participants' new notes wait for approval, and how many new notes
+    a participant may add per minute (`None`: no limit)."""
+
+    type: Literal["board.moderation"]
+    approval: Flag
+    notes_per_minute: NotesPerMinute | None = None
+
+
+class ApproveNote(_Command):
+    """Publish a waiting (or rejected) note."""
+
+    type: Literal["note.approve"]
+    note_id: Id
+
+
+class RejectNote(_Command):
+    """Keep a waiting note from everyone else; its author sees `reason`."""
+
+    type: Literal["note.reject"]
+    note_id: Id
+    reason: Reason = ""
+
+
+class HideNote(_Command):
+    """Take a published note down; its author sees `reason`."""
+
+    type: Literal["note.hide"]
+    note_id: Id
+    reason: Reason = ""
+
+
+class RestoreNote(_Command):
+    """Publish a hidden note again."""
+
+    type: Literal["note.restore"]
+    note_id: Id
+
+
+class FlagNote(_Command):
+    """Tell the facilitators a note needs their eyes (once per member and note)."""
+
+    type: Literal["note.flag"]
+    note_id: Id
+
+
+ModerationCommand = SetModeration | ApproveNote | RejectNote | HideNote | RestoreNote | FlagNote
+
+
 # Decided in decide_facilitation.py.
 FacilitationCommand = (
     ChangeNoteKind
@@ -404,6 +460,7 @@ ClientCommand = Annotated[
     | RecolorNote
     | DeleteNote
     | FacilitationCommand
+    | ModerationCommand
     | CreateFrame
     | UpdateFrame
     | DeleteFrame

@@ -19,7 +19,8 @@ from .state import BoardState, Frame, Note
 
 def content_of(state: BoardState) -> RestoreBoard:
     """The shareable content of a board at some moment (private notes left out:
-    until their reveal they exist for their authors only)."""
+    until their reveal they exist for their authors only; so are notes waiting
+    for approval, rejected or hidden)."""
 
     def fields(model: type[BaseModel], entity: BaseModel) -> dict[str, Any]:
         return entity.model_dump(include=set(model.model_fields))
@@ -27,7 +28,7 @@ def content_of(state: BoardState) -> RestoreBoard:
     return RestoreBoard(
         frames=tuple(ContentFrame(**fields(ContentFrame, f)) for f in state.frames.values()),
         notes=tuple(
-            ContentNote(**fields(ContentNote, n)) for n in state.notes.values() if not n.private
+            ContentNote(**fields(ContentNote, n)) for n in state.notes.values() if n.public
         ),
         groups=tuple(ContentGroup(**fields(ContentGroup, g)) for g in state.groups.values()),
         links=tuple(ContentLink(**fields(ContentLink, k)) for k in state.links.values()),

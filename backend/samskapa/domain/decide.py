@@ -21,6 +21,7 @@ from .commands import (
     EditNote,
     FacilitationCommand,
     JoinBoard,
+    ModerationCommand,
     MoveNote,
     OpenRound,
     RecolorNote,
@@ -33,7 +34,7 @@ from .commands import (
     WithdrawVote,
 )
 from .content import decide_restore
-from .decide_facilitation import decide_facilitation, need_note
+from .decide_facilitation import decide_facilitation
 from .errors import DomainError, ErrorCode
 from .events import (
     BoardCreated,
@@ -58,8 +59,9 @@ from .events import (
     VoteStatusChanged,
     VoteWithdrawn,
 )
+from .moderation import check_note_rate, decide_moderation, need_note, new_note_status
 from .placement import frame_grid, free_place, loose_grid, tidy
-from .policy import Actor, author_key, authorize, is_author
+from .policy import Actor, author_key, authorize, is_author, may_see
 from .state import BoardInfo, BoardState, Frame, Note, Participant
 from .values import (
     MAX_FRAMES_PER_BOARD,
@@ -90,8 +92,9 @@ def _open_round(state: BoardState, round_id: str) -> VoteRound:
 
 
 def _in_scope(vote_round: VoteRound, note: Note) -> bool:
-    if note.private:
-        return False  # not votable before the reveal (and nobody else knows it)
+    if not note.public:
+        # Not votable before the reveal or while withheld (and others do not know it).
+        return False
     if vote_round.frame_id is not None and note.frame_id != vote_round.frame_id:
         return False
     return vote_round.kinds is None or note.kind in vote_round.kinds
@@ -100,6 +103,12 @@ def _in_scope(vote_round: VoteRound, note: Note) -> bool:
 def candidates(state: BoardState, vote_round: VoteRound) -> list[str]:
     """The notes a round is about, in board order."""
     return [n.id for n in state.notes.values() if _in_scope(vote_round, n)]
+
+
+def held(note: Note) -> str | None:
+    """What events about `note` carry as `withheld` (events.py): its author while
+    the note is withheld from everyone else."""
+    return note.author if note.withheld else None
 
 
 def decide(
@@ -141,8 +150,12 @@ def decide(
     authorize(state, command, actor, secret)
     if isinstance(command, CreateNote | EditNote):
         check_contribution(state.schedules, state.current_step, actor.role, now)
+    if isinstance(command, CreateNote):
+        check_note_rate(state, actor, now, secret)
     if isinstance(command, FacilitationCommand):
         return decide_facilitation(state, command, actor, now, secret)
+    if isinstance(command, ModerationCommand):
+        return decide_moderation(state, command, actor, secret)
 
     match command:
         case CreateNote():
@@ -172,12 +185,15 @@ def decide(
                     author=author_key(state, actor, secret),
                     origin=Origin.FACILITATOR if facilitator else Origin.PARTICIPANT,
                     private=private,
+                    moderation=new_note_status(state, command, actor),
                 ),
                 private_count=state.private_count + 1 if private else None,
             )
         case EditNote():
             note = need_note(state, command.note_id)
-            return NoteEdited(note_id=note.id, text=command.text, private=note.private)
+            return NoteEdited(
+                note_id=note.id, text=command.text, private=note.private, withheld=held(note)
+            )
         case MoveNote():
             note = need_note(state, command.note_id)
             return NoteMoved(
@@ -186,16 +202,20 @@ def decide(
                 y=command.y,
                 frame_id=state.frame_at(command.x, command.y),
                 private=note.private,
+                withheld=held(note),
             )
         case RecolorNote():
             note = need_note(state, command.note_id)
-            return NoteRecolored(note_id=note.id, color=command.color, private=note.private)
+            return NoteRecolored(
+                note_id=note.id, color=command.color, private=note.private, withheld=held(note)
+            )
         case DeleteNote():
             note = need_note(state, command.note_id)
             return NoteDeleted(
                 note_id=note.id,
                 private=note.private,
                 private_count=state.private_count - 1 if note.private else None,
+                withheld=held(note),
             )
         case CreateFrame():
             if command.frame_id in state.frames:
@@ -223,8 +243,8 @@ def decide(
             return FrameDeleted(frame_id=command.frame_id)
         case TidyFrame():
             frame = _frame(state, command.frame_id)
-            # Private notes stay where they are: nobody but their author knows them.
-            inside = [n for n in state.notes.values() if n.frame_id == frame.id and not n.private]
+            # Private and withheld notes stay where they are: not everyone knows them.
+            inside = [n for n in state.notes.values() if n.frame_id == frame.id and n.public]
             places, h = tidy(frame, inside)
             return FrameTidied(
                 frame_id=frame.id,
@@ -293,15 +313,19 @@ def _place(
     """A free place for a new note in `frame_id`, else in the current step's
     frame, else in the band beside all frames. Only notes the writer can see
     count as taken: a place must not tell anyone where others' private notes
-    are (the reveal lays those out, placement.lay_out_revealed)."""
+    are (the reveal lays those out, placement.lay_out_revealed), nor where
+    notes that wait for approval are."""
     if frame_id is not None:
         frame: Frame | None = _frame(state, frame_id)
     else:
         step = state.step
         frame = state.frames.get(step.frame_id) if step and step.frame_id else None
-    seen = (
-        n for n in state.notes.values() if not n.private or is_author(n, actor.member_id, secret)
-    )
+
+    def sees(note: Note) -> bool:
+        mine = is_author(note, actor.member_id, secret)
+        return (not note.private or mine) and (not note.withheld or may_see(actor.role, mine))
+
+    seen = (n for n in state.notes.values() if sees(n))
     grid = frame_grid(frame) if frame is not None else loose_grid(state.frames.values())
     return free_place(grid, seen)
 

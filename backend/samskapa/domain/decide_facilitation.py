@@ -59,6 +59,7 @@ from .events import (
     TimerChanged,
 )
 from .facilitation import Group, Link, Timer
+from .moderation import need_note, published_note
 from .placement import lay_out_revealed
 from .policy import Actor, author_key, author_pseudonym
 from .state import BoardState, Note
@@ -70,20 +71,13 @@ from .values import (
 )
 
 
-def need_note(state: BoardState, note_id: str) -> Note:
-    note = state.notes.get(note_id)
-    if note is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"Note {note_id} does not exist.")
-    return note
-
-
 def _public_note(state: BoardState, note_id: str) -> Note:
     note = need_note(state, note_id)
     if note.private:
         raise DomainError(
             ErrorCode.NOTE_PRIVATE, "Private notes can be grouped or linked after the reveal."
         )
-    return note
+    return published_note(state, note_id)
 
 
 def _group(state: BoardState, group_id: str) -> Group:
@@ -113,7 +107,12 @@ def decide_facilitation(
     match command:
         case ChangeNoteKind():
             note = need_note(state, command.note_id)
-            return NoteKindChanged(note_id=note.id, kind=command.kind, private=note.private)
+            return NoteKindChanged(
+                note_id=note.id,
+                kind=command.kind,
+                private=note.private,
+                withheld=note.author if note.withheld else None,
+            )
         case SetAgenda():
             ids = [step.id for step in command.steps]
             if len(set(ids)) != len(ids):
@@ -130,7 +129,7 @@ def decide_facilitation(
             revealed = [
                 n.model_copy(update={"private": False}) for n in state.notes.values() if n.private
             ]
-            public = [n for n in state.notes.values() if not n.private]
+            public = [n for n in state.notes.values() if n.public]
             return NotesRevealed(notes=lay_out_revealed(revealed, public, state.frames))
         case SetAnonymity():
             weaker = ANONYMITY_STRENGTH[command.mode] < ANONYMITY_STRENGTH[state.anonymity]
@@ -153,6 +152,7 @@ def decide_facilitation(
                 if target.kind == "note":
                     if need_note(state, target.id).private:  # only its author knows it
                         raise DomainError(ErrorCode.NOT_FOUND, f"Note {target.id} does not exist.")
+                    published_note(state, target.id)
                 elif target.kind == "group":
                     _group(state, target.id)
                 elif target.id not in state.frames:

@@ -37,6 +37,10 @@ class ErrorCode(StrEnum):
     COLLECTION_NOT_OPEN = "collection_not_open"
     COLLECTION_STATE = "collection_state"
     NO_DEADLINE = "no_deadline"
+    # Moderation (docs/collection.md).
+    NOTE_WITHHELD = "note_withheld"
+    MODERATION_STATE = "moderation_state"
+    TOO_MANY_NOTES = "too_many_notes"
     UNAUTHORIZED = "unauthorized"
     INVALID_LINK = "invalid_link"
     BOARD_NOT_FOUND = "board_not_found"

@@ -102,6 +102,9 @@ class NoteCreated(_Event):
 # without looking the note up (domain/visibility.py). Events that change how
 # many notes are private carry the new count (`private_count`), the only thing
 # others may learn. Both are left out of the wire form when not set.
+# Likewise `withheld`: the author (as the note records them) of a note that was
+# waiting, rejected or hidden when the event happened; only that author and
+# facilitators get the event. It never leaves the server (the projection drops it).
 
 
 class NoteEdited(_Event):
@@ -109,6 +112,7 @@ class NoteEdited(_Event):
     note_id: str
     text: str
     private: bool = False
+    withheld: str | None = None
 
 
 class NoteMoved(_Event):
@@ -118,6 +122,7 @@ class NoteMoved(_Event):
     y: float
     frame_id: str | None
     private: bool = False
+    withheld: str | None = None
 
 
 class NoteRecolored(_Event):
@@ -125,6 +130,7 @@ class NoteRecolored(_Event):
     note_id: str
     color: Color
     private: bool = False
+    withheld: str | None = None
 
 
 class NoteKindChanged(_Event):
@@ -132,6 +138,7 @@ class NoteKindChanged(_Event):
     note_id: str
     kind: NoteKind
     private: bool = False
+    withheld: str | None = None
 
 
 class NoteDeleted(_Event):
@@ -139,6 +146,7 @@ class NoteDeleted(_Event):
     note_id: str
     private: bool = False
     private_count: int | None = None
+    withheld: str | None = None
 
 
 class NotesRevealed(_Event):
@@ -270,6 +278,56 @@ class CollectionChanged(_Event):
     automatic: bool = False
 
 
+class ModerationChanged(_Event):
+    type: Literal["board.moderation_changed"] = "board.moderation_changed"
+    approval: bool
+    notes_per_minute: int | None
+
+
+class NoteApproved(_Event):
+    """The note as published: everyone else sees its content first here."""
+
+    type: Literal["note.approved"] = "note.approved"
+    note: Note
+
+
+class NoteRejected(_Event):
+    """Only the author (`author`, never sent) and facilitators get it."""
+
+    type: Literal["note.rejected"] = "note.rejected"
+    note_id: str
+    reason: str
+    author: str
+
+
+class NoteHidden(_Event):
+    """The author and facilitators get the reason; everyone else only that the
+    note is gone. Like a deletion, it leaves its group and links and gives its
+    votes back; the note itself stays for its author and facilitators."""
+
+    type: Literal["note.hidden"] = "note.hidden"
+    note_id: str
+    reason: str
+    author: str
+
+
+class NoteRestored(_Event):
+    """The hidden note published again, as it is now."""
+
+    type: Literal["note.restored"] = "note.restored"
+    note: Note
+
+
+class NoteFlagged(_Event):
+    """`member` (who flagged) never leaves the server: the member sees their own
+    flag, facilitators the note's count, nobody else anything."""
+
+    type: Literal["note.flagged"] = "note.flagged"
+    note_id: str
+    member: str
+    count: int
+
+
 class VoteOpened(_Event):
     type: Literal["vote.opened"] = "vote.opened"
     round: VoteRound
@@ -361,6 +419,12 @@ EventBody = Annotated[
     | LinkDeleted
     | ReadyChanged
     | CollectionChanged
+    | ModerationChanged
+    | NoteApproved
+    | NoteRejected
+    | NoteHidden
+    | NoteRestored
+    | NoteFlagged
     | VoteOpened
     | VoteCast
     | VoteWithdrawn
@@ -380,6 +444,8 @@ def event_data(body: EventBody) -> dict[str, Any]:
         del data["private"]
     if "private_count" in data and data["private_count"] is None:
         del data["private_count"]
+    if "withheld" in data and data["withheld"] is None:
+        del data["withheld"]
     return data
 
 

@@ -7,6 +7,8 @@ step rule.
 - Observers change nothing (they may rename themselves).
 - Facilitators may do everything, except touch another member's private note:
   for them, as for everyone, it does not exist until the reveal.
+- A note waiting for approval, rejected or hidden exists only for its author
+  and the facilitators (`may_see`); a participant may flag a note in any step.
 - Participants do what the current step allows (`StepRules`; the free canvas
   when no step runs), nothing while the board is locked, and never the
   facilitator's structure. "I'm done" and renaming oneself are always allowed.
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 
 from .commands import (
     AddTime,
+    ApproveNote,
     CastVote,
     ChangeLimits,
     ChangeNoteKind,
@@ -31,19 +34,24 @@ from .commands import (
     DeleteLink,
     DeleteNote,
     EditNote,
+    FlagNote,
     Follow,
     GoToStep,
     GroupNote,
+    HideNote,
     LockBoard,
     MoveNote,
     OpenRound,
     PauseTimer,
     RecolorNote,
+    RejectNote,
     RenameGroup,
+    RestoreNote,
     RevealNotes,
     ScheduleCollection,
     SetAgenda,
     SetAnonymity,
+    SetModeration,
     SetReady,
     SetReplay,
     SetSpotlight,
@@ -94,12 +102,19 @@ FACILITATOR_ONLY = (
     Summon,
     ScheduleCollection,
     CloseCollection,
+    SetModeration,
+    ApproveNote,
+    RejectNote,
+    HideNote,
+    RestoreNote,
 )
+MODERATING = (ApproveNote, RejectNote, HideNote, RestoreNote)
 NOTE_CHANGES = (EditNote, MoveNote, RecolorNote, ChangeNoteKind, DeleteNote)
 GROUPING = (CreateGroup, RenameGroup, DeleteGroup, GroupNote)
 LINKING = (CreateLink, UpdateLink, DeleteLink)
 VOTING = (CastVote, WithdrawVote, SetVoteStatus)
-ALWAYS = (UpdateParticipant, SetReady)
+# Flagging works in any step and on a locked board: it changes nothing anyone sees.
+ALWAYS = (UpdateParticipant, SetReady, FlagNote)
 
 
 def author_pseudonym(secret: bytes, member_id: str) -> str:
@@ -121,16 +136,28 @@ def is_author(note: Note, member_id: str, secret: bytes) -> bool:
 
 
 def visible_note(state: BoardState, note_id: str, actor: Actor, secret: bytes) -> Note | None:
-    """The note as `actor` may know it: someone else's private note is "not found",
+    """The note as `actor` may know it: someone else's private note, and for a
+    participant someone else's waiting, rejected or hidden note, is "not found",
     never "forbidden", so that not even its existence leaks."""
     note = state.notes.get(note_id)
-    if note is not None and note.private and not is_author(note, actor.member_id, secret):
+    if note is None or is_author(note, actor.member_id, secret):
+        return note
+    if note.private or (note.withheld and not may_see(actor.role, is_author=False)):
         raise DomainError(ErrorCode.NOT_FOUND, f"Note {note_id} does not exist.")
     return note
 
 
+def may_see(role: Role, is_author: bool) -> bool:
+    """Whether a viewer may see a withheld note (waiting, rejected or hidden:
+    domain/moderation.py), or an event about one: its author and facilitators
+    may, nobody else. Every projection of such notes asks this."""
+    return is_author or role is Role.FACILITATOR
+
+
 def _touched_notes(command: ClientCommand) -> tuple[str, ...]:
-    if isinstance(command, (*NOTE_CHANGES, GroupNote, CastVote, WithdrawVote)):
+    if isinstance(
+        command, (*NOTE_CHANGES, *MODERATING, GroupNote, CastVote, WithdrawVote, FlagNote)
+    ):
         return (command.note_id,)
     if isinstance(command, CreateGroup):
         return command.note_ids

@@ -6,8 +6,12 @@ decides what of it a viewer gets, with two rules beyond the live ones
 
 - **The strictest anonymity the board ever had** holds for the whole history: a
   board made anonymous later shows no earlier authors, names or named ballots.
+- **What a facilitator has hidden stays hidden**: a note hidden now (and not
+  restored) shows everyone but its author and facilitators no text at any moment,
+  also from before it was hidden — only a blank note marked hidden where it stood.
 - Everything else is as it was live at that moment: someone else's private note
-  is a count until its reveal, a blind round's totals stay hidden while it was
+  is a count until its reveal, a note waiting for approval exists only for its
+  author and facilitators, a blind round's totals stay hidden while it was
   open, anonymous ballots are never linked to anyone.
 
 The timeline lists the moments a replay page steps through (`changes`), the
@@ -21,12 +25,21 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .events import StoredEvent
+from .events import (
+    BoardRestored,
+    NoteApproved,
+    NoteCreated,
+    NoteEdited,
+    NoteRestored,
+    NotesRevealed,
+    StoredEvent,
+)
 from .policy import author_pseudonym
 from .state import BoardState
-from .values import ANONYMITY_STRENGTH, Anonymity, Role, Sector
+from .values import ANONYMITY_STRENGTH, Anonymity, Moderation, Role, Sector
 from .visibility import (
     Viewer,
+    moderates,
     own_notes,
     own_votes,
     project,
@@ -92,14 +105,39 @@ class Dumps:
         return dump
 
 
+def taken_down_for(head: BoardState, viewer: Viewer) -> frozenset[str]:
+    """The notes hidden now whose text replay keeps from `viewer` at every moment:
+    all of them but the viewer's own, none for facilitators."""
+    if moderates(viewer) or not head.taken_down:
+        return frozenset()
+    return frozenset(
+        note_id
+        for note_id in head.taken_down
+        if not (note_id in head.notes and viewer.is_me(head.notes[note_id].author))
+    )
+
+
+def _blank(note: dict[str, Any]) -> dict[str, Any]:
+    return {**note, "text": "", "moderation": Moderation.HIDDEN.value, "reason": ""}
+
+
 def replay_view(
-    state: BoardState, viewer: Viewer, mode: Anonymity, dump: Dump = dump_entity
+    state: BoardState,
+    viewer: Viewer,
+    mode: Anonymity,
+    dump: Dump = dump_entity,
+    taken_down: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """The board at `state.seq` as `viewer` may see it under anonymity `mode` (the
     strictest the board ever had): `{state, own_notes, own_votes}`, the same
-    format as the live snapshot."""
+    format as the live snapshot. `taken_down` (`taken_down_for` the head) are
+    shown blank."""
     authors = sees_authors_under(mode, viewer)
-    shared = shared_state(state, authors, dump)
+    shared = shared_state(state, authors, dump, moderator=moderates(viewer))
+    if taken_down:
+        shared["notes"] = {
+            k: _blank(v) if k in taken_down else v for k, v in shared["notes"].items()
+        }
     if not authors:
         # Names are what anonymity protects: a record of the session keeps roles
         # and sectors, and a named round's ballots lose their names.
@@ -122,6 +160,9 @@ def record_event(
     renames, named ballots)."""
     authors = sees_authors_under(mode, viewer)
     wire = project(event, variant(head, event, viewer, authors), viewer)
+    gone = taken_down_for(head, viewer)
+    if gone:
+        _blank_taken_down(event, wire, gone)
     if not authors:
         # Not even one's own events keep an actor: a named round's own ballot
         # would otherwise name the voter where the strictest mode hides names.
@@ -135,6 +176,18 @@ def record_event(
     return wire
 
 
+def _blank_taken_down(event: StoredEvent, wire: dict[str, Any], gone: frozenset[str]) -> None:
+    """Blank the text of hidden notes in the events that carry it."""
+    body, data = event.body, wire["data"]
+    if isinstance(body, NoteCreated | NoteApproved | NoteRestored) and "note" in data:
+        if data["note"]["id"] in gone:
+            data["note"] = _blank(data["note"])
+    elif isinstance(body, NoteEdited) and data.get("note_id") in gone:
+        data["text"] = ""
+    elif isinstance(body, NotesRevealed | BoardRestored) and "notes" in data:
+        data["notes"] = [_blank(n) if n["id"] in gone else n for n in data["notes"]]
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
     """An event as the timeline needs it: no body model, only its JSON data."""
@@ -146,21 +199,37 @@ class Row:
     data: Mapping[str, Any]
 
 
-def _hidden(row: Row, viewer: Viewer) -> bool:
-    """Someone else's private note: the viewer saw a count, nothing more."""
+def _hidden(row: Row, viewer: Viewer) -> str | None:
+    """What of a row the viewer may not see: someone else's private note
+    ("private": they saw a count), or a withheld note or a flag ("withheld":
+    they saw a seq, nothing more)."""
+    data = row.data
     if row.type == "note.created":
-        private = bool(row.data["note"].get("private"))
+        note = data["note"]
+        private = bool(note.get("private"))
+        held = (
+            note["author"] if note.get("moderation", Moderation.PUBLISHED) != "published" else None
+        )
     else:
-        private = row.type in _NOTE_EVENTS and bool(row.data.get("private"))
-    return private and not viewer.is_me(row.actor)
+        private = row.type in _NOTE_EVENTS and bool(data.get("private"))
+        held = data.get("withheld") if row.type in _NOTE_EVENTS else None
+        if row.type == "note.rejected":
+            held = data["author"]
+    if private and not viewer.is_me(row.actor):
+        return "private"
+    if row.type == "note.flagged" and not (moderates(viewer) or viewer.is_me(data["member"])):
+        return "withheld"
+    if held is not None and not viewer.sees_withheld(held):
+        return "withheld"
+    return None
 
 
-def _is_change(row: Row, viewer: Viewer) -> bool:
+def _is_change(row: Row, viewer: Viewer, hidden: str | None) -> bool:
     if row.type == "attention.summoned":
         return False  # moves live views; changes nothing on the board
-    if _hidden(row, viewer):
+    if hidden == "private":
         return "private_count" in row.data  # the count changed, nothing else did
-    return True
+    return hidden is None
 
 
 def activity_buckets(head: BoardState) -> dict[str, str]:
@@ -226,13 +295,14 @@ def timeline(
                 }
             )
         last = row
-        if _is_change(row, viewer):
+        hidden = _hidden(row, viewer)
+        if _is_change(row, viewer, hidden):
             changes.append([row.seq, row.at])
         marker = _marker(row, steps, joined)
         if marker is not None:
             markers.append(marker)
         votes = row.type == "vote.cast"
-        if votes or row.type in CONTRIBUTIONS:
+        if (votes or row.type in CONTRIBUTIONS) and hidden != "withheld":
             member = member_of_actor.get(row.actor)
             bucket = buckets.get(member) if member is not None else None
             if bucket is not None:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from .collection import Schedule
 from .commands import Mission
 from .facilitation import FREE, Attention, Group, Link, Step, StepRules, Timer
-from .values import Anonymity, Color, Language, NoteKind, Origin, Role, Sector
+from .values import Anonymity, Color, Language, Moderation, NoteKind, Origin, Role, Sector
 from .voting import BallotBook, Dump, dump_entity
 
 # The nominal size of a note in board units. Frame membership is decided by the
@@ -35,6 +35,10 @@ class BoardInfo(_Entity):
     anonymity: Anonymity = Anonymity.OFF
     # Participants and observers may replay the board (facilitators always may).
     replay: bool = False
+    # Participants' new notes wait for a facilitator's approval (domain/moderation.py).
+    approval: bool = False
+    # The most new notes a participant may add per minute (None: no limit).
+    notes_per_minute: int | None = None
 
 
 class Participant(_Entity):
@@ -71,6 +75,19 @@ class Note(_Entity):
     # Written in a private step and not yet revealed: only the author sees it.
     private: bool = False
     group_id: str | None = None
+    # Anything but published: only the author and facilitators see it, with the
+    # facilitator's reason (domain/moderation.py).
+    moderation: Moderation = Moderation.PUBLISHED
+    reason: str = ""
+
+    @property
+    def withheld(self) -> bool:
+        return self.moderation is not Moderation.PUBLISHED
+
+    @property
+    def public(self) -> bool:
+        """Everyone may see it: neither private nor withheld."""
+        return not self.private and self.moderation is Moderation.PUBLISHED
 
 
 @dataclass(slots=True)
@@ -94,6 +111,15 @@ class BoardState:
     private_count: int = 0
     # When the board ("") and agenda steps (by id) are open for contributions.
     schedules: dict[str, Schedule] = field(default_factory=dict)
+    # Who flagged each note (member ids, or author pseudonyms on a fully
+    # anonymous board): facilitators see only the counts, a member their own.
+    flags: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Notes hidden and not restored since (also once deleted): replay keeps them
+    # from everyone but their author and facilitators at every moment.
+    taken_down: frozenset[str] = frozenset()
+    # When each author's latest participant notes were created (the last minute's
+    # worth, for the board's notes-per-minute limit). Never sent to a client.
+    note_times: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def copy(self) -> "BoardState":
         """A copy that shares the (immutable) entities but not the maps."""
@@ -113,6 +139,9 @@ class BoardState:
             ready=dict(self.ready),
             private_count=self.private_count,
             schedules=dict(self.schedules),
+            flags=dict(self.flags),
+            taken_down=self.taken_down,
+            note_times=dict(self.note_times),
         )
 
     @property
@@ -160,6 +189,9 @@ class BoardState:
             "ready": {k: sorted(v) for k, v in self.ready.items()},
             "private_count": self.private_count,
             "schedules": {k: d(v) for k, v in self.schedules.items()},
+            "flags": {k: sorted(v) for k, v in self.flags.items()},
+            "taken_down": sorted(self.taken_down),
+            "note_times": {k: list(v) for k, v in self.note_times.items()},
         }
 
     @classmethod
@@ -184,4 +216,7 @@ class BoardState:
             ready={k: frozenset(v) for k, v in data.get("ready", {}).items()},
             private_count=int(data.get("private_count", 0)),
             schedules={k: Schedule.model_validate(v) for k, v in data.get("schedules", {}).items()},
+            flags={k: frozenset(v) for k, v in data.get("flags", {}).items()},
+            taken_down=frozenset(data.get("taken_down", ())),
+            note_times={k: tuple(v) for k, v in data.get("note_times", {}).items()},
         )

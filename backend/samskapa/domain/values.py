@@ -78,6 +78,16 @@ class Anonymity(StrEnum):
 ANONYMITY_STRENGTH = {Anonymity.OFF: 0, Anonymity.FACILITATORS: 1, Anonymity.FULL: 2}
 
 
+class Moderation(StrEnum):
+    """Where a note stands with the facilitators (domain/moderation.py). Only a
+    published note reaches everyone; the others reach its author and facilitators."""
+
+    PUBLISHED = "published"
+    WAITING = "waiting"  # written while notes wait for approval
+    REJECTED = "rejected"  # not approved, with a reason for the author
+    HIDDEN = "hidden"  # taken down after publishing, with a reason for the author
+
+
 class LinkKind(StrEnum):
     CONFLICTS = "conflicts"
     SUPPORTS = "supports"
@@ -109,6 +119,11 @@ MAX_GROUPS_PER_BOARD = 500
 MAX_LINKS_PER_BOARD = 2000
 INSTRUCTIONS_MAX = 1000
 RESOLUTION_MAX = 500
+# A moderation reason is a sentence or two for the note's author.
+REASON_MAX = 300
+# The most new notes a minute a board's limit may allow a participant (the fold
+# keeps at most this many creation times per author).
+NOTES_PER_MINUTE_MAX = 120
 STEP_MINUTES_MAX = 600
 TIMER_SECONDS_MAX = 6 * 3600
 COORD_LIMIT = 1_000_000.0
@@ -126,6 +141,7 @@ Prompt = Annotated[str, StringConstraints(max_length=PROMPT_MAX)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX, strip_whitespace=True)]
 Instructions = Annotated[str, StringConstraints(max_length=INSTRUCTIONS_MAX)]
 Resolution = Annotated[str, StringConstraints(max_length=RESOLUTION_MAX)]
+Reason = Annotated[str, StringConstraints(max_length=REASON_MAX)]
 MissionText = Annotated[str, StringConstraints(max_length=MISSION_FIELD_MAX)]
 # Strict: a number must be a JSON number (lax mode would take "12" or true).
 Coord = Annotated[float, Field(ge=-COORD_LIMIT, le=COORD_LIMIT, allow_inf_nan=False, strict=True)]

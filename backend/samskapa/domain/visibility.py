@@ -27,6 +27,13 @@ current mode, which can only become stricter once people have written:
 viewers who may not see authors get notes without `author` (their own marked
 `mine: true`) and envelopes without `actor` and `op_id`.
 
+Moderation (domain/moderation.py): a note that waits for approval, was
+rejected or is hidden exists only for its author and the facilitators
+(`policy.may_see`). Everyone else gets `note.withheld` — a `seq` and nothing
+more — in place of every event about it, and of every flag; a hidden note's
+`note.hidden` tells them only that it is gone, without the reason. Flags name
+nobody: the member sees their own, facilitators the count.
+
 A variant names one projection; the hub encodes each event once per variant it
 needs, not once per viewer.
 """
@@ -37,12 +44,17 @@ from typing import Any
 
 from .events import (
     EventBody,
+    NoteApproved,
     NoteCreated,
     NoteDeleted,
     NoteEdited,
+    NoteFlagged,
+    NoteHidden,
     NoteKindChanged,
     NoteMoved,
     NoteRecolored,
+    NoteRejected,
+    NoteRestored,
     NotesRevealed,
     ReadyChanged,
     StoredEvent,
@@ -51,9 +63,9 @@ from .events import (
     VoteWithdrawn,
     event_data,
 )
-from .policy import Actor, author_pseudonym
+from .policy import Actor, author_pseudonym, may_see
 from .state import BoardState, Note
-from .values import Anonymity, Role
+from .values import Anonymity, Moderation, Role
 from .voting import Dump, VoteRound, VoteStatus, dump_entity
 
 ALL = "all"  # the event as stored
@@ -62,8 +74,13 @@ OTHERS = "others"  # someone else's vote or ready signal
 HIDDEN = "hidden"  # someone else's private note: a count, nothing more
 SELF = "self"  # the viewer's own, on a board that hides authors from them
 ANON = "anon"  # anyone else's, on a board that hides authors from the viewer
+WITHHELD = "withheld"  # about a note the viewer may not see (moderation): a seq, nothing more
+GONE = "gone"  # a note hidden by a facilitator, for those who may not see it any more
 
 _PRIVATE_NOTE_EVENTS = (NoteEdited, NoteMoved, NoteRecolored, NoteKindChanged, NoteDeleted)
+# Notes whose content everyone else learns with the event (on anonymous boards
+# each viewer's own are marked in it).
+_NOTE_BATCHES = (NotesRevealed, NoteApproved, NoteRestored)
 _PER_VOTER = (VoteCast, VoteWithdrawn, VoteStatusChanged)
 
 
@@ -89,6 +106,16 @@ class Viewer:
 
     def is_me(self, member_or_alias: str) -> bool:
         return member_or_alias in (self.member_id, self.author_alias)
+
+    def sees_withheld(self, author: str) -> bool:
+        """May see a withheld note of `author` (policy.may_see)."""
+        return may_see(self.role, self.is_me(author))
+
+    def sees_note(self, note: Note) -> bool:
+        """May see `note` as it is now (private: its author; withheld: may_see)."""
+        if note.private and not self.is_me(note.author):
+            return False
+        return not note.withheld or self.sees_withheld(note.author)
 
 
 def sees_authors(state: BoardState, viewer: Viewer) -> bool:
@@ -119,6 +146,21 @@ def _is_private(body: EventBody) -> bool:
     return isinstance(body, _PRIVATE_NOTE_EVENTS) and body.private
 
 
+def withheld_author(body: EventBody) -> str | None:
+    """The author of the withheld note an event is about (None: not about one)."""
+    if isinstance(body, NoteCreated):
+        return body.note.author if body.note.withheld else None
+    if isinstance(body, _PRIVATE_NOTE_EVENTS):
+        return body.withheld
+    if isinstance(body, NoteRejected):
+        return body.author
+    return None
+
+
+def _batch_withheld(body: EventBody) -> bool:
+    return isinstance(body, NotesRevealed) and any(n.withheld for n in body.notes)
+
+
 def variant(
     state: BoardState, event: StoredEvent, viewer: Viewer, authors: bool | None = None
 ) -> str:
@@ -131,12 +173,21 @@ def variant(
         return MINE if viewer.owns(state, body.round_id, body.voter) else OTHERS
     if isinstance(body, ReadyChanged):
         return MINE if viewer.is_me(body.member) else OTHERS
+    if isinstance(body, NoteFlagged):
+        if viewer.is_me(body.member):
+            return MINE
+        return OTHERS if viewer.role is Role.FACILITATOR else WITHHELD
     mine = viewer.is_me(event.actor)
     if _is_private(body):
         # Only the author can touch a private note, so the actor is its author.
         if not mine:
             return HIDDEN
         return MINE if authors else SELF
+    held = withheld_author(body)
+    if held is not None and not viewer.sees_withheld(held):
+        return WITHHELD
+    if isinstance(body, NoteHidden) and not viewer.sees_withheld(body.author):
+        return GONE
     if authors:
         return ALL
     return SELF if mine else ANON
@@ -144,8 +195,12 @@ def variant(
 
 def per_viewer(event: StoredEvent, which: str) -> bool:
     """True when the projection still differs from viewer to viewer within its
-    variant: a reveal on a board that hides authors marks each viewer's own notes."""
-    return which in (SELF, ANON) and isinstance(event.body, NotesRevealed)
+    variant: notes revealed or published on a board that hides authors mark each
+    viewer's own, and a reveal that holds withheld notes gives each only theirs."""
+    body = event.body
+    if which in (SELF, ANON) and isinstance(body, _NOTE_BATCHES):
+        return True
+    return which not in (WITHHELD, HIDDEN) and _batch_withheld(body)
 
 
 def is_public(state: BoardState, event: StoredEvent) -> bool:
@@ -153,9 +208,25 @@ def is_public(state: BoardState, event: StoredEvent) -> bool:
     body = event.body
     return (
         state.anonymity is Anonymity.OFF
-        and not isinstance(body, (*_PER_VOTER, ReadyChanged))
+        and not isinstance(body, (*_PER_VOTER, ReadyChanged, NoteFlagged, NoteHidden))
         and not _is_private(body)
+        and withheld_author(body) is None
+        and not _batch_withheld(body)
     )
+
+
+def _server_only(body: EventBody) -> bool:
+    """The stored event holds what not every viewer of its variant may get: an
+    author that never leaves the server, or withheld notes in a reveal."""
+    return (
+        withheld_author(body) is not None or isinstance(body, NoteHidden) or _batch_withheld(body)
+    )
+
+
+def withheld_placeholder(seq: int, at: int) -> dict[str, Any]:
+    """What someone who may not see an event about a withheld note gets: its
+    place in the log, nothing more."""
+    return {"seq": seq, "type": "note.withheld", "at": at, "actor": "", "op_id": "", "data": {}}
 
 
 def _anonymous_note(note: dict[str, Any], viewer_is_author: bool) -> dict[str, Any]:
@@ -170,7 +241,7 @@ def project(event: StoredEvent, which: str, viewer: Viewer | None = None) -> dic
     needed only to mark one's own notes in a revealed batch on anonymous boards)."""
     wire = event.to_wire()
     body = event.body
-    if which == ALL:
+    if which == ALL and not _server_only(body):
         return wire
     if which == HIDDEN:
         count = body.private_count if isinstance(body, NoteCreated | NoteDeleted) else None
@@ -182,7 +253,24 @@ def project(event: StoredEvent, which: str, viewer: Viewer | None = None) -> dic
             "op_id": "",
             "data": {} if count is None else {"count": count},
         }
+    if which == WITHHELD:
+        return withheld_placeholder(event.seq, event.at)
     data = event_data(body)
+    # Who wrote or flagged a withheld note never leaves the server.
+    data.pop("withheld", None)
+    if isinstance(body, NoteRejected | NoteHidden):
+        del data["author"]
+        if which == GONE:
+            del data["reason"]
+            wire["actor"] = wire["op_id"] = ""
+    elif isinstance(body, NoteFlagged):
+        del data["member"]
+        if which == MINE:
+            del data["count"]
+            data["mine"] = True
+        wire["actor"] = ""
+        if which != MINE:
+            wire["op_id"] = ""
     if isinstance(body, VoteCast | VoteWithdrawn):
         del data["blind"], data["anonymous"], data["voter"]
         if which == MINE:
@@ -213,9 +301,20 @@ def project(event: StoredEvent, which: str, viewer: Viewer | None = None) -> dic
         wire["actor"] = ""
         if which not in (MINE, SELF):
             wire["op_id"] = ""
+    if isinstance(body, NotesRevealed) and _batch_withheld(body):
+        # A reveal in a board whose notes wait for approval: each viewer gets
+        # the revealed notes they may see (facilitators all, authors their own).
+        data["notes"] = [
+            dumped
+            for dumped, note in zip(data["notes"], body.notes, strict=True)
+            if not note.withheld or (viewer is not None and viewer.sees_withheld(note.author))
+        ]
     if which in (SELF, ANON):
         if isinstance(body, NoteCreated):
             data["note"] = _anonymous_note(data["note"], which == SELF)
+        elif isinstance(body, NoteApproved | NoteRestored):
+            mine = viewer is not None and viewer.is_me(body.note.author)
+            data["note"] = _anonymous_note(data["note"], mine)
         elif isinstance(body, NotesRevealed):
             data["notes"] = [
                 _anonymous_note(n, viewer is not None and viewer.is_me(n["author"]))
@@ -281,34 +380,46 @@ def note_json(note: Note, authors: bool, viewer: Viewer) -> dict[str, Any]:
 
 
 def shared_state(
-    state: BoardState, authors: bool = True, dump: Dump = dump_entity
+    state: BoardState, authors: bool = True, dump: Dump = dump_entity, moderator: bool = False
 ) -> dict[str, Any]:
     """The board as every viewer of one kind may see it: without private notes
-    (their count is there), with or without authors. `own_notes` and `own_votes`
-    add the personal part."""
+    (their count is there), with or without authors; withheld notes (waiting,
+    rejected, hidden) and the flags' counts only for a `moderator` (a
+    facilitator). `own_notes` and `own_votes` add the personal part."""
     data = state.to_json(dump)
     data["votes"] = shared_votes(state, dump)
     data["notes"] = {
         k: v if authors else {**v, "author": ""}
         for k, v in data["notes"].items()
-        if not v["private"]
+        if not v["private"] and (moderator or v["moderation"] == Moderation.PUBLISHED)
     }
     data["ready"] = {step_id: len(members) for step_id, members in state.ready.items()}
+    data["flags"] = (
+        {k: len(v) for k, v in state.flags.items() if k in data["notes"]} if moderator else {}
+    )
+    # Kept for the fold and replay only: they would name authors.
+    del data["taken_down"], data["note_times"]
     return data
 
 
+def moderates(viewer: Viewer) -> bool:
+    """Sees every withheld note and the flags (policy.may_see)."""
+    return may_see(viewer.role, is_author=False)
+
+
 def own_notes(state: BoardState, viewer: Viewer, authors: bool | None = None) -> dict[str, Any]:
-    """The viewer's private notes, which of the shared notes are theirs (on a
-    board that hides authors), and the steps where they said "I'm done"."""
+    """The viewer's private notes and (unless they moderate) their withheld ones,
+    which of the shared notes are theirs (on a board that hides authors), the
+    steps where they said "I'm done" and the notes they flagged."""
     if authors is None:
         authors = sees_authors(state, viewer)
-    private: dict[str, Any] = {}
+    personal: dict[str, Any] = {}
     mine: list[str] = []
     for note in state.notes.values():
         if not viewer.is_me(note.author):
             continue
-        if note.private:
-            private[note.id] = note_json(note, authors, viewer)
+        if note.private or (note.withheld and not moderates(viewer)):
+            personal[note.id] = note_json(note, authors, viewer)
         elif not authors:
             mine.append(note.id)
     ready = [
@@ -316,4 +427,10 @@ def own_notes(state: BoardState, viewer: Viewer, authors: bool | None = None) ->
         for step_id, members in state.ready.items()
         if any(viewer.is_me(member) for member in members)
     ]
-    return {"notes": private, "mine": mine, "ready": ready}
+    flagged = [
+        note_id
+        for note_id, members in state.flags.items()
+        if any(viewer.is_me(member) for member in members)
+        and viewer.sees_note(state.notes[note_id])
+    ]
+    return {"notes": personal, "mine": mine, "ready": ready, "flagged": flagged}

@@ -29,6 +29,7 @@ from ..domain.state import BoardState, Participant
 from ..domain.visibility import (
     Viewer,
     is_public,
+    moderates,
     own_notes,
     own_votes,
     per_viewer,
@@ -63,10 +64,11 @@ class Room:
     leader_views: dict[str, bytes] = field(default_factory=dict)
     # Someone came or went since the last tick (Hub.tick announces it).
     announce_due: bool = False
-    # The last full-state encodings (with and without authors), reused by every
-    # reset at the same seq (after a restart hundreds of clients ask for one).
+    # The last full-state encodings (with and without authors, for facilitators
+    # who see withheld notes or not), reused by every reset at the same seq
+    # (after a restart hundreds of clients ask for one).
     snapshot_seq: int = -1
-    snapshot_bytes: dict[bool, bytes] = field(default_factory=dict)
+    snapshot_bytes: dict[tuple[bool, bool], bytes] = field(default_factory=dict)
 
     def broadcast(self, message: bytes, skip: Connection | None = None) -> None:
         for conn in self.connections:
@@ -140,10 +142,15 @@ class Hub:
             room.snapshot_bytes.clear()
             room.snapshot_seq = state.seq
         authors = sees_authors(state, viewer)
-        shared = room.snapshot_bytes.get(authors)
+        moderator = moderates(viewer)
+        shared = room.snapshot_bytes.get((authors, moderator))
         if shared is None:
-            shared = room.snapshot_bytes[authors] = encode(
-                {"type": "snapshot", "seq": state.seq, "state": shared_state(state, authors)}
+            shared = room.snapshot_bytes[(authors, moderator)] = encode(
+                {
+                    "type": "snapshot",
+                    "seq": state.seq,
+                    "state": shared_state(state, authors, moderator=moderator),
+                }
             )
         votes = encode({"type": "own_votes", "seq": state.seq, **own_votes(state, viewer)})
         notes = encode({"type": "own_notes", "seq": state.seq, **own_notes(state, viewer)})
