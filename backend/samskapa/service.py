@@ -157,6 +157,10 @@ class Boards:
 
     async def join(self, board_id: str, link: str, name: str, sector: Sector) -> Joined:
         role, _ = await self.inspect(board_id, link)
+        return await self.add_member(board_id, role, name, sector)
+
+    async def add_member(self, board_id: str, role: Role, name: str, sector: Sector) -> Joined:
+        """A new member with a role a valid link gave (`inspect`)."""
         member_id = new_id("m")
         credential = new_token()
         row = {

@@ -182,16 +182,21 @@ async def test_a_full_process_refuses_websockets_with_503_and_our_error_body(
         server.stop()
 
 
-def test_creating_boards_and_joining_are_rate_limited_per_client_address(
-    tmp_path: Path,
-) -> None:
-    server = _server(
+def _limited_server(tmp_path: Path, joins: int) -> ServerProcess:
+    """Two new boards and `joins` joins per address at once, then one a minute."""
+    return _server(
         tmp_path,
         SAMSKAPA_CREATE_BOARDS_PER_MINUTE="1",
         SAMSKAPA_CREATE_BOARDS_BURST="2",
         SAMSKAPA_JOINS_PER_MINUTE="1",
-        SAMSKAPA_JOINS_BURST="3",
+        SAMSKAPA_JOINS_BURST=str(joins),
     )
+
+
+def test_creating_boards_and_joining_are_rate_limited_per_client_address(
+    tmp_path: Path,
+) -> None:
+    server = _limited_server(tmp_path, joins=3)
     try:
         body = {"title": "Limited", "language": "en"}
         with httpx.Client(base_url=server.http, timeout=10) as http:
@@ -220,5 +225,66 @@ def test_creating_boards_and_joining_are_rate_limited_per_client_address(
             metrics = http.get("/metrics").text
             assert _value(metrics, "samskapa_http_rate_limited_total", route="create_board") == 1
             assert _value(metrics, "samskapa_http_rate_limited_total", route="join") == 1
+    finally:
+        server.stop()
+
+
+def test_refused_requests_spend_no_allowance(tmp_path: Path) -> None:
+    """Whatever is refused for its body, credential, link or role is answered as
+    such, never 429, and leaves the allowance to those who may use it."""
+    server = _limited_server(tmp_path, joins=2)
+    try:
+        body = {"title": "Limited", "language": "en"}
+        with httpx.Client(base_url=server.http, timeout=10) as http:
+            board = http.post("/api/boards", json=body).json()  # one of two spent
+            board_id = board["board_id"]
+            participant = board["links"]["participant"].split("#k=")[1]
+            facilitator = board["links"]["facilitator"].split("#k=")[1]
+            member = http.post(
+                f"/api/boards/{board_id}/join", json={"link": participant, "name": "P"}
+            ).json()["credential"]  # one of two joins spent
+            refused = []
+            for _ in range(5):
+                refused += [
+                    http.post("/api/boards", json={"title": ""}),
+                    http.post("/api/boards", content=b"{not json"),
+                    http.post(f"/api/boards/{board_id}/fork", json={"seq": 1}),
+                    http.post(
+                        f"/api/boards/{board_id}/fork",
+                        json={"seq": 1},
+                        headers={"Authorization": "Bearer not-a-credential"},
+                    ),
+                    http.post(
+                        f"/api/boards/{board_id}/fork",
+                        json={"seq": 1},
+                        headers={"Authorization": f"Bearer {member}"},
+                    ),
+                    http.post(
+                        f"/api/boards/{board_id}/join", json={"link": "wrong" * 8, "name": "X"}
+                    ),
+                    http.post(
+                        "/api/boards/b_missing/join", json={"link": participant, "name": "X"}
+                    ),
+                    http.post(f"/api/boards/{board_id}/join", json={"name": "X"}),
+                ]
+            assert [r.status_code for r in refused[:8]] == [400, 400, 401, 401, 403, 403, 404, 400]
+            assert all(r.status_code != 429 for r in refused), [r.status_code for r in refused]
+
+            # The allowance is whole: one more of each, then 429.
+            lead = http.post(
+                f"/api/boards/{board_id}/join", json={"link": facilitator, "name": "F"}
+            ).json()["credential"]
+            fork = http.post(
+                f"/api/boards/{board_id}/fork",
+                json={"seq": 1},
+                headers={"Authorization": f"Bearer {lead}"},
+            )
+            assert fork.status_code == 201, fork.text
+            spent = [
+                http.post("/api/boards", json=body),
+                http.post(f"/api/boards/{board_id}/join", json={"link": participant, "name": "Q"}),
+            ]
+            assert [r.status_code for r in spent] == [429, 429]
+            assert {r.json()["code"] for r in spent} == {"rate_limited"}
     finally:
         server.stop()

@@ -6,11 +6,18 @@ which uvicorn takes from `X-Forwarded-For` when the peer is one of
 `SAMSKAPA_FORWARDED_ALLOW_IPS`; README, "Limits"). Over the limit the answer is
 `429 {"code": "rate_limited"}` with `Retry-After`. A whole workshop behind one
 office NAT shares an address, so the join burst is sized for a room of 300.
+
+A route spends its allowance (`spend`) only once the request has passed every
+check that costs little: a malformed body (400), a missing or wrong credential
+(401), a wrong link (403) or board (404) and a participant asking for a
+facilitator's action (403) are answered as such and spend nothing, so nobody
+who shares an address with a workshop can use up its allowance with requests
+that would be refused anyway. Importing a board file spends before the file is
+read, since reading and checking up to 20 MB is the work the limit guards.
 """
 
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fastapi import Request
@@ -83,14 +90,14 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client is not None else "unknown"
 
 
-def limited(route: str, message: str) -> Callable[[Request], None]:
-    """A route dependency that refuses a client address over `route`'s limit."""
+JOIN_LIMITED = "Too many joins from here; wait a little."
 
-    def dependency(request: Request) -> None:
-        limits: AddressLimits = request.app.state.services.address_limits
-        limit: AddressLimit = getattr(limits, route)
-        wait = limit.check(client_address(request))
-        if wait is not None:
-            raise RateLimited(message, wait)
 
-    return dependency
+def spend(request: Request, route: str, message: str) -> None:
+    """Take one request of `route`'s allowance for the client's address, or
+    refuse with 429 when it is spent."""
+    limits: AddressLimits = request.app.state.services.address_limits
+    limit: AddressLimit = getattr(limits, route)
+    wait = limit.check(client_address(request))
+    if wait is not None:
+        raise RateLimited(message, wait)

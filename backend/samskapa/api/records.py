@@ -10,7 +10,7 @@ import time
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ..domain.boardfile import MAX_FILE_BYTES, export_document, parse_document
@@ -24,7 +24,7 @@ from ..templates import template_of
 from .deps import MemberDep, Services, ServicesDep
 from .errors import responses
 from .pages import static_prefix, versioned
-from .ratelimit import CREATE_LIMITED, limited
+from .ratelimit import CREATE_LIMITED, spend
 from .rest import CreatedBoardOut, base_url, created_out
 
 router = APIRouter(prefix="/api")
@@ -95,8 +95,6 @@ async def export_board(
     "/boards/import",
     status_code=201,
     response_model=CreatedBoardOut,
-    # A new board like any other: the same allowance per client address.
-    dependencies=[Depends(limited("create_board", CREATE_LIMITED))],
     responses=responses(400, 413, 429),
     # Read from the stream (to stop at the size limit), so described here.
     openapi_extra={
@@ -115,6 +113,9 @@ async def import_board(request: Request, services: ServicesDep) -> Any:
         raise DomainError(
             ErrorCode.FILE_TOO_LARGE, f"A board file may be at most {MAX_FILE_BYTES} bytes."
         )
+    # A new board like any other: the same allowance per client address, spent
+    # before the file is read (reading and checking it is the work to limit).
+    spend(request, "create_board", CREATE_LIMITED)
     raw = bytearray()
     async for chunk in request.stream():
         raw += chunk

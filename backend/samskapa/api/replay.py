@@ -9,7 +9,7 @@ under the strictest anonymity the board ever had.
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,7 +21,7 @@ from ..domain.state import BoardState
 from ..domain.values import SEQ_MAX, Instant, Role, Seq, Title
 from .deps import MemberDep, Services, ServicesDep
 from .errors import responses
-from .ratelimit import CREATE_LIMITED, limited
+from .ratelimit import CREATE_LIMITED, spend
 from .rest import CreatedBoardOut, created_out
 
 router = APIRouter(prefix="/api")
@@ -113,7 +113,6 @@ async def board_timeline(board_id: str, member: MemberDep, services: ServicesDep
     "/boards/{board_id}/fork",
     status_code=201,
     response_model=CreatedBoardOut,
-    dependencies=[Depends(limited("create_board", CREATE_LIMITED))],
     responses=responses(400, 401, 403, 404, 429),
 )
 async def fork_board(
@@ -123,6 +122,8 @@ async def fork_board(
     moment right after event `seq`: no members, no ballots, no private notes."""
     if member.role is not Role.FACILITATOR:
         raise DomainError(ErrorCode.FORBIDDEN, "Only a facilitator may start a board from here.")
+    # Spent by a facilitator only: a stranger's refused fork costs nobody anything.
+    spend(request, "create_board", CREATE_LIMITED)
     head = await services.history.head(board_id)
     state, _ = await services.history.state_at(board_id, body.seq, head)
     mode = await services.history.strictest_anonymity(board_id, head)

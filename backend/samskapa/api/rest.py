@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.commands import Mission
@@ -29,7 +29,7 @@ from ..service import CreatedBoard
 from ..templates import all_templates, get_template
 from .deps import MemberDep, Services, ServicesDep
 from .errors import responses
-from .ratelimit import CREATE_LIMITED, limited
+from .ratelimit import CREATE_LIMITED, JOIN_LIMITED, spend
 
 router = APIRouter(prefix="/api")
 
@@ -124,10 +124,10 @@ def base_url(request: Request, public_url: str) -> str:
     "/boards",
     status_code=201,
     response_model=CreatedBoardOut,
-    dependencies=[Depends(limited("create_board", CREATE_LIMITED))],
     responses=responses(400, 422, 429),
 )
 async def create_board(body: CreateBoardBody, request: Request, services: ServicesDep) -> Any:
+    spend(request, "create_board", CREATE_LIMITED)  # a malformed body (400) spends nothing
     template = get_template(body.template) if body.template is not None else None
     created = await services.boards.create(body.title, body.language, body.mission, template)
     return created_out(request, services, created)
@@ -171,11 +171,13 @@ async def inspect_link(board_id: str, body: LinkBody, services: ServicesDep) -> 
     "/boards/{board_id}/join",
     status_code=201,
     response_model=JoinedOut,
-    dependencies=[Depends(limited("join", "Too many joins from here; wait a little."))],
     responses=responses(400, 403, 404, 429),
 )
-async def join_board(board_id: str, body: JoinBody, services: ServicesDep) -> Any:
-    joined = await services.boards.join(board_id, body.link, body.name, body.sector)
+async def join_board(board_id: str, body: JoinBody, request: Request, services: ServicesDep) -> Any:
+    # A wrong link or board is refused before the allowance is spent.
+    role, _ = await services.boards.inspect(board_id, body.link)
+    spend(request, "join", JOIN_LIMITED)
+    joined = await services.boards.add_member(board_id, role, body.name, body.sector)
     member = joined.member
     return {
         "board_id": board_id,
