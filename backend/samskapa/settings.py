@@ -129,6 +129,12 @@ class Settings(BaseSettings):
         "opening, or from the previous response), and a websocket its hello; then it is "
         "closed.",
     )
+    request_body_min_rate: int = Field(
+        1000,
+        ge=1,
+        description="A request body has SAMSKAPA_REQUEST_TIMEOUT seconds, plus one more "
+        "for every this many bytes that arrive; then the connection is closed.",
+    )
     forwarded_allow_ips: str = Field(
         "127.0.0.1",
         description="Proxies whose X-Forwarded-For names the client (comma-separated IPs "

@@ -2,6 +2,7 @@
 HTTP rate limits (README "Limits", docs/protocol.md §2.7–2.8)."""
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -70,6 +71,52 @@ async def test_connections_that_send_no_request_are_closed_within_the_request_ti
         assert mute.close_code == 4009
         for _, writer in (silent, slow):
             writer.close()
+
+
+@pytest.mark.asyncio
+async def test_a_body_that_trickles_is_cut_off_and_a_slow_steady_one_is_not(
+    tmp_path: Path,
+) -> None:
+    """A body has the request timeout plus a second per
+    SAMSKAPA_REQUEST_BODY_MIN_RATE bytes that arrive (README, "Limits")."""
+    timeout = 2.0
+    server = _server(tmp_path, SAMSKAPA_REQUEST_TIMEOUT=str(timeout))
+    try:
+        padding = 200_000
+        head = (
+            "POST /api/boards/import HTTP/1.1\r\nHost: x\r\n"
+            "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n"
+        )
+        # A slowloris: a large declared body, a byte every half second.
+        trickle = await asyncio.open_connection("127.0.0.1", server.port)
+        trickle[1].write(head.format(padding).encode() + b"{")
+
+        async def drip() -> None:
+            while True:
+                await asyncio.sleep(0.5)
+                trickle[1].write(b" ")
+
+        dripping = asyncio.create_task(drip())
+        # Meanwhile a slow but steady upload of the same size (40 KB/s, so it
+        # takes longer than the request timeout) is read to its end.
+        body = b'{"format": "not-a-board"' + b" " * (padding - 26) + b"}"
+        steady = await asyncio.open_connection("127.0.0.1", server.port)
+        steady[1].write(head.format(len(body)).encode())
+        for i in range(0, len(body), 20_000):
+            steady[1].write(body[i : i + 20_000])
+            await asyncio.sleep(0.5)
+        async with asyncio.timeout(timeout + HEADROOM):
+            answer = await steady[0].readuntil(b"\r\n\r\n")
+            assert answer.startswith(b"HTTP/1.1 400"), answer
+            # Closed: the end of the stream, or a reset our drip ran into.
+            with contextlib.suppress(ConnectionError):
+                assert await _closed_by_server(trickle[0]) == b""
+        dripping.cancel()
+        for _, writer in (trickle, steady):
+            writer.close()
+        assert "Traceback" not in server.log_path.read_text()
+    finally:
+        server.stop()
 
 
 FROZEN_CLIENT = """

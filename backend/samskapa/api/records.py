@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.requests import ClientDisconnect
 
 from ..domain.boardfile import MAX_FILE_BYTES, export_document, parse_document
 from ..domain.errors import DomainError, ErrorCode
@@ -117,12 +118,18 @@ async def import_board(request: Request, services: ServicesDep) -> Any:
     # before the file is read (reading and checking it is the work to limit).
     spend(request, "create_board", CREATE_LIMITED)
     raw = bytearray()
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > MAX_FILE_BYTES:
-            raise DomainError(
-                ErrorCode.FILE_TOO_LARGE, f"A board file may be at most {MAX_FILE_BYTES} bytes."
-            )
+    try:
+        async for chunk in request.stream():
+            raw += chunk
+            if len(raw) > MAX_FILE_BYTES:
+                raise DomainError(
+                    ErrorCode.FILE_TOO_LARGE,
+                    f"A board file may be at most {MAX_FILE_BYTES} bytes.",
+                )
+    except ClientDisconnect:
+        # Gone, or cut off for sending too slowly (request_deadline.py): no
+        # one hears this answer, and it is no server error.
+        raise DomainError(ErrorCode.INVALID_FILE, "The board file did not arrive.") from None
     created = await services.boards.import_file(parse_document(bytes(raw)))
     return created_out(request, services, created)
 
