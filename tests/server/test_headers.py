@@ -3,13 +3,18 @@ documentation) and caching that never mixes two versions of the browser modules.
 
 import re
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from websockets.exceptions import InvalidStatus
+from websockets.http11 import Response
+from websockets.sync.client import connect
 
 from samskapa.api.headers import SecurityHeaders
 from samskapa.app import create_app
 from samskapa.settings import Settings
+from tests.client import create_board, join
 from tests.services import ServerProcess
 
 FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
@@ -21,11 +26,20 @@ def _csp(response: httpx.Response) -> dict[str, str]:
     return {d.split()[0]: " ".join(d.split()[1:]) for d in policy.split("; ")}
 
 
-def _secured(response: httpx.Response) -> None:
-    assert response.headers["x-content-type-options"] == "nosniff", response.url
-    assert response.headers["referrer-policy"] == "no-referrer"
-    assert response.headers["x-frame-options"] == "DENY"
-    assert _csp(response)["frame-ancestors"] == "'none'"
+def _secured(response: httpx.Response | Response) -> None:
+    headers = response.headers
+    assert headers["x-content-type-options"] == "nosniff", response
+    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["x-frame-options"] == "DENY"
+    policy = headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in policy.split("; ")
+
+
+def _ws_refusal(url: str, **options: Any) -> Response:
+    """The HTTP answer to a websocket handshake the server refuses."""
+    with pytest.raises(InvalidStatus) as refused:
+        connect(url, open_timeout=10, **options).close()
+    return refused.value.response
 
 
 def test_every_kind_of_answer_carries_the_headers(server: ServerProcess) -> None:
@@ -44,10 +58,27 @@ def test_every_kind_of_answer_carries_the_headers(server: ServerProcess) -> None
             "style": http.get(f"{prefix[1]}/css/board.css"),
             "swagger ui": http.get("/docs"),
             "redoc": http.get("/redoc"),
+            "head": http.head("/api/templates"),
+            "not allowed": http.delete("/api/templates"),
+            "bad body": http.post("/api/boards", content=b"{not json"),
         }
+        board = create_board(server.http)
+        lead = join(server.http, board, "facilitator", "Lead")["credential"]
+        answers["csv"] = http.get(
+            f"/api/boards/{board['board_id']}/notes.csv",
+            headers={"Authorization": f"Bearer {lead}"},
+        )
+        assert answers["csv"].headers["content-type"].startswith("text/csv")
         for name, response in answers.items():
             assert response.status_code < 500, name
             _secured(response)
+        # A websocket handshake refused for its origin: an HTTP answer like any other.
+        foreign = _ws_refusal(
+            f"{server.ws}/ws/boards/{board['board_id']}", origin="https://evil.example"
+        )
+        assert foreign.status_code == 403
+        assert b'"code":"forbidden"' in foreign.body
+        _secured(foreign)
         # The pages: only this server, the board's websocket included ('self').
         for name in ("start page", "board page"):
             csp = _csp(answers[name])

@@ -209,6 +209,8 @@ async def test_a_full_process_refuses_websockets_with_503_and_our_error_body(
             assert response.status_code == 503
             assert response.headers["Retry-After"] == "10"
             assert json.loads(response.body)["code"] == "server_full"
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
             metrics = httpx.get(f"{server.http}/metrics", timeout=10).text
             assert _value(metrics, "samskapa_ws_connections_refused_total") == 1
             # A place frees up (once the server has finished closing the first):

@@ -3,8 +3,10 @@
 
 A pure ASGI middleware that only adds headers to the response start message, so
 it costs a few dict operations per request. It wraps the whole application,
-outside Starlette's error middleware, so a 500 carries them too; websockets pass
-straight through (it never sees a frame).
+outside Starlette's error middleware, so a 500 carries them too. A websocket
+handshake the application refuses with an HTTP answer (403 for a foreign origin,
+503 for a full process) carries them as well; once a websocket is open, its
+frames pass straight through (no headers there to add).
 """
 
 from starlette.datastructures import MutableHeaders
@@ -58,13 +60,17 @@ class SecurityHeaders:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
+        # A websocket's refusal is an HTTP answer too (ASGI's http.response extension).
+        start = (
+            "http.response.start" if scope["type"] == "http" else "websocket.http.response.start"
+        )
 
         async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            if message["type"] == start:
                 headers = MutableHeaders(scope=message)
                 for name, value in ALWAYS:
                     headers.setdefault(name, value)

@@ -66,26 +66,36 @@ def server_full() -> JSONResponse:
     )
 
 
-async def _refuse(websocket: WebSocket, response: JSONResponse) -> None:
-    """Refuse a handshake with an HTTP answer (or a plain 403 where the server
-    cannot send one)."""
+def foreign_origin() -> JSONResponse:
+    return JSONResponse(
+        {
+            "code": ErrorCode.FORBIDDEN.value,
+            "message": "This page's origin may not open the board's websocket.",
+        },
+        status_code=403,
+    )
+
+
+async def _refuse(websocket: WebSocket, response: JSONResponse, close_code: int) -> None:
+    """Refuse a handshake with an HTTP answer, which carries our error body and
+    the security headers (api/headers.py); where the server cannot send one,
+    closing before accept makes it answer a bare 403."""
     if "websocket.http.response" in websocket.scope.get("extensions", {}):
         await websocket.send_denial_response(response)
     else:
-        await websocket.close(code=1013)
+        await websocket.close(code=close_code)
 
 
 async def board_socket(websocket: WebSocket, board_id: str) -> None:
     services: Services = websocket.app.state.services
     if not origin_allowed(websocket, services):
-        # Closing before accept makes Starlette answer the handshake with 403.
-        await websocket.close(code=1008)
+        await _refuse(websocket, foreign_origin(), 1008)
         return
     limits = services.limits
     if not limits.admit():
         # Before the upgrade: an HTTP 503 with our error body (browsers see a
         # failed handshake and retry with their backoff).
-        await _refuse(websocket, server_full())
+        await _refuse(websocket, server_full(), 1013)
         return
     try:
         await websocket.accept()
