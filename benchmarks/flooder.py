@@ -121,6 +121,11 @@ class Flood:
                         await asyncio.sleep(0)
         except (ConnectionClosed, TimeoutError):
             pass
+        except AttributeError:
+            # The server half-closes after its close frame; CPython's transport
+            # then closes itself once our backlog is flushed, and websockets'
+            # abort of that closed transport fails this way. Closed either way.
+            pass
         finally:
             if welcome.is_set():
                 self.live_seconds += time.monotonic() - live_from

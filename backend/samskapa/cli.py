@@ -19,6 +19,7 @@ from .check import Problem, exit_status
 from .logs import log_config
 from .request_deadline import RequestDeadlineProtocol
 from .settings import Settings
+from .websocket_protocol import WebSocketProtocol
 
 
 class Refused(Exception):
@@ -155,6 +156,9 @@ def _serve(args: argparse.Namespace) -> None:
         # (request_deadline.py); uvicorn's own keep-alive timeout covers the
         # idle time between requests.
         http=RequestDeadlineProtocol,
+        # After a close frame, what the client still sends is dropped unparsed
+        # (websocket_protocol.py): a flooder's backlog costs nothing to close.
+        ws=WebSocketProtocol,
         timeout_keep_alive=max(1, min(5, int(settings.request_timeout))),
         # request.client is the address X-Forwarded-For names, when the peer is
         # one of these proxies (the HTTP rate limits count per address).

@@ -1,0 +1,100 @@
+"""uvicorn's websocket protocol, made cheap to flood (docs/protocol.md §2.8):
+frames are parsed only as the application takes them, and once the server has
+sent its close frame, whatever the client sends is dropped unparsed.
+
+uvicorn stops reading a socket while the application has a message it has not
+taken yet, which lets a flooder's messages wait in the socket buffers, where
+they cost nothing. Two things undid that, both measured with a sampling
+profiler during the flood benchmark (docs/benchmarks.md, "Flood"):
+
+* **Every read is parsed whole.** One read from the socket is up to 256 KB,
+  some 5,000 small messages, and uvicorn parses all of them into its queue at
+  once (about 0.1 s in one stretch of the event loop), although the budgets
+  then read them at 20 a second. Here a read larger than `SLICE` is kept as
+  bytes and handed to the parser a slice at a time, the next slice only when
+  the application has taken every message of the one before. An honest
+  client's reads are small and go straight through.
+* **Closing parses the backlog.** After the application closes, uvicorn reads
+  on to find the client's closing frame, and that frame sits behind everything
+  the client had sent meanwhile: a flooder closed with 4029 has megabytes of
+  messages buffered, which uvicorn parsed frame by frame in one stretch (about
+  0.9 s, during which no other connection on the process moved). Here, after
+  the close frame, the TCP connection is half-closed (FIN after the close frame:
+  the client has it all) and what arrives is thrown away unread, a buffer copy
+  per read. A well-behaved client answers with its close frame and closes its
+  side; the end of its stream closes the connection here (uvicorn's close
+  timeout still ends one that never does). The client's close frame is thus
+  never parsed, which nothing needs: the application has closed already.
+
+A TLS transport cannot half-close, so there the close goes as in uvicorn (a
+deployment behind the load balancer terminates TLS there).
+
+`samskapa serve` passes this class to uvicorn as its websocket protocol.
+"""
+
+from typing import Any
+
+from uvicorn._types import ASGIReceiveEvent
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+# Bytes handed to the frame parser at a time while a client sends faster than
+# the application reads: about a hundred small messages, a millisecond or two.
+SLICE = 4096
+
+
+class WebSocketProtocol(WebSocketsSansIOProtocol):
+    _discarding = False
+    _unparsed: bytearray | None = None
+
+    def data_received(self, data: bytes) -> None:
+        if self._discarding:
+            return  # after our close frame: nothing the client says is used
+        if self._unparsed is None and len(data) <= SLICE:
+            super().data_received(data)  # the honest path: small reads
+            return
+        if self._unparsed is None:
+            self._unparsed = bytearray(data)
+        else:
+            self._unparsed += data
+        self._feed()
+
+    def _feed(self) -> None:
+        """Parse slices until the application has a message waiting (or,
+        closing without a half-close, everything: uvicorn's own way)."""
+        unparsed = self._unparsed
+        assert unparsed is not None
+        while unparsed and (self.queue.empty() or self.close_sent):
+            if self._discarding or self.transport.is_closing():
+                unparsed.clear()
+                break
+            chunk = bytes(unparsed[:SLICE])
+            del unparsed[:SLICE]  # cheap: a bytearray drops its head in place
+            super().data_received(chunk)
+        if not unparsed:
+            self._unparsed = None
+        elif not self.read_paused:
+            # Bytes are left: the socket waits until they have been used.
+            self.read_paused = True
+            self.transport.pause_reading()
+
+    async def receive(self) -> ASGIReceiveEvent:
+        message = await self.queue.get()
+        if self._unparsed is not None and self.queue.empty():
+            self._feed()
+        if self.read_paused and self.queue.empty() and self._unparsed is None:
+            self.read_paused = False
+            self.transport.resume_reading()
+        return message
+
+    async def send(self, message: Any) -> None:
+        closing = (
+            message["type"] == "websocket.close"
+            and self.handshake_complete
+            and self.initial_response is None
+            and not self.close_sent
+        )
+        await super().send(message)
+        if closing and self.close_sent and self.transport.can_write_eof():
+            self._discarding = True
+            self._unparsed = None
+            self.transport.write_eof()
