@@ -43,6 +43,7 @@ import { newFrameId, newGroupId, newLinkId, newNoteId, newRoundId } from './sync
 import { canVote, closedRounds, myStatus, noteVoteInfo, openRound, voteProblem } from './voting.js';
 import { FacilitatorPanel, summonRect } from './panel.js';
 import { VoteBanner, VotePanel } from './votes-ui.js';
+import { mount as mountModeration } from './moderation/mount.js';
 import { mount as mountPhone } from './phone/mount.js';
 
 // ---- where we are -------------------------------------------------------------------
@@ -264,6 +265,7 @@ function connect(member) {
   conn.on('rejected', ({ op, code, message }) => {
     if (op?.command?.type?.startsWith('vote.')) voteRejected(op.command, code, message);
     else if (collection.rejected(op?.command, code)) setFacPanel(true);
+    else if (moderation.rejected(op?.command, code, message)) setFacPanel(true);
     else if (!(isFacilitator() && facPanel.rejected(op?.command, code, message) && ui.facPanelOpen)) {
       toast(errorText(code, message));
     }
@@ -411,6 +413,7 @@ function renderNow() {
   });
   stepBanner.render(view, { role: ui.role, memberId: ui.member.member_id }, ui.conn.serverNow());
   collection.render(view, renderer);
+  moderation.render(view);
   dom.newNote.disabled = !may(view, ui.role, ui.member.member_id, 'write');
   dom.newNote.title = dom.newNote.disabled ? errorText(permission(view, ui.role, ui.member.member_id, 'write')) : '';
   renderFollow(view);
@@ -808,6 +811,7 @@ function renderSelectionBar(view) {
   dom.noteGroup.hidden = !shared || !may(view, ui.role, me, 'group', note);
   dom.noteUngroup.hidden = dom.noteGroup.hidden || !note.group_id;
   dom.noteLink.hidden = !shared || !may(view, ui.role, me, 'link', note);
+  moderation.renderTools(view, draft ? null : note);
   const empty = [...dom.selectionBar.children].every((c) => c.hidden);
   dom.selectionBar.hidden = empty;
   positionSelectionBar();
@@ -1185,17 +1189,41 @@ const collection = mountCollection({
   send(command) {
     if (isFacilitator()) send(command);
   },
-  showNote(id) {
-    if (ui.listMode) return phone.reveal(id);
-    showNotes([id]);
-    focusNote(id);
-  },
+  showNote: bringNote,
   rerender: scheduleRender,
   toast,
   errorText,
   facPanelEl: $('fac-panel'),
   isFacilitator,
 });
+
+// Moderation: the panel's queue, the waiting count on its button, the note tools.
+const moderation = mountModeration({
+  facPanelEl: $('fac-panel'),
+  facToggle: dom.facToggle,
+  tools: {
+    approve: $('note-approve'),
+    reject: $('note-reject'),
+    hide: $('note-hide'),
+    restore: $('note-restore'),
+    flag: $('note-flag'),
+  },
+  view: () => (ui.conn ? currentView() : null),
+  selected: () => ui.selectedId,
+  role: () => ui.role,
+  memberId: () => ui.member?.member_id ?? null,
+  send,
+  showNote: bringNote,
+  toast,
+  errorText,
+});
+
+/** Bring one note into view: in the column, or on the canvas with the focus on it. */
+function bringNote(id) {
+  if (ui.listMode) return phone.reveal(id);
+  showNotes([id]);
+  focusNote(id);
+}
 
 function setFacPanel(open) {
   ui.facPanelOpen = open;
@@ -1631,6 +1659,8 @@ const phone = mountPhone({
   adopt: [dom.boardTop, $('vote-banner')],
   send,
   vote,
+  flag: (id) => moderation.flag(id),
+  decide: (decision, id) => moderation.decide(decision, id),
   newNoteId,
   isOnline: () => ui.conn?.state === ConnState.LIVE,
   storage: localStorage,

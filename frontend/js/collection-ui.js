@@ -107,8 +107,12 @@ export class RefusedTray {
     this.el.hidden = refused.length === 0;
     if (refused.length === 0) return;
     setText(this.heading, t('refused.heading', { n: refused.length }));
-    const closed = refused.some((op) => op.code === 'collection_closed');
-    setText(this.hint, t(closed ? 'refused.hint.closed' : 'refused.hint.not_open'));
+    const codes = new Set(refused.map((op) => op.code));
+    // The notes-per-minute limit (moderation) only asks for a moment's patience.
+    let hint = 'refused.hint.too_many_notes';
+    if (codes.has('collection_closed')) hint = 'refused.hint.closed';
+    else if (codes.has('collection_not_open')) hint = 'refused.hint.not_open';
+    setText(this.hint, t(hint));
     this.list.replaceChildren(
       ...refused.map((op) => {
         const text = op.command.text || t('note.empty');

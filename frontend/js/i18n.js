@@ -5,6 +5,7 @@
 // The dictionaries are plain data (tests check that both languages have the
 // same keys); `applyI18n` is the only function that touches the DOM.
 
+import { MODERATION_STRINGS } from './moderation/strings.js';
 import { PHONE_STRINGS } from './phone/strings.js';
 
 export const STRINGS = {
@@ -1408,7 +1409,7 @@ export const STRINGS = {
   },
 };
 // Features with their own folder keep their words there.
-for (const lang of Object.keys(STRINGS)) Object.assign(STRINGS[lang], PHONE_STRINGS[lang]);
+for (const lang of Object.keys(STRINGS)) Object.assign(STRINGS[lang], PHONE_STRINGS[lang], MODERATION_STRINGS[lang]);
 
 export const LANGUAGES = ['sv', 'en'];
 const STORAGE_KEY = 'samskapa:lang';

@@ -1339,7 +1339,7 @@ export class FacilitatorPanel {
 const clip = (text, max = 60) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** Run `redraw` (which replaces children of `root`) and give the focus back to the same control. */
-function keepFocus(root, redraw) {
+export function keepFocus(root, redraw) {
   const active = document.activeElement;
   const had = root.contains(active) ? { testid: active.dataset.testid, id: active.dataset.id } : null;
   redraw();

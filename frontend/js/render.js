@@ -9,6 +9,7 @@
 
 import { h, setText } from './dom.js';
 import { t } from './i18n.js';
+import { moderationMark } from './moderation/queue.js';
 import { canDeleteNote, isMine } from './state.js';
 
 const COLOR_CLASSES = ['yellow', 'orange', 'pink', 'green', 'blue', 'purple', 'grey'];
@@ -139,6 +140,7 @@ export class BoardRenderer {
 
   _renderNotes(view, ctx) {
     const seen = new Set();
+    const facilitator = ctx.role === 'facilitator';
     for (const note of Object.values(view.notes)) {
       seen.add(note.id);
       let entry = this.notes.get(note.id);
@@ -158,6 +160,10 @@ export class BoardRenderer {
       const dragging = ctx.draggingId === note.id;
       const deletable = canDeleteNote(ctx.role, ctx.memberId, note);
       const vote = ctx.voteInfo ? ctx.voteInfo(note) : null;
+      // Moderation (docs/collection.md §7): facilitators see how many flagged
+      // a note, a member their own flag.
+      const flags = facilitator ? (view.flags?.[note.id] ?? 0) : 0;
+      const myFlag = Boolean(view.myFlags?.[note.id]);
       const d = entry.drawn;
       if (!sameVote(d.vote, vote) || d.voteLang !== ctx.lang) {
         this._renderVote(entry, vote);
@@ -174,6 +180,9 @@ export class BoardRenderer {
         d.deletable === deletable &&
         d.mine === mine &&
         d.dimmed === dimmed &&
+        d.flags === flags &&
+        d.myFlag === myFlag &&
+        d.facilitator === facilitator &&
         d.lang === ctx.lang
       ) {
         continue;
@@ -209,6 +218,19 @@ export class BoardRenderer {
       entry.seeded.title = t('note.seeded');
       entry.privateMark.hidden = !note.private;
       setText(entry.privateText, t('note.private'));
+      const mark = moderationMark(note, { facilitator });
+      el.classList.toggle('withheld', Boolean(mark));
+      el.dataset.moderation = note.moderation ?? 'published';
+      entry.modMark.hidden = !mark;
+      if (mark) {
+        entry.modMark.dataset.status = mark.status;
+        setText(entry.modStatus, t(mark.key));
+        setText(entry.modReason, mark.reason);
+        entry.modReason.hidden = !mark.reason;
+      }
+      entry.flagMark.hidden = !flags && !myFlag;
+      setText(entry.flagMark, flags ? t('mod.mark.flags', { n: flags }) : '⚑');
+      entry.flagMark.title = flags ? t('mod.flag.count', { n: flags }) : myFlag ? t('mod.mark.flagged') : '';
       el.classList.toggle('pending', Boolean(note.pending));
       el.classList.toggle('selected', selected);
       el.classList.toggle('editing', editing);
@@ -218,7 +240,13 @@ export class BoardRenderer {
       entry.author.title = authorLabel && sector ? `${authorLabel} · ${t(`sector.${sector}`)}` : '';
       entry.sector.className = `sector-dot sector-${sector || 'none'}`;
       const who = authorLabel ? `, ${t('note.by', { name: authorLabel })}` : '';
-      const marks = [t(`kind.${note.kind}`), seeded ? t('note.seeded') : '', note.private ? t('note.private') : '']
+      const marks = [
+        t(`kind.${note.kind}`),
+        seeded ? t('note.seeded') : '',
+        note.private ? t('note.private') : '',
+        mark ? [t(mark.key), mark.reason].filter(Boolean).join(': ') : '',
+        entry.flagMark.title,
+      ]
         .filter(Boolean)
         .join(', ');
       el.setAttribute('aria-label', `${marks}: ${note.text || t('note.empty')}${who}`);
@@ -233,6 +261,9 @@ export class BoardRenderer {
         deletable,
         mine,
         dimmed,
+        flags,
+        myFlag,
+        facilitator,
         lang: ctx.lang,
         vote: d.vote,
         voteLang: d.voteLang,
@@ -347,11 +378,13 @@ export class BoardRenderer {
     const kindIcon = h('span', { class: 'note-kind-icon', 'aria-hidden': 'true' });
     const kindName = h('span', { class: 'note-kind-name' });
     const seeded = h('span', { class: 'note-seeded', 'data-testid': 'note-seeded', hidden: true });
+    const flagMark = h('span', { class: 'note-flags', 'data-testid': 'note-flags', hidden: true });
     const head = h(
       'div',
       { class: 'note-head', 'aria-hidden': 'true' },
       h('span', { class: 'note-kind', 'data-testid': 'note-kind' }, kindIcon, kindName),
       seeded,
+      flagMark,
     );
     const privateText = h('span', {});
     const privateMark = h(
@@ -361,6 +394,15 @@ export class BoardRenderer {
       privateText,
     );
     const text = h('div', { class: 'note-text' });
+    // Waiting for review, rejected or hidden, with the facilitator's reason.
+    const modStatus = h('strong', { class: 'note-moderation-status' });
+    const modReason = h('span', { class: 'note-moderation-reason', 'data-testid': 'note-moderation-reason' });
+    const modMark = h(
+      'div',
+      { class: 'note-moderation', 'data-testid': 'note-moderation', 'aria-hidden': 'true', hidden: true },
+      modStatus,
+      modReason,
+    );
     const sector = h('span', { class: 'sector-dot', 'aria-hidden': 'true' });
     const author = h('span', { class: 'note-author' });
     const foot = h('div', { class: 'note-foot' }, sector, author);
@@ -374,11 +416,27 @@ export class BoardRenderer {
         role: 'group',
       },
       head,
+      modMark,
       text,
       privateMark,
       foot,
     );
-    return { el, text, author, sector, kindIcon, kindName, seeded, privateMark, privateText, drawn: {} };
+    return {
+      el,
+      text,
+      author,
+      sector,
+      kindIcon,
+      kindName,
+      seeded,
+      flagMark,
+      privateMark,
+      privateText,
+      modMark,
+      modStatus,
+      modReason,
+      drawn: {},
+    };
   }
 }
 

@@ -765,11 +765,18 @@ function predictInto(draft, cmd, memberId) {
         // As decide.py: a participant's note in a silent-writing step stays with them.
         private: role === 'participant' && stepRules(state).write === 'private',
         group_id: null,
+        // As moderation.py: with approval on, a participant's note waits for it.
+        moderation: role === 'participant' && state.board?.approval === true ? 'waiting' : 'published',
+        reason: '',
         mine: true,
         pending: true,
       };
       return;
     }
+    case 'note.flag':
+      if (!state.notes[cmd.note_id] || state.myFlags?.[cmd.note_id]) return;
+      state.myFlags = { ...state.myFlags, [cmd.note_id]: true };
+      return;
     case 'note.kind': {
       const note = state.notes[cmd.note_id];
       if (note) writable(draft, 'notes')[note.id] = { ...note, kind: cmd.kind, pending: true };
@@ -976,7 +983,7 @@ export function predictAll(state, ops, memberId) {
   if (ops.length === 0) return state;
   const draft = makeDraft(state);
   for (const op of ops) predictInto(draft, op.command, memberId);
-  const same = ['board', 'ready', 'myReady', 'attention'].every((key) => draft.next[key] === state[key]);
+  const same = ['board', 'ready', 'myReady', 'myFlags', 'attention'].every((key) => draft.next[key] === state[key]);
   return draft.copied.size === 0 && same ? state : draft.next;
 }
 

@@ -14,6 +14,7 @@
 import { errorText } from '../dialogs.js';
 import { h, setText } from '../dom.js';
 import { t } from '../i18n.js';
+import { decisions, flagOffer, moderationMark } from '../moderation/queue.js';
 import { KIND_ICONS } from '../render.js';
 import { COLORS, currentStep, isMine, may, NOTE_TEXT_MAX, permission, stepRules } from '../state.js';
 import { canVote, myStatus, noteVoteInfo, openRound } from '../voting.js';
@@ -28,7 +29,8 @@ const count = (n, key) => (n === 1 ? t(`${key}.one`) : t(key, { n }));
 /**
  * `page`: {root (the element the column fills), adopt (elements shown at the
  * top of the column while it is on), send(command), vote(noteId, delta),
- * newNoteId(), isOnline(), storage}. Returns {show(on), render(view, me),
+ * flag(noteId) (true when sent), decide(decision, noteId) (a facilitator's
+ * moderation), newNoteId(), isOnline(), storage}. Returns {show(on), render(view, me),
  * relabel()}; `me`: {memberId, role}.
  */
 export function mount(page) {
@@ -145,6 +147,7 @@ export function mount(page) {
   function mineItem(id) {
     const textEl = h('p', { class: 'phone-note-text list-note-text' });
     const meta = h('p', { class: 'phone-note-meta' });
+    const mod = modMark();
     const editArea = h('textarea', { class: 'phone-text', rows: '3', maxlength: String(NOTE_TEXT_MAX), 'data-testid': 'phone-edit-text' });
     const editLabel = h('label', { class: 'visually-hidden' });
     const editBox = h('div', { class: 'phone-edit', hidden: true }, editLabel, editArea);
@@ -163,7 +166,7 @@ export function mount(page) {
       item.del.focus();
     });
     const actions = h('div', { class: 'phone-actions' }, edit, del, save, cancel, confirm, keep);
-    const el = h('li', { class: 'phone-note', 'data-testid': 'phone-mine-item', 'data-id': id }, textEl, editBox, meta, actions);
+    const el = h('li', { class: 'phone-note', 'data-testid': 'phone-mine-item', 'data-id': id }, mod.el, textEl, editBox, meta, actions);
     editArea.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
         e.preventDefault();
@@ -173,7 +176,7 @@ export function mount(page) {
         endEdit(id);
       }
     });
-    const item = { el, textEl, meta, editBox, editArea, editLabel, edit, del, save, cancel, confirm, keep };
+    const item = { el, textEl, meta, mod, editBox, editArea, editLabel, edit, del, save, cancel, confirm, keep };
     return item;
   }
 
@@ -223,6 +226,7 @@ export function mount(page) {
       const label = shorten(note.text || t('note.empty'));
       setText(item.textEl, note.text || t('note.empty'));
       setText(item.meta, metaText(view, note, true));
+      drawMark(item.mod, note, me);
       const editing = ui.editing === note.id;
       const deleting = ui.deleting === note.id;
       const canChange = may(view, me.role, me.memberId, 'edit', note);
@@ -260,9 +264,21 @@ export function mount(page) {
     const minus = btn('phone-unvote', 'phone-btn phone-vote-btn', () => page.vote(id, -1));
     const plus = btn('phone-vote', 'btn-primary phone-btn phone-vote-btn', () => page.vote(id, 1));
     const voteRow = h('div', { class: 'phone-vote' }, voteInfo, h('div', { class: 'phone-actions' }, minus, plus));
+    const mod = modMark();
+    // Moderation: a participant flags, a facilitator decides (moderation/queue.js).
+    const flag = btn('phone-flag', 'phone-btn phone-flag', () => {
+      const note = ui.view?.notes[id];
+      if (note && page.flag(id)) setText(live, t('mod.flag.sent'));
+    });
+    const deciders = {};
+    for (const decision of ['approve', 'reject', 'hide', 'restore']) {
+      const cls = decision === 'approve' || decision === 'restore' ? 'btn-primary phone-btn' : 'phone-btn';
+      deciders[decision] = btn(`phone-${decision}`, cls, () => page.decide(decision, id));
+    }
+    const modRow = h('div', { class: 'phone-actions phone-mod-actions' }, flag, ...Object.values(deciders));
     // tabindex -1: "next new idea" (collection-ui.js) brings the focus here.
-    const el = h('li', { class: 'phone-note', 'data-testid': 'phone-all-item', 'data-id': id, tabindex: '-1' }, textEl, meta, voteRow);
-    return { el, textEl, meta, voteRow, voteInfo, minus, plus };
+    const el = h('li', { class: 'phone-note', 'data-testid': 'phone-all-item', 'data-id': id, tabindex: '-1' }, mod.el, textEl, meta, voteRow, modRow);
+    return { el, textEl, meta, voteRow, voteInfo, minus, plus, mod, flag, deciders, modRow };
   }
 
   function drawAll(view, me) {
@@ -307,12 +323,55 @@ export function mount(page) {
         item.plus.setAttribute('aria-disabled', info.full || info.capped ? 'true' : 'false');
         item.voteRow.classList.toggle('pending', Boolean(info.pending));
       }
+      drawMark(item.mod, note, me);
+      drawModeration(view, item, note, me, label);
       paint(item.el, note);
       item.el.classList.toggle('voted', Boolean(info?.mine));
       els.push(item.el);
     }
     for (const id of allItems.keys()) if (!view.notes[id]) allItems.delete(id);
     place(allList, els);
+  }
+
+  // ---- moderation (docs/collection.md §7) ----
+
+  /** The line over a withheld note: waiting for review, or why it is not shown to others. */
+  function modMark() {
+    const status = h('strong', { class: 'phone-mod-status' });
+    const reason = h('span', { class: 'phone-mod-reason', 'data-testid': 'phone-mod-reason' });
+    const el = h('p', { class: 'phone-mod', 'data-testid': 'phone-mod', hidden: true }, status, reason);
+    return { el, status, reason };
+  }
+
+  function drawMark(mod, note, me) {
+    const mark = moderationMark(note, { facilitator: me.role === 'facilitator' });
+    mod.el.hidden = !mark;
+    if (!mark) return;
+    mod.el.dataset.status = mark.status;
+    setText(mod.status, t(mark.key));
+    setText(mod.reason, mark.reason ? ` ${t('mod.reason.given', { reason: mark.reason })}` : '');
+  }
+
+  /** Flag (a participant, on someone else's note) or the facilitator's decisions. */
+  function drawModeration(view, item, note, me, label) {
+    const offer = flagOffer(view, me.role, me.memberId, note);
+    item.flag.hidden = !offer;
+    if (offer) {
+      setText(item.flag, offer.flagged ? `⚑ ${t('mod.flag.done')}` : `⚑ ${t('mod.flag')}`);
+      item.flag.setAttribute('aria-label', t(offer.flagged ? 'mod.flag.done.aria' : 'mod.flag.aria', { text: label }));
+      item.flag.setAttribute('aria-pressed', offer.flagged ? 'true' : 'false');
+      item.flag.setAttribute('aria-disabled', offer.flagged ? 'true' : 'false');
+    }
+    const can = new Set(decisions(me.role, note));
+    for (const [decision, button] of Object.entries(item.deciders)) {
+      button.hidden = !can.has(decision);
+      if (!can.has(decision)) continue;
+      setText(button, t(`mod.${decision}`));
+      button.setAttribute('aria-label', t(`mod.${decision}.aria`, { text: label }));
+    }
+    item.modRow.hidden = !offer && can.size === 0;
+    const flags = me.role === 'facilitator' ? (view.flags?.[note.id] ?? 0) : 0;
+    item.el.dataset.flags = String(flags);
   }
 
   /** Frame · kind · author (when shown) · status, for one note. */
@@ -327,6 +386,8 @@ export function mount(page) {
       if (me && isMine(note, me.memberId)) parts.push(t('phone.yours'));
     }
     if (note.private) parts.push(t('phone.private'));
+    const flags = me?.role === 'facilitator' ? (view.flags?.[note.id] ?? 0) : 0;
+    if (flags) parts.push(count(flags, 'mod.flag.count'));
     if (note.pending) parts.push(t('phone.unsent'));
     return parts.join(' · ');
   }
@@ -335,6 +396,8 @@ export function mount(page) {
   function paint(el, note) {
     for (const c of COLORS) el.classList.toggle(`note-${c}`, note.color === c);
     el.classList.toggle('pending', Boolean(note.pending));
+    el.classList.toggle('withheld', Boolean(note.moderation) && note.moderation !== 'published');
+    el.dataset.moderation = note.moderation ?? 'published';
   }
 
   /** Put `els` in `list` in this order, moving only when the order changed (a moved element loses the focus). */
