@@ -16,7 +16,7 @@ import orjson
 from sqlalchemy.engine import make_url
 
 from .domain.boardfile import export_document, parse_document
-from .domain.replay import record_event
+from .domain.replay import record_rows
 from .domain.values import Role
 from .domain.visibility import Viewer
 from .service import Boards
@@ -41,8 +41,8 @@ async def export_board(settings: Settings, board_id: str, events: bool) -> bytes
         mode = await history.strictest_anonymity(board_id, head)
         log = None
         if events:
-            stored = await history.events(board_id, head)
-            log = [record_event(e, state, OPERATOR, mode) for e in stored]
+            rows = await history.rows(board_id, head)
+            log = record_rows(rows, state, OPERATOR, mode)
         document = export_document(state, mode, int(time.time() * 1000), log)
         return orjson.dumps(document)
     finally:

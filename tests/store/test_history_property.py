@@ -18,29 +18,17 @@ from sqlalchemy import insert
 from samskapa.domain.apply import fold
 from samskapa.domain.errors import DomainError
 from samskapa.domain.replay import replay_view, strictest
-from samskapa.domain.values import Anonymity, Role
-from samskapa.domain.visibility import Viewer, sees_authors_under
+from samskapa.domain.values import Anonymity
+from samskapa.domain.visibility import sees_authors_under
 from samskapa.store import history as history_module
 from samskapa.store.database import open_database
 from samskapa.store.history import History
 from samskapa.store.migrate import upgrade
 from samskapa.store.tables import boards, events, snapshots
-from tests.domain.helpers import FACILITATOR, OBSERVER, PARTICIPANT, SECRET, Board
+from tests.domain.helpers import FACILITATOR, OBSERVER, PARTICIPANT, Board, viewer
 from tests.domain.test_fold_property import actors, commands, facilitation
 
 SNAPSHOT_EVERY = 7
-
-
-def _viewer(member_id: str, role: Role) -> Viewer:
-    from samskapa.domain.policy import author_pseudonym
-    from samskapa.domain.voting import voter_id
-
-    return Viewer(
-        member_id=member_id,
-        role=role,
-        voter_id_in=lambda r: voter_id(SECRET, r, member_id),
-        author_alias=author_pseudonym(SECRET, member_id),
-    )
 
 
 async def _check(b: Board, seqs: list[int]) -> None:
@@ -91,20 +79,16 @@ async def _check(b: Board, seqs: list[int]) -> None:
                 expected = fold(b.log[:seq])
                 assert state.to_json() == expected.to_json(), seq
                 assert at == b.log[seq - 1].at
-                for member_id, role in (
-                    (FACILITATOR.member_id, Role.FACILITATOR),
-                    (PARTICIPANT.member_id, Role.PARTICIPANT),
-                    (OBSERVER.member_id, Role.OBSERVER),
-                ):
-                    viewer = _viewer(member_id, role)
-                    view = replay_view(state, viewer, mode, history.dumps)
+                for actor in (FACILITATOR, PARTICIPANT, OBSERVER):
+                    seen_by = viewer(actor)
+                    view = replay_view(state, seen_by, mode, history.dumps("b_1"))
                     shared = view["state"]
                     private = {n.id: n for n in expected.notes.values() if n.private}
                     assert shared["private_count"] == len(private)
                     assert not set(private) & set(shared["notes"])
-                    mine = {i for i, n in private.items() if viewer.is_me(n.author)}
+                    mine = {i for i, n in private.items() if seen_by.is_me(n.author)}
                     assert set(view["own_notes"]["notes"]) == mine
-                    if not sees_authors_under(mode, viewer):
+                    if not sees_authors_under(mode, seen_by):
                         assert all(n["author"] == "" for n in shared["notes"].values())
                         assert all(p["name"] == "" for p in shared["participants"].values())
                         assert shared["votes"]["named"] == {}

@@ -17,7 +17,7 @@ from starlette.requests import ClientDisconnect
 from ..domain.boardfile import MAX_FILE_BYTES, export_document, parse_document
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.policy import Actor
-from ..domain.replay import members_by_actor, record_event, timeline
+from ..domain.replay import members_by_actor, record_rows, timeline
 from ..domain.state import BoardState
 from ..domain.values import Anonymity, Role
 from ..report import report_html, report_markdown
@@ -86,8 +86,8 @@ async def export_board(
     log: list[dict[str, Any]] | None = None
     if events:
         viewer = services.boards.viewer(member)
-        stored = await services.history.events(board_id, state.seq)
-        log = [record_event(e, state, viewer, mode) for e in stored]
+        rows = await services.history.rows(board_id, state.seq)
+        log = record_rows(rows, state, viewer, mode)
     document = export_document(state, mode, int(time.time() * 1000), log)
     return _download(orjson.dumps(document), "application/json", f"board-{board_id}.json")
 

@@ -93,7 +93,7 @@ async def board_state_at(
     viewer = services.boards.viewer(member)
     # Hidden now means hidden at every moment (for all but author and facilitators).
     gone = taken_down_for(now, viewer)
-    view = replay_view(state, viewer, mode, services.history.dumps, taken_down=gone)
+    view = replay_view(state, viewer, mode, services.history.dumps(board_id), taken_down=gone)
     # Encoded here: the state of a big board is large, and validating it again
     # against the response model costs more than building it (the model still
     # documents the answer).

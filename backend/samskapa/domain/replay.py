@@ -19,7 +19,7 @@ markers a facilitator jumps between, and per-minute activity by actor sector,
 counts only, with small sectors folded together as vote results do.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +33,7 @@ from .events import (
     NoteRestored,
     NotesRevealed,
     StoredEvent,
+    parse_body,
 )
 from .policy import author_pseudonym
 from .state import BoardState
@@ -45,6 +46,7 @@ from .visibility import (
     project,
     sees_authors_under,
     shared_state,
+    shown_as_stored,
     variant,
 )
 from .voting import Dump, dump_entity, suppressed_segments, voter_id
@@ -85,24 +87,48 @@ def strictest(modes: Iterable[Anonymity]) -> Anonymity:
 
 
 class Dumps:
-    """The JSON form of immutable entities, remembered: the states a replay folds
-    share most of their notes, frames and vote rounds, and dumping them again for
-    every answer was most of its cost. An entry holds its entity, so the id it is
-    kept under cannot be reused while it is here; callers must not change a dump."""
+    """The JSON form of immutable entities, remembered for the entities of the
+    states a replay keeps for long (its checkpoints): the states it folds share
+    most of their notes, frames and vote rounds with one of them, and dumping
+    those again for every answer was most of an answer's cost. Other entities
+    (those of one answer's fold) are dumped afresh and not kept, so that many
+    answers do not pile up dumps. An entry holds its entity, so the id it is kept
+    under cannot be reused while it is here; callers must not change a dump."""
 
-    def __init__(self, limit: int = 200_000) -> None:
-        self.limit = limit
+    def __init__(self) -> None:
         self._known: dict[int, tuple[BaseModel, dict[str, Any]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+    def remember(self, entities: Iterable[BaseModel]) -> None:
+        known = self._known
+        for entity in entities:
+            hit = known.get(id(entity))
+            if hit is None or hit[0] is not entity:
+                known[id(entity)] = (entity, entity.model_dump(mode="json"))
 
     def __call__(self, entity: BaseModel) -> dict[str, Any]:
         hit = self._known.get(id(entity))
         if hit is not None and hit[0] is entity:
             return hit[1]
-        if len(self._known) >= self.limit:
-            self._known.clear()
-        dump = entity.model_dump(mode="json")
-        self._known[id(entity)] = (entity, dump)
-        return dump
+        return entity.model_dump(mode="json")
+
+
+def entities_of(state: BoardState) -> Iterator[BaseModel]:
+    """Every entity `BoardState.to_json` dumps."""
+    if state.board is not None:
+        yield state.board
+    yield from state.participants.values()
+    yield from state.frames.values()
+    yield from state.notes.values()
+    yield from state.groups.values()
+    yield from state.links.values()
+    yield from state.agenda
+    yield from state.votes.rounds.values()
+    yield from state.schedules.values()
+    yield state.timer
+    yield state.attention
 
 
 def taken_down_for(head: BoardState, viewer: Viewer) -> frozenset[str]:
@@ -188,6 +214,28 @@ def _blank_taken_down(event: StoredEvent, wire: dict[str, Any], gone: frozenset[
         data["notes"] = [_blank(n) if n["id"] in gone else n for n in data["notes"]]
 
 
+def record_rows(
+    rows: Iterable["Row"], head: BoardState, viewer: Viewer, mode: Anonymity
+) -> list[dict[str, Any]]:
+    """`record_event` for every row of the log, read as stored (`Row`, with its
+    `op_id`). An event the viewer gets as stored keeps its stored data; only
+    the others are parsed back into their model to be projected: on a long log
+    parsing every event was most of an export's time."""
+    authors = sees_authors_under(mode, viewer)
+    # Notes hidden now are blanked in every event about them (record_event).
+    as_stored = not taken_down_for(head, viewer)
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        if as_stored and shown_as_stored(row.type, row.data, authors):
+            wire = {"seq": row.seq, "type": row.type, "at": row.at, "actor": row.actor}
+            out.append({**wire, "op_id": row.op_id, "data": dict(row.data)})
+        else:
+            body = parse_body(row.type, dict(row.data))
+            event = StoredEvent(row.seq, row.at, row.actor, row.op_id, body)
+            out.append(record_event(event, head, viewer, mode))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
     """An event as the timeline needs it: no body model, only its JSON data."""
@@ -197,6 +245,7 @@ class Row:
     actor: str
     type: str
     data: Mapping[str, Any]
+    op_id: str = ""
 
 
 def _hidden(row: Row, viewer: Viewer) -> str | None:

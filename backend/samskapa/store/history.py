@@ -2,15 +2,25 @@
 
 The state at `seq` N is the nearest stored snapshot at or below N (written every
 few hundred events, `eventstore._snapshot_interval`) folded forward with the
-same `apply` as live. Replay pages ask for many nearby moments, so folded states
-are kept as checkpoints (every `CHECKPOINT_EVERY` events passed, and every
-answer): the next question folds from the nearest of them. States are
-immutable once cached: a fold always starts on a copy (entities are frozen, so
-a copy shares them and costs only the maps).
+same `apply` as live. Replay pages ask for many moments, anywhere in the log, so
+folded states are kept in two places:
+
+- **the grid**: the first replay question about a board starts a warm-up that
+  folds the whole log once and keeps a checkpoint every `CHECKPOINT_EVERY`
+  events (more apart on a log so long that the grid would pass `GRID_MAX`).
+  The grid is the index of every later seek: none folds more than one spacing.
+- **recent answers**: the last `RECENT` states answered, so that a page playing
+  forward or stepping back and forth folds only the few events in between.
+
+They are apart because answers come in any order and number: kept in the grid
+they crowded it (which then had to thin itself out) and the seeks between its
+points grew long again. States are immutable once cached: a fold always starts
+on a copy (entities are frozen, so a copy shares them and costs only the maps).
 """
 
 import asyncio
 import bisect
+import gc
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -20,8 +30,7 @@ from sqlalchemy import select
 
 from ..domain.apply import apply
 from ..domain.errors import DomainError, ErrorCode
-from ..domain.events import StoredEvent
-from ..domain.replay import Dumps, Row, strictest
+from ..domain.replay import Dumps, Row, entities_of, strictest
 from ..domain.state import BoardState
 from ..domain.values import Anonymity
 from .database import Database
@@ -30,10 +39,13 @@ from .tables import boards, events, snapshots
 
 log = logging.getLogger(__name__)
 
+# About 60 µs per event to read, parse and fold: a spacing of 250 bounds a
+# seek's fold to about 15 ms.
 CHECKPOINT_EVERY = 250
-# Per board and in all: a checkpoint is the state's maps (the entities are
-# shared), about 150 KB for a board of 2,000 notes.
-CHECKPOINTS_PER_BOARD = 256
+# A checkpoint is the state's maps (the entities are shared), about 150 KB for a
+# board of 2,000 notes: the grid of a 64,000-event board is about 40 MB.
+GRID_MAX = 256
+RECENT = 32
 BOARDS_CACHED = 4
 # The warm-up folds this many events per database read, then lets others run.
 WARM_CHUNK = 1000
@@ -41,35 +53,61 @@ WARM_CHUNK = 1000
 
 @dataclass(slots=True)
 class _Board:
-    seqs: list[int] = field(default_factory=list)
-    states: dict[int, BoardState] = field(default_factory=dict)
+    spacing: int = field(default_factory=lambda: CHECKPOINT_EVERY)
+    grid_seqs: list[int] = field(default_factory=list)
+    grid: dict[int, BoardState] = field(default_factory=dict)
+    recent: "OrderedDict[int, BoardState]" = field(default_factory=OrderedDict)
+    # The JSON forms of the grid's entities (domain/replay.py).
+    dumps: Dumps = field(default_factory=Dumps)
     # The strictest anonymity in the log up to `anonymity_seq`.
     anonymity: Anonymity = Anonymity.OFF
     anonymity_seq: int = 0
     warming: "asyncio.Task[None] | None" = None
 
-    def keep(self, state: BoardState) -> None:
-        if state.seq in self.states:
+    def on_grid(self, seq: int) -> bool:
+        return seq % self.spacing == 0
+
+    def plan(self, head: int) -> None:
+        """Space the grid so that a log of `head` events needs at most GRID_MAX points."""
+        if head // self.spacing <= GRID_MAX:
             return
-        if len(self.seqs) >= CHECKPOINTS_PER_BOARD:
-            # Drop every other checkpoint: coverage stays even, the count halves.
-            for seq in self.seqs[1::2]:
-                del self.states[seq]
-            self.seqs = self.seqs[::2]
-        bisect.insort(self.seqs, state.seq)
-        self.states[state.seq] = state
+        while head // self.spacing > GRID_MAX:
+            self.spacing *= 2
+        for seq in [s for s in self.grid_seqs if not self.on_grid(s)]:
+            del self.grid[seq]
+        self.grid_seqs = [s for s in self.grid_seqs if self.on_grid(s)]
+        # Forget the dumps of the points dropped.
+        self.dumps = Dumps()
+        for state in self.grid.values():
+            self.dumps.remember(entities_of(state))
+
+    def keep_point(self, state: BoardState) -> None:
+        """A checkpoint of the grid (its seq is a multiple of the spacing)."""
+        if state.seq not in self.grid:
+            bisect.insort(self.grid_seqs, state.seq)
+            self.grid[state.seq] = state
+            self.dumps.remember(entities_of(state))
+
+    def keep_recent(self, state: BoardState) -> None:
+        self.recent[state.seq] = state
+        self.recent.move_to_end(state.seq)
+        while len(self.recent) > RECENT:
+            self.recent.popitem(last=False)
 
     def nearest(self, seq: int) -> BoardState | None:
-        i = bisect.bisect_right(self.seqs, seq)
-        return self.states[self.seqs[i - 1]] if i else None
+        """The kept state nearest at or below `seq`."""
+        i = bisect.bisect_right(self.grid_seqs, seq)
+        best = self.grid[self.grid_seqs[i - 1]] if i else None
+        for at, state in self.recent.items():
+            if at <= seq and (best is None or at > best.seq):
+                best = state
+        return best
 
 
 class History:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._boards: OrderedDict[str, _Board] = OrderedDict()
-        # JSON forms of the entities the cached states share (domain/replay.py).
-        self.dumps = Dumps()
         self._warming: set[asyncio.Task[None]] = set()
 
     def _board(self, board_id: str) -> _Board:
@@ -81,6 +119,10 @@ class History:
         else:
             self._boards.move_to_end(board_id)
         return cached
+
+    def dumps(self, board_id: str) -> Dumps:
+        """What `replay_view` dumps this board's entities with."""
+        return self._board(board_id).dumps
 
     async def head(self, board_id: str) -> int:
         async with self.db.read.connect() as conn:
@@ -103,8 +145,8 @@ class History:
         await asyncio.gather(*tasks, return_exceptions=True)
 
     def warm(self, board_id: str, head: int) -> None:
-        """Fold the whole log once in the background, leaving a checkpoint every
-        CHECKPOINT_EVERY events: a replay page scrubs anywhere next, and a
+        """Fold the whole log once in the background, leaving the grid of
+        checkpoints (see the module's docstring): a replay page scrubs anywhere next, and a
         snapshot of a big board can be thousands of events from the moment asked
         for (snapshots are spaced by board size, eventstore._snapshot_interval)."""
         cache = self._board(board_id)
@@ -122,8 +164,19 @@ class History:
                     evs = await read_events(conn, board_id, state.seq, upto)
                 for ev in evs:
                     apply(state, ev)
-                    if ev.seq % CHECKPOINT_EVERY == 0:
-                        cache.keep(state.copy())
+                    if cache.on_grid(ev.seq):
+                        cache.keep_point(state.copy())
+            # The grid holds every version of every entity of the log (tens of
+            # thousands of objects on a big board). Left to the cyclic garbage
+            # collector, every full collection walks all of them: a pause of
+            # 0.1-0.2 s in the middle of some later seek, the whole tail of the
+            # replay benchmark. So collect once now, then freeze what is left:
+            # later collections skip it. The grid holds no reference cycles, so
+            # reference counting still frees it when the board leaves the cache;
+            # what is lost is only the collection of cycles among objects alive
+            # now that die later (a few per warm-up, docs/architecture.md).
+            gc.collect()
+            gc.freeze()
         except Exception:
             log.exception("warming up replay of board %s failed", board_id)
 
@@ -139,9 +192,10 @@ class History:
         if warm:
             self.warm(board_id, head)
         cache = self._board(board_id)
+        cache.plan(head)
         base = cache.nearest(seq)
         async with self.db.read.connect() as conn:
-            if base is None or seq - base.seq > CHECKPOINT_EVERY:
+            if base is None or seq - base.seq > cache.spacing:
                 row = (
                     await conn.execute(
                         select(snapshots.c.seq)
@@ -159,7 +213,7 @@ class History:
                         )
                     ).scalar_one()
                     base = BoardState.from_json(orjson.loads(text))
-                    cache.keep(base)
+                    cache.keep_recent(base)
             state = base.copy() if base is not None else BoardState()
             if state.seq == seq:
                 at = (
@@ -173,9 +227,9 @@ class History:
             evs = await read_events(conn, board_id, state.seq, seq)
         for ev in evs:
             apply(state, ev)
-            if ev.seq % CHECKPOINT_EVERY == 0 and ev.seq != seq:
-                cache.keep(state.copy())
-        cache.keep(state)
+            if cache.on_grid(ev.seq) and ev.seq != seq:
+                cache.keep_point(state.copy())
+        cache.keep_recent(state)
         return state.copy(), evs[-1].at
 
     async def strictest_anonymity(self, board_id: str, head: int) -> Anonymity:
@@ -201,18 +255,22 @@ class History:
         cache.anonymity_seq = head
         return cache.anonymity
 
-    async def events(self, board_id: str, upto: int) -> list[StoredEvent]:
-        async with self.db.read.connect() as conn:
-            return await read_events(conn, board_id, 0, upto)
-
     async def rows(self, board_id: str, upto: int) -> list[Row]:
         """Every event up to `upto` as a light row (no body models: fast on big logs)."""
         async with self.db.read.connect() as conn:
             result = await conn.execute(
-                select(events.c.seq, events.c.at, events.c.actor, events.c.type, events.c.data)
+                select(
+                    events.c.seq,
+                    events.c.at,
+                    events.c.actor,
+                    events.c.type,
+                    events.c.data,
+                    events.c.op_id,
+                )
                 .where(events.c.board_id == board_id, events.c.seq <= upto)
                 .order_by(events.c.seq)
             )
             return [
-                Row(int(r.seq), int(r.at), r.actor, r.type, orjson.loads(r.data)) for r in result
+                Row(int(r.seq), int(r.at), r.actor, r.type, orjson.loads(r.data), r.op_id)
+                for r in result
             ]

@@ -79,6 +79,8 @@ function boardApi(boardId, credential) {
 
 /** While playing, the board is redrawn at most this often per second (the playhead every frame). */
 export const BOARD_FPS = 12;
+/** Below this zoom notes show only their text and colour (replay.css `.world.far`). */
+export const FAR_SCALE = 0.5;
 
 export function mount(page = document) {
   const $ = (id) => page.getElementById(id);
@@ -188,6 +190,7 @@ export function mount(page = document) {
     ui.camera = camera;
     const { x, y, scale } = camera;
     dom.world.style.transform = `translate(${x}px, ${y}px) scale(${scale})`;
+    dom.world.classList.toggle('far', scale < FAR_SCALE);
     const step = 24 * scale;
     dom.viewport.style.backgroundSize = `${step}px ${step}px`;
     dom.viewport.style.backgroundPosition = `${x}px ${y}px`;
