@@ -1,6 +1,7 @@
 """uvicorn's websocket protocol as `samskapa serve` runs it (websocket_protocol.py):
-once the server has sent its close frame it half-closes the connection and reads
-nothing more, so a client's backlog costs it nothing."""
+a large read is parsed a slice at a time, and once the server has sent its close
+frame it half-closes the connection and reads nothing more, so a client's backlog
+costs it nothing."""
 
 import asyncio
 from pathlib import Path
@@ -11,7 +12,7 @@ from websockets.frames import Frame, Opcode
 from websockets.http11 import Response
 from websockets.uri import parse_uri
 
-from tests.client import create_board
+from tests.client import Client, create_board, join, note
 from tests.services import ServerProcess
 
 # /proc/net/tcp states after the server's FIN: not yet acknowledged, acknowledged
@@ -70,3 +71,31 @@ async def test_after_its_close_frame_the_server_half_closes_and_reads_nothing_mo
         await drain
         writer.close()
         await writer.wait_closed()
+
+
+@pytest.mark.asyncio
+async def test_messages_larger_than_a_slice_and_many_at_once_are_read_whole(
+    server: ServerProcess,
+) -> None:
+    """What arrives in one large read goes to the parser a few kilobytes at a
+    time: a message of many slices, and a burst of messages, arrive whole and in
+    order."""
+    board = create_board(server.http)
+    c = Client(
+        server.ws, board["board_id"], join(server.http, board, "participant", "P")["credential"]
+    )
+    async with asyncio.timeout(60):
+        await c.connect()
+        # 30 KB: seven slices. Not a valid ping (no field "pad"), so the answer
+        # shows that it was read whole: the error for exactly this message.
+        await c.send('{"type":"ping","pad":"%s"}' % ("x" * 30_000))
+        error = await c.wait_for(lambda m: m.get("type") == "error")
+        assert error["code"] == "invalid_message"
+        # Forty notes back to back (what arrives together is read as one, several
+        # slices long), within the op budget: every one acknowledged, in order.
+        op_ids = [await c.op(note(f"n{i}", "t" * 400, 10 * i, 0)) for i in range(40)]
+        for op_id in op_ids:
+            assert (await c.result(op_id))["type"] == "ack"
+        assert [e["op_id"] for e in c.events if e["op_id"] in op_ids] == op_ids
+        assert c.closed_code is None
+        await c.close()
