@@ -26,6 +26,7 @@ from .api.headers import SecurityHeaders
 from .api.health import router as health_router
 from .api.metrics import Exporter
 from .api.metrics import router as metrics_router
+from .api.notifications import router as notifications_router
 from .api.pages import add_pages
 from .api.ratelimit import AddressLimits, RateLimited
 from .api.records import router as records_router
@@ -36,6 +37,7 @@ from .api.ws import board_socket
 from .clock import Clock, system_clock
 from .closer import DeadlineCloser
 from .domain.errors import DomainError, ErrorCode
+from .notify.notifier import Notifier
 from .realtime.broker import open_broker
 from .realtime.budget import Limits, rates_from
 from .realtime.doorbell import Follower
@@ -101,6 +103,8 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         boards = Boards(store)
         closer = DeadlineCloser(store, clock, settings.deadline_check_seconds)
         closer.start()
+        notifier = Notifier(store, clock, settings)
+        notifier.start()
         history = History(db)
         seen = SeenMarks(db)
         seen.start()
@@ -119,6 +123,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             address_limits=AddressLimits.from_settings(settings),
             seen=seen,
             exporter=exporter,
+            notifier=notifier,
         )
         sampler = asyncio.create_task(exporter.sample_every(services), name="metrics-sampler")
         _tune_gc()
@@ -129,6 +134,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             with contextlib.suppress(BaseException):
                 await sampler
             await closer.stop()
+            await notifier.stop()
             await follower.stop()
             await history.close()
             await hub.stop()
@@ -193,6 +199,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     app.include_router(metrics_router)
     app.include_router(export_router)
     app.include_router(collection_router)
+    app.include_router(notifications_router)
     app.include_router(replay_router)
     app.include_router(records_router)
     app.add_api_websocket_route("/ws/boards/{board_id}", board_socket)

@@ -125,6 +125,15 @@ HTTP_RATE_LIMITED = Counter(
     "HTTP requests refused with 429 by the per-address rate limits, by route.",
     ["route"],
 )
+NOTIFICATIONS = Counter(
+    "samskapa_notifications",
+    "Notification deliveries to facilitators, by channel (webhook, email) and outcome "
+    "(sent; retry: failed, tried again later; failed: given up; skipped: turned off).",
+    ["channel", "outcome"],
+)
+NOTIFY_PASSES = Counter(
+    "samskapa_notify_passes", "Looks for notifications to plan and send (every few seconds)."
+)
 WEBSOCKETS_OPENED = Counter("samskapa_websockets_opened", "Websockets accepted.")
 WEBSOCKETS_CLOSED = Counter(
     "samskapa_websockets_closed", "Websockets closed, by close code.", ["code"]

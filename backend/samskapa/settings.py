@@ -122,6 +122,38 @@ class Settings(BaseSettings):
         "(a collection closes at most this long after its deadline; contributions are "
         "refused from the deadline on).",
     )
+    # Notifications to facilitators (docs/collection.md §8).
+    notify_check_seconds: float = Field(
+        15.0,
+        gt=0,
+        le=3600,
+        description="How often each process looks for notifications to plan and send.",
+    )
+    notify_retry_seconds: float = Field(
+        30.0,
+        gt=0,
+        description="Wait before the first retry of a failed delivery; doubles each time "
+        "(at most an hour) until notify_attempts.",
+    )
+    notify_attempts: int = Field(
+        8, ge=1, le=50, description="Deliveries tried before a notification is given up."
+    )
+    notify_allow_private: bool = Field(
+        False,
+        description="Allow webhook URLs on loopback, private and link-local addresses "
+        "(a chat server inside your network). The server itself is refused all the same.",
+    )
+    smtp_host: str = Field("", description="SMTP server for e-mail notifications; empty: none.")
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_from: str = Field("samskapa@localhost", description="The From address of e-mails.")
+    smtp_tls: Literal["starttls", "tls", "none"] = Field(
+        "starttls",
+        description="starttls: upgrade the connection (port 587); tls: TLS from the start "
+        "(port 465); none: plain, only for a relay on the same host or network.",
+    )
+    smtp_timeout: float = Field(20.0, gt=0, description="Seconds for one e-mail delivery.")
     request_timeout: float = Field(
         10.0,
         gt=0,
@@ -156,7 +188,7 @@ class Settings(BaseSettings):
         "text", description="text: lines for a terminal; json: one JSON object per line."
     )
 
-    @field_validator("log_level", "log_format", mode="before")
+    @field_validator("log_level", "log_format", "smtp_tls", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.lower() if isinstance(value, str) else value

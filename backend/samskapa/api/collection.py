@@ -53,7 +53,7 @@ class NewsOut(BaseModel):
     notes: list[str]
 
 
-def _base_url(request: Request, public_url: str) -> str:
+def base_url(request: Request, public_url: str) -> str:
     return public_url.rstrip("/") if public_url else str(request.base_url).rstrip("/")
 
 
@@ -138,7 +138,7 @@ async def deadline_ics(
     event.add("dtend", closes)
     event.add("summary", summary)
     # The board's address without the fragment: it names the board, not the member.
-    event.add("url", f"{_base_url(request, services.settings.public_url)}/b/{board_id}")
+    event.add("url", f"{base_url(request, services.settings.public_url)}/b/{board_id}")
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", summary)
@@ -171,7 +171,7 @@ async def device_qr(
     """A QR code (SVG) of this member's personal link: opened on another device,
     it signs in as the same member. Only the member can ask for it (their own
     credential is the key), and it is never cached."""
-    link = f"{_base_url(request, services.settings.public_url)}/b/{board_id}#m={credential}"
+    link = f"{base_url(request, services.settings.public_url)}/b/{board_id}#m={credential}"
     out = io.BytesIO()
     # A standalone SVG (with its namespace): browsers draw it as an <img>.
     segno.make(link, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False)

@@ -22,6 +22,7 @@ from ..store.history import History
 from .ratelimit import AddressLimits
 
 if TYPE_CHECKING:
+    from ..notify.notifier import Notifier
     from .metrics import Exporter
 
 
@@ -42,6 +43,7 @@ class Services:
     address_limits: AddressLimits
     seen: SeenMarks
     exporter: "Exporter"
+    notifier: "Notifier"
 
 
 def get_services(request: Request) -> Services:

@@ -31,6 +31,7 @@ STATUS: dict[ErrorCode, int] = {
     ErrorCode.NO_DEADLINE: 404,
     ErrorCode.METHOD_NOT_ALLOWED: 405,
     ErrorCode.ALREADY_EXISTS: 409,
+    ErrorCode.NOTIFICATIONS_OFF: 409,
     ErrorCode.MESSAGE_TOO_LARGE: 413,
     ErrorCode.UNKNOWN_TEMPLATE: 422,
     ErrorCode.SEQ_OUT_OF_RANGE: 400,
@@ -71,14 +72,16 @@ def error_response(
 # What each status means on this API, shown in /docs beside the error model.
 _MEANING = {
     400: "The request is invalid (`invalid_message`: a parameter or the body fails "
-    "validation, or the body is not JSON).",
+    "validation, or the body is not JSON; the notification settings have codes of "
+    "their own, listed with the route).",
     401: "No credential, or not one of this board's members (`unauthorized`). "
     "Send `Authorization: Bearer <credential>`.",
     403: "The link is unknown or revoked (`invalid_link`), or the member's role may "
     "not do this (`forbidden`).",
     404: "No such board (`board_not_found`), or no deadline to put in a calendar "
     "(`no_deadline`, `deadline.ics` only).",
-    409: "It exists already (`already_exists`).",
+    409: "It exists already (`already_exists`), or notifications are off or have "
+    "nowhere to go (`notifications_off`, the notification test only).",
     413: "The request is over a size limit (`message_too_large`).",
     422: "No workshop template with this id (`unknown_template`).",
     429: "Too many requests from this client (`rate_limited`); slow down and retry later.",

@@ -54,6 +54,17 @@ async def due(db: Database, now: int, limit: int = 100) -> list[tuple[str, str, 
         return [(r.board_id, r.target, int(r.closes_at)) for r in rows]
 
 
+async def upcoming(db: Database, after: int, until: int) -> list[tuple[str, str, int]]:
+    """(board_id, target, closes_at) of pending deadlines in `after < closes_at <= until`."""
+    async with db.read.connect() as conn:
+        rows = await conn.execute(
+            select(deadlines.c.board_id, deadlines.c.target, deadlines.c.closes_at)
+            .where(deadlines.c.closes_at > after, deadlines.c.closes_at <= until)
+            .order_by(deadlines.c.closes_at)
+        )
+        return [(r.board_id, r.target, int(r.closes_at)) for r in rows]
+
+
 async def forget(db: Database, board_id: str, target: str, closes_at: int) -> None:
     """Drop a row whose deadline no longer holds (e.g. its step was removed).
     Only that deadline: a newer one set meanwhile has another `closes_at`."""

@@ -88,3 +88,51 @@ deadlines = Table(
     Column("closes_at", BigInteger, nullable=False),
     Index("ix_deadlines_closes_at", "closes_at"),
 )
+
+# Notifications to a board's facilitators (docs/collection.md §8), off until a
+# facilitator configures them. Kept out of the event log on purpose: the webhook
+# URL is a secret, and the log travels in exports, replays and forks; this row
+# travels nowhere. `scanned_seq` is how far the log was looked through for
+# closes, `digest_seq`/`digest_at` where and when the last digest ended.
+notify_configs = Table(
+    "notify_configs",
+    metadata,
+    Column("board_id", String(64), ForeignKey("boards.id"), primary_key=True),
+    Column("enabled", Boolean, nullable=False),
+    Column("webhook_url", Text, nullable=True),
+    Column("webhook_format", String(16), nullable=False),
+    # A JSON list of addresses.
+    Column("emails", Text, nullable=False),
+    Column("digest_hours", BigInteger, nullable=False),
+    # The board's address as the facilitator saw it (when no public URL is set).
+    Column("board_url", Text, nullable=False),
+    Column("scanned_seq", BigInteger, nullable=False),
+    Column("digest_seq", BigInteger, nullable=False),
+    Column("digest_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)
+
+# Every notification to deliver, one row per message and channel. The unique
+# key makes planning idempotent across processes (two that plan the same
+# reminder insert one row); a process claims a row for a while before it sends
+# (`claimed_until`), so one delivery is in flight at a time (notify/outbox.py).
+# `due_at` is null once the row is done (sent, given up or skipped).
+notify_outbox = Table(
+    "notify_outbox",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("board_id", String(64), ForeignKey("boards.id"), nullable=False),
+    Column("key", String(128), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("due_at", BigInteger, nullable=True),
+    Column("claimed_until", BigInteger, nullable=True),
+    Column("attempts", BigInteger, nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("done_at", BigInteger, nullable=True),
+    Column("last_error", Text, nullable=True),
+    UniqueConstraint("board_id", "key", "channel", name="uq_notify_outbox_key"),
+    Index("ix_notify_outbox_due", "due_at"),
+)
