@@ -16,6 +16,7 @@ import {
 } from './camera.js';
 import { Connection, ConnState, websocketUrl } from './connection.js';
 import { mountCollection } from './collection-ui.js';
+import { mountNotifications } from './notify/section.js';
 import { CursorLayer, viewRect } from './cursors.js';
 import { askFrame, block, errorText, toast } from './dialogs.js';
 import { byTestId, h, readError } from './dom.js';
@@ -414,6 +415,7 @@ function renderNow() {
   stepBanner.render(view, { role: ui.role, memberId: ui.member.member_id }, ui.conn.serverNow());
   collection.render(view, renderer);
   moderation.render(view);
+  notifications.render();
   dom.newNote.disabled = !may(view, ui.role, ui.member.member_id, 'write');
   dom.newNote.title = dom.newNote.disabled ? errorText(permission(view, ui.role, ui.member.member_id, 'write')) : '';
   renderFollow(view);
@@ -1224,6 +1226,15 @@ function bringNote(id) {
   showNotes([id]);
   focusNote(id);
 }
+
+// Where the facilitators hear about the board: webhook and e-mail (docs/collection.md §8).
+const notifications = mountNotifications({
+  boardId,
+  member: () => ui.member,
+  errorText,
+  facPanelEl: $('fac-panel'),
+  isFacilitator,
+});
 
 function setFacPanel(open) {
   ui.facPanelOpen = open;
