@@ -75,20 +75,30 @@ class Tabs:
             locale="en-US",
         )
         context.set_default_timeout(TIMEOUT_MS)
-        page = context.new_page()
-        tab = Tab(name, context, page)
+        tab = Tab(name, context, context.new_page())
+        self._watch(tab)
+        self.tabs.append(tab)
+        return tab.page
 
+    def visit(self, page: Page) -> Page:
+        """A new page on the same device as `page` (its context: its storage, so
+        the same person), for a later visit after `page` was closed."""
+        (tab,) = [tab for tab in self.tabs if tab.context == page.context]
+        tab.page = tab.context.new_page()
+        self._watch(tab)
+        return tab.page
+
+    @staticmethod
+    def _watch(tab: Tab) -> None:
         def on_console(msg: ConsoleMessage) -> None:
             if msg.type == "error":
-                tab.errors.append(f"{name}: console error: {msg.text}")
+                tab.errors.append(f"{tab.name}: console error: {msg.text}")
 
         def on_page_error(exc: Error) -> None:
-            tab.errors.append(f"{name}: page error: {exc}")
+            tab.errors.append(f"{tab.name}: page error: {exc}")
 
-        page.on("console", on_console)
-        page.on("pageerror", on_page_error)
-        self.tabs.append(tab)
-        return page
+        tab.page.on("console", on_console)
+        tab.page.on("pageerror", on_page_error)
 
     def errors(self, ignore: str | None = None) -> list[str]:
         pattern = re.compile(ignore) if ignore else None
