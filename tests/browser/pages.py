@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import httpx
@@ -141,3 +142,29 @@ def use_canvas(page: Page) -> None:
     expect(page.get_by_test_id("phone-view")).to_be_visible(timeout=TIMEOUT_MS)
     page.get_by_test_id("list-toggle").click()
     expect(page.get_by_test_id("viewport")).to_be_visible(timeout=TIMEOUT_MS)
+
+
+def end_visit(page: Page, server_http: str, board_id: str) -> None:
+    """Close a participant's page once its outbox is empty, and return only when
+    the server has noted how far they had seen (GET /me). The mark is set when
+    the server notices the closed socket, so whatever others do before that
+    would count as already seen: tests of "new since your last visit" must wait."""
+    page.wait_for_function("() => !window.samskapa.outbox().length", timeout=TIMEOUT_MS)
+    seq = page.evaluate("() => window.samskapa.lastSeq()")
+    credential = page.evaluate(
+        "() => JSON.parse(localStorage.getItem(Object.keys(localStorage)"
+        ".find(k => k.startsWith('samskapa:member:')))).credential"
+    )
+    page.close()
+    end = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        r = httpx.get(
+            f"{server_http}/api/boards/{board_id}/me",
+            headers={"Authorization": f"Bearer {credential}"},
+            timeout=10,
+        )
+        r.raise_for_status()
+        if (r.json()["last_seen_seq"] or 0) >= seq:
+            return
+        assert time.monotonic() < end, "the visit's end was not noted"
+        time.sleep(0.05)

@@ -32,7 +32,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import TIMEOUT_MS, Tabs
-from tests.browser.pages import MISSION, Camera, expect_live, join, note_el
+from tests.browser.pages import MISSION, Camera, end_visit, expect_live, join, note_el
 from tests.browser.test_collection import local_input, open_panel, stored_member
 from tests.browser.test_mission_workshop_flow import drag
 from tests.browser.test_moderation import answer_dialog, moderation_of, note_id_of
@@ -154,16 +154,7 @@ class Week:
 
     def leave(self, name: str) -> None:
         """The visit ends; returns once the server has noted how far they had seen."""
-        page = self.phones[name]
-        page.wait_for_function("() => !window.samskapa.outbox().length", timeout=T)
-        seq = page.evaluate("() => window.samskapa.lastSeq()")
-        credential = stored_member(page)["credential"]
-        page.close()
-        # Nothing else happens meanwhile, so a mark at least this far is the visit's.
-        end = time.monotonic() + T / 1000
-        while (self.me(credential)["last_seen_seq"] or 0) < seq:
-            assert time.monotonic() < end, f"{name}'s visit was not noted"
-            time.sleep(0.05)
+        end_visit(self.phones[name], self.server.http, self.board_id)
         self.ledger.left_at[name] = self.ledger.moment
 
     def me(self, credential: str) -> dict[str, Any]:

@@ -24,6 +24,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import TIMEOUT_MS, Tabs
+from tests.browser.pages import end_visit
 from tests.client import Client
 from tests.client import create_board as api_board
 from tests.client import join as api_join
@@ -473,7 +474,7 @@ def test_coming_back_on_a_phone_steps_through_the_new_ideas_in_the_column(
     phone_join(page, server, board, "Bo")
     expect(page.get_by_test_id("news-bar")).to_be_hidden()
     context = page.context
-    page.close()  # the visit ends
+    end_visit(page, server.http, board["board_id"])
 
     async def others_write() -> None:
         credential = api_join(server.http, board, "participant", "Omar", "business")["credential"]
