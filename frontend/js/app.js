@@ -23,7 +23,7 @@ import { byTestId, h, readError } from './dom.js';
 import { openNoteEditor } from './editor.js';
 import { installGestures } from './gestures.js';
 import { applyI18n, browserLang, getLang, setLang, storedLang, t, toggleLang } from './i18n.js';
-import { forgetMember, parseLocation, resolveMember, saveMember } from './member.js';
+import { forgetMember, parseLocation, rememberVisit, resolveMember, saveMember } from './member.js';
 import { BoardRenderer, KIND_ICONS, renderConnection, renderMission, renderOnline } from './render.js';
 import {
   canEditNotes,
@@ -46,6 +46,7 @@ import { FacilitatorPanel, summonRect } from './panel.js';
 import { VoteBanner, VotePanel } from './votes-ui.js';
 import { mount as mountModeration } from './moderation/mount.js';
 import { mount as mountPhone } from './phone/mount.js';
+import { mountBannerToggle } from './banners.js';
 
 // ---- where we are -------------------------------------------------------------------
 
@@ -183,6 +184,7 @@ function relabel() {
   cursors.relabel();
   facPanel.relabel();
   phone.relabel();
+  bannerToggle.relabel();
   scheduleRender();
 }
 
@@ -333,6 +335,11 @@ function renderHeader() {
   if (!board) return;
   setTitle(board.title);
   document.title = `${board.title} · Samskapa`;
+  if (ui.member && ui.visited !== board.title) {
+    // The start page's "Your boards" lists it, under its latest title.
+    ui.visited = board.title;
+    ui.member = rememberVisit(localStorage, boardId, ui.member, board.title, Date.now());
+  }
   renderMission(dom.mission, board, isFacilitator());
   // Replay (frontend/js/replay/): facilitators always, others when the board allows it.
   const replay = $('replay-link');
@@ -1193,6 +1200,7 @@ const collection = mountCollection({
   },
   showNote: bringNote,
   rerender: scheduleRender,
+  markNew: (ids, current) => phone.markNew(ids, current),
   toast,
   errorText,
   facPanelEl: $('fac-panel'),
@@ -1662,6 +1670,9 @@ function flyTo(target) {
 }
 
 // ---- list view: the board as one column, for phones (phone/mount.js) ------------------------------
+
+// On a phone's canvas the banners fold to one line each (banners.js).
+const bannerToggle = mountBannerToggle(dom.boardTop);
 
 const VIEW_KEY = 'samskapa.view';
 const phone = mountPhone({

@@ -464,6 +464,7 @@ export function mountCollection(page) {
         el.classList.toggle('note-new', fresh.has(id));
         el.classList.toggle('note-new-current', news.index >= 0 && news.ids[news.index] === id);
       }
+      page.markNew(fresh, news.index >= 0 ? news.ids[news.index] : null);
       if (page.isFacilitator()) section.render(view);
       section.el.hidden = !page.isFacilitator();
     },

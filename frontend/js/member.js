@@ -27,7 +27,18 @@ export function parseLocation(location) {
   return { boardId, token: token || null, device: device || null };
 }
 
-export const memberKey = (boardId) => `samskapa:member:${boardId}`;
+export const MEMBER_PREFIX = 'samskapa:member:';
+export const memberKey = (boardId) => `${MEMBER_PREFIX}${boardId}`;
+
+/**
+ * The member with the board's title and the time of this visit, saved: the start
+ * page lists the boards this browser has joined from them (recent.js).
+ */
+export function rememberVisit(storage, boardId, member, title, now) {
+  const updated = { ...member, title, seen_at: now };
+  saveMember(storage, boardId, updated);
+  return updated;
+}
 
 export function loadMember(storage, boardId) {
   try {

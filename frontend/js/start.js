@@ -4,6 +4,7 @@
 import { byTestId, h, readError } from './dom.js';
 import { applyI18n, browserLang, getLang, setLang, storedLang, t, toggleLang } from './i18n.js';
 import { linkItems } from './links.js';
+import { recentBoards } from './recent.js';
 import { mountImport } from './replay/import.js';
 
 const form = byTestId('create-form');
@@ -22,8 +23,47 @@ let lastLinks = null;
 
 function render() {
   applyI18n(document);
+  renderRecent();
   renderTemplates();
   if (lastLinks) renderLinks(lastLinks);
+}
+
+/** "Your boards": every board this browser has joined, with Open (and Replay for facilitators). */
+function renderRecent() {
+  const boards = recentBoards(localStorage);
+  document.getElementById('recent-section').hidden = boards.length === 0;
+  document.getElementById('recent-list').replaceChildren(...boards.map(recentItem));
+}
+
+function recentItem(board) {
+  const title = board.title || t('recent.untitled');
+  const path = `/b/${encodeURIComponent(board.boardId)}`;
+  const role = t(`links.${board.role}`);
+  return h(
+    'li',
+    { class: 'recent-item', 'data-testid': 'recent-board', 'data-board-id': board.boardId },
+    h(
+      'div',
+      { class: 'recent-texts' },
+      h('span', { class: 'recent-title', 'data-testid': 'recent-title', text: title }),
+      h('span', { class: 'recent-meta muted', text: board.name ? t('recent.as', { role, name: board.name }) : role }),
+    ),
+    h(
+      'div',
+      { class: 'recent-actions' },
+      h('a', { class: 'btn', href: path, 'data-testid': 'recent-open', text: t('recent.open'), 'aria-label': t('recent.open.aria', { title }) }),
+      // Replay is the facilitator's (docs/replay.md); others reach it from the board when allowed.
+      board.role === 'facilitator'
+        ? h('a', {
+            class: 'btn btn-ghost',
+            href: `${path}/replay`,
+            'data-testid': 'recent-replay',
+            text: t('recent.replay'),
+            'aria-label': t('recent.replay.aria', { title }),
+          })
+        : null,
+    ),
+  );
 }
 
 async function loadTemplates() {

@@ -77,12 +77,13 @@ def set_deadline(fac: Page, ahead_ms: int) -> None:
 
 
 def stored_member(page: Page) -> dict[str, str]:
-    """The member this browser keeps for the board (member.js)."""
+    """Who this browser keeps as the board's member (member.js), without what it
+    notes about its own visits (the title and time, for the start page)."""
     found: dict[str, str] = page.evaluate(
         "() => JSON.parse(localStorage.getItem(Object.keys(localStorage)"
         ".find(k => k.startsWith('samskapa:member:'))))"
     )
-    return found
+    return {k: v for k, v in found.items() if k not in ("title", "seen_at")}
 
 
 def confirmed(page: Page, note_id: str, text: str) -> None:

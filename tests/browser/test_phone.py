@@ -14,6 +14,7 @@ import asyncio
 import os
 import re
 import shutil
+import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -24,7 +25,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import TIMEOUT_MS, Tabs
-from tests.browser.pages import end_visit
+from tests.browser.pages import end_visit, use_canvas
 from tests.client import Client
 from tests.client import create_board as api_board
 from tests.client import join as api_join
@@ -73,11 +74,14 @@ WORDS = {
 }
 
 # Every element a finger can press that is drawn now, smaller than 44×44.
-SMALL_TARGETS = """() => {
+SMALL_TARGETS = """(within) => {
+  within = within || 'body';
   const sel = 'a[href], button, input, select, textarea, summary, [role="button"],'
     + ' [tabindex]:not([tabindex="-1"])';
   const small = [];
-  for (const el of document.querySelectorAll(sel)) {
+  const els = [...document.querySelectorAll(within)]
+    .flatMap((box) => [...box.querySelectorAll(sel)]);
+  for (const el of els) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;  // not drawn (hidden, display: none)
     if (getComputedStyle(el).visibility === 'hidden') continue;
@@ -467,7 +471,7 @@ def test_on_the_board_new_notes_go_to_the_step_frame_and_a_facilitator_tidies_it
 
 
 def test_coming_back_on_a_phone_steps_through_the_new_ideas_in_the_column(
-    server: ServerProcess, tabs: Tabs
+    server: ServerProcess, tabs: Tabs, artifacts: Path
 ) -> None:
     board, _ = setup_board(server, "en")
     page = tabs.open("phone news", width=390, height=844, scale=2)
@@ -492,6 +496,17 @@ def test_coming_back_on_a_phone_steps_through_the_new_ideas_in_the_column(
     expect(page.get_by_test_id("conn-state")).to_have_attribute("data-state", "live", timeout=T)
     expect(page.get_by_test_id("phone-view")).to_be_visible()
     expect(page.get_by_test_id("news-count")).to_have_text("2 new since your last visit", timeout=T)
+    # The new ideas stand out in the list: a badge and an edge; the others do not.
+    items = page.get_by_test_id("phone-all-item")
+    expect(items).to_have_count(4)
+    for note_id in ("new0", "new1"):
+        item = page.locator(f'[data-testid="phone-all-item"][data-id="{note_id}"]')
+        expect(item).to_have_class(re.compile(r"\bphone-new\b"))
+        expect(item.get_by_test_id("phone-new-badge")).to_have_text("New")
+    for note_id in ("seed0", "seed1"):
+        item = page.locator(f'[data-testid="phone-all-item"][data-id="{note_id}"]')
+        expect(item).not_to_have_class(re.compile(r"\bphone-new\b"))
+        expect(item.get_by_test_id("phone-new-badge")).to_be_hidden()
     page.get_by_test_id("news-next").click()
     expect(page.get_by_test_id("news-position")).to_have_text("1 of 2")
     focused = page.locator('[data-testid="phone-all-item"]:focus')
@@ -501,5 +516,84 @@ def test_coming_back_on_a_phone_steps_through_the_new_ideas_in_the_column(
     expect(page.locator('[data-testid="phone-all-item"]:focus')).to_have_attribute(
         "data-id", "new1", timeout=T
     )
+    expect(page.locator('[data-testid="phone-all-item"].current')).to_have_attribute(
+        "data-id", "new1"
+    )
+    page.get_by_test_id("news-prev").click()
+    expect(page.locator('[data-testid="phone-all-item"].current')).to_have_attribute(
+        "data-id", "new0", timeout=T
+    )
     check_targets_and_overlays(page, "news")
+    page.locator('[data-testid="phone-all-item"][data-id="new0"]').evaluate(
+        "el => el.scrollIntoView({block: 'center'})"
+    )
+    shoot(page, artifacts, "news-column")
+    # Done: the highlights go with the bar.
+    page.get_by_test_id("news-done").click()
+    expect(page.get_by_test_id("news-bar")).to_be_hidden()
+    expect(page.locator('[data-testid="phone-all-item"].phone-new')).to_have_count(0)
+    tabs.assert_clean()
+
+
+# Over the canvas board: the share of the screen where what a finger would touch
+# is not the board but something floating over it (the mission card, the step,
+# vote and collection banners), sampled every 4 CSS px over the board's area.
+CANVAS_OVERLAY_SHARE = """() => {
+  const board = document.querySelector('[data-testid="viewport"]');
+  const b = board.getBoundingClientRect();
+  let covered = 0, all = 0;
+  const names = new Set();
+  for (let y = 2; y < innerHeight; y += 4) for (let x = 2; x < innerWidth; x += 4) {
+    all++;
+    if (x < b.left || x >= b.right || y < b.top || y >= b.bottom) continue;
+    const hit = document.elementFromPoint(x, y);
+    if (hit && !board.contains(hit)) {
+      covered++;
+      const top = hit.closest('[data-testid]');
+      names.add(top ? top.dataset.testid : hit.className || hit.tagName);
+    }
+  }
+  return { share: covered / all, over: [...names] };
+}"""
+
+
+def test_on_a_phone_the_canvas_banners_leave_the_board_free(
+    server: ServerProcess, tabs: Tabs, artifacts: Path
+) -> None:
+    """The canvas at 390×844 during a step with a timer, a live dot vote and an
+    open collection: the banners are compact and cover at most a quarter of the
+    screen; each opens for its details and closes again, also by keyboard."""
+    board, _ = setup_board(server, "en")
+    vote = {"type": "vote.open", "round_id": "r1", "budget": 3, "cap": 2, "blind": False}
+    run_async(lambda: _facilitate(server, board, vote))
+    week = {"type": "collection.schedule", "closes_at": int(time.time() * 1000) + 5 * 86_400_000}
+    run_async(lambda: _facilitate(server, board, week))
+    page = tabs.open("phone canvas", width=390, height=844, scale=2)
+    phone_join(page, server, board, "Bo")
+    use_canvas(page)
+    for banner in ("step-banner", "vote-banner", "collection-banner"):
+        expect(page.get_by_test_id(banner)).to_be_visible(timeout=T)
+    expect(page.get_by_test_id("step-title")).to_have_text(WORDS["en"]["step"])
+    expect(page.get_by_test_id("step-timer")).to_be_visible()
+    expect(page.get_by_test_id("vote-left")).to_be_visible()
+    expect(page.get_by_test_id("collection-countdown")).to_be_visible()
+    shoot(page, artifacts, "canvas-banners")
+    cover = page.evaluate(CANVAS_OVERLAY_SHARE)
+    assert cover["share"] <= 0.25, f"the banners cover {cover}"
+    small = page.evaluate(SMALL_TARGETS, "#board-top, #vote-banner")
+    assert small == [], f"smaller than 44×44: {small}"
+
+    # The details are one press away, and go again the same way.
+    details = page.get_by_test_id("banner-details")
+    expect(details).to_have_attribute("aria-expanded", "false")
+    expect(page.get_by_test_id("step-instructions")).to_be_hidden()
+    details.click()
+    expect(details).to_have_attribute("aria-expanded", "true")
+    expect(page.get_by_test_id("step-instructions")).to_have_text(WORDS["en"]["instructions"])
+    shoot(page, artifacts, "canvas-banners-open")
+    details.focus()
+    page.keyboard.press("Enter")
+    expect(details).to_have_attribute("aria-expanded", "false")
+    expect(page.get_by_test_id("step-instructions")).to_be_hidden()
+    assert page.evaluate(CANVAS_OVERLAY_SHARE)["share"] <= 0.25
     tabs.assert_clean()

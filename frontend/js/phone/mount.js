@@ -42,6 +42,7 @@ export function mount(page) {
     editing: null, // note id whose text is being changed
     deleting: null, // note id waiting for "Delete for good"
     homes: new Map(), // adopted element -> {parent, next}: where it goes back to
+    news: { ids: new Set(), current: null }, // collection-ui.js: new since the last visit
   };
 
   // ---- the composer ----
@@ -276,9 +277,11 @@ export function mount(page) {
       deciders[decision] = btn(`phone-${decision}`, cls, () => page.decide(decision, id));
     }
     const modRow = h('div', { class: 'phone-actions phone-mod-actions' }, flag, ...Object.values(deciders));
+    // "New since your last visit" (collection-ui.js NewsBar): a badge, not only a colour.
+    const badge = h('span', { class: 'phone-new-badge', 'data-testid': 'phone-new-badge', hidden: true });
     // tabindex -1: "next new idea" (collection-ui.js) brings the focus here.
-    const el = h('li', { class: 'phone-note', 'data-testid': 'phone-all-item', 'data-id': id, tabindex: '-1' }, mod.el, textEl, meta, voteRow, modRow);
-    return { el, textEl, meta, voteRow, voteInfo, minus, plus, mod, flag, deciders, modRow };
+    const el = h('li', { class: 'phone-note', 'data-testid': 'phone-all-item', 'data-id': id, tabindex: '-1' }, badge, mod.el, textEl, meta, voteRow, modRow);
+    return { el, textEl, meta, voteRow, voteInfo, minus, plus, mod, flag, deciders, modRow, badge };
   }
 
   function drawAll(view, me) {
@@ -327,6 +330,7 @@ export function mount(page) {
       drawModeration(view, item, note, me, label);
       paint(item.el, note);
       item.el.classList.toggle('voted', Boolean(info?.mine));
+      markOne(item, note.id);
       els.push(item.el);
     }
     for (const id of allItems.keys()) if (!view.notes[id]) allItems.delete(id);
@@ -477,10 +481,23 @@ export function mount(page) {
     draw();
   }
 
+  function markOne(item, id) {
+    const fresh = ui.news.ids.has(id);
+    item.el.classList.toggle('phone-new', fresh);
+    item.el.classList.toggle('current', fresh && ui.news.current === id);
+    item.badge.hidden = !fresh;
+    setText(item.badge, t('news.new'));
+  }
+
   relabel();
   return {
     show,
     relabel,
+    /** Highlight the notes new since the last visit (`ids`, a Set) and the one stepped to. */
+    markNew(ids, current) {
+      ui.news = { ids, current };
+      for (const [id, item] of allItems) markOne(item, id);
+    },
     /** Bring one note of everyone's ideas into view and give it the focus. */
     reveal(id) {
       draw();
