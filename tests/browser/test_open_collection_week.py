@@ -241,7 +241,9 @@ class Week:
     def digest(self, ideas: int, joined: int) -> str:
         """The digest that says `ideas` new ideas and `joined` new participants."""
         words = {0: "No new ideas", 1: "1 new idea"}.get(ideas, f"{ideas} new ideas")
-        people = f"{joined} new participants" if joined else "new participants"
+        people = {1: "1 new participant."}.get(joined, f"{joined} new participants")
+        if not joined:
+            people = "new participant"
         text = self.post(
             lambda p: (
                 "New on" in p.body["text"]

@@ -33,6 +33,14 @@ def test_digest_in_swedish_and_english_with_titles_escaped_per_format() -> None:
     assert Message.from_json(en.to_json()).render("plain") == en.render("plain")
 
 
+def test_one_new_idea_and_one_new_participant_read_in_the_singular() -> None:
+    one = Digest(ideas=1, by_frame=(), by_sector=(), joined=1)
+    en = digest_message("Board", Language.EN, LINK, one).render("plain")
+    assert "1 new idea since" in en and "1 new participant." in en, en
+    sv = digest_message("Tavla", Language.SV, LINK, one).render("plain")
+    assert "1 ny idé sedan" in sv and "1 ny deltagare." in sv, sv
+
+
 def test_payloads_for_slack_mattermost_and_teams() -> None:
     message = closed_message("Board", Language.EN, LINK, None, 0, 7)
     assert resolved_format("auto", "hooks.slack.com") == "slack"

@@ -27,6 +27,7 @@ _T: dict[str, dict[str, str]] = {
     "one_idea": {"sv": f"1 ny idé {_SINCE['sv']}.", "en": f"1 new idea {_SINCE['en']}."},
     "no_ideas": {"sv": f"Inga nya idéer {_SINCE['sv']}.", "en": f"No new ideas {_SINCE['en']}."},
     "joined": {"sv": "{} nya deltagare.", "en": "{} new participants."},
+    "one_joined": {"sv": "1 ny deltagare.", "en": "1 new participant."},
     "by_frame": {"sv": "Per ram:", "en": "By frame:"},
     "by_sector": {"sv": "Per aktörssektor:", "en": "By actor sector:"},
     "no_frame": {"sv": "Utanför ramarna", "en": "Outside the frames"},
@@ -162,7 +163,9 @@ def digest_message(board_title: str, language: Language, link: str, found: Diges
         lines.append(Line(_t("ideas", lang), (str(found.ideas),)))
     else:
         lines.append(Line(_t("no_ideas", lang)))
-    if found.joined:
+    if found.joined == 1:
+        lines.append(Line(_t("one_joined", lang)))
+    elif found.joined:
         lines.append(Line(_t("joined", lang), (str(found.joined),)))
     if found.by_frame:
         lines.append(Line(_t("by_frame", lang)))
