@@ -67,12 +67,21 @@ class Tabs:
         self.browser = browser
         self.tabs: list[Tab] = []
 
-    def open(self, name: str, width: int = 1280, height: int = 800, scale: float = 1) -> Page:
-        """A tab of `width` × `height` CSS pixels (`scale`: device pixels per CSS pixel)."""
+    def open(
+        self,
+        name: str,
+        width: int = 1280,
+        height: int = 800,
+        scale: float = 1,
+        bypass_csp: bool = False,
+    ) -> Page:
+        """A tab of `width` × `height` CSS pixels (`scale`: device pixels per CSS pixel).
+        `bypass_csp` lets a test add its own script tags (the accessibility audit)."""
         context = self.browser.new_context(
             viewport={"width": width, "height": height},
             device_scale_factor=scale,
             locale="en-US",
+            bypass_csp=bypass_csp,
         )
         context.set_default_timeout(TIMEOUT_MS)
         tab = Tab(name, context, context.new_page())
