@@ -24,6 +24,7 @@ from .api.errors import code_of, corrected, error_response, status_of
 from .api.export import router as export_router
 from .api.headers import SecurityHeaders
 from .api.health import router as health_router
+from .api.lifecycle import router as lifecycle_router
 from .api.metrics import Exporter
 from .api.metrics import router as metrics_router
 from .api.notifications import router as notifications_router
@@ -202,6 +203,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     app.include_router(notifications_router)
     app.include_router(replay_router)
     app.include_router(records_router)
+    app.include_router(lifecycle_router)
     app.add_api_websocket_route("/ws/boards/{board_id}", board_socket)
 
     add_pages(app)

@@ -55,7 +55,9 @@ async def import_board(settings: Settings, raw: bytes) -> dict[str, str]:
     db = open_database(settings.resolved_database_url())
     try:
         await upgrade(db)
-        store = EventStore(db)
+        # The server's secret: the new board's links are sealed with it, so its
+        # facilitators can be shown them again (access.py).
+        store = EventStore(db, secret=settings.voter_secret(db.is_sqlite))
         store.start()
         try:
             created = await Boards(store).import_file(document)

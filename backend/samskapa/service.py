@@ -9,11 +9,19 @@ import asyncio
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from .access import new_id, new_token, token_hash
+from .access import link_token, new_id, new_link, new_token, token_hash
 from .domain.boardfile import BoardFile
-from .domain.commands import Command, CreateBoard, JoinBoard, Mission, RestoreBoard
+from .domain.commands import (
+    Command,
+    CreateBoard,
+    JoinBoard,
+    Mission,
+    ReplaceLink,
+    RestoreBoard,
+)
 from .domain.content import decide_restore
 from .domain.errors import DomainError, ErrorCode
 from .domain.policy import Actor, author_pseudonym
@@ -98,7 +106,8 @@ class Boards:
         )
 
     async def _create(self, board_id: str, commands: list[Command]) -> CreatedBoard:
-        tokens = {role: new_token() for role in Role}
+        sealed = {role: new_link(self.store.secret) for role in Role}
+        tokens = {role: token for role, (_, token) in sealed.items()}
         now = _now()
         links = [
             {
@@ -107,8 +116,9 @@ class Boards:
                 "role": role.value,
                 "revoked": False,
                 "created_at": now,
+                "nonce": nonce,
             }
-            for role, token in tokens.items()
+            for role, (nonce, token) in sealed.items()
         ]
         # A board from a template is several commands, and the writer makes each
         # one all or nothing, not the group. What makes the group safe is the
@@ -135,6 +145,56 @@ class Boards:
             extra=[(access_links, links)],
         )
         return CreatedBoard(board_id, tokens)
+
+    async def replace_link(self, board_id: str, role: Role, actor: Actor) -> str:
+        """A new token for `role`'s link; the old one stops working with the commit.
+
+        Links are checked against `access_links` on every inspect and join, in
+        every process, so revoking the row is all "at once" takes. Members who
+        joined through the old link keep their own credentials."""
+        nonce, token = new_link(self.store.secret)
+
+        async def swap(conn: AsyncConnection) -> None:
+            await conn.execute(
+                update(access_links)
+                .where(
+                    access_links.c.board_id == board_id,
+                    access_links.c.role == role.value,
+                    access_links.c.revoked.is_(False),
+                )
+                .values(revoked=True)
+            )
+            await conn.execute(
+                insert(access_links).values(
+                    token_hash=token_hash(token),
+                    board_id=board_id,
+                    role=role.value,
+                    revoked=False,
+                    created_at=_now(),
+                    nonce=nonce,
+                )
+            )
+
+        await self.store.append(
+            board_id, ReplaceLink(role=role), actor, new_id("replace"), also=[swap]
+        )
+        return token
+
+    async def links(self, board_id: str) -> dict[Role, str | None]:
+        """The tokens of the board's current links, unsealed (None: a link made
+        before links were sealed, which can only be replaced)."""
+        async with self.store.db.read.connect() as conn:
+            rows = await conn.execute(
+                select(access_links.c.role, access_links.c.nonce).where(
+                    access_links.c.board_id == board_id, access_links.c.revoked.is_(False)
+                )
+            )
+            found = {Role(row.role): row.nonce for row in rows}
+        secret = self.store.secret
+        return {
+            role: None if found.get(role) is None else link_token(secret, found[role])
+            for role in Role
+        }
 
     async def inspect(self, board_id: str, link: str) -> tuple[Role, BoardInfo]:
         async with self.store.db.read.connect() as conn:

@@ -181,6 +181,8 @@ export function applyEvent(state, event) {
       state.participants[member.id] = { ...member, ...present(data, 'participant_id') };
       break;
     }
+    case 'access.link_replaced':
+      break; // the links are not part of the board's state
     case 'frame.created':
       state.frames[data.frame.id] = { ...data.frame };
       refit(state, [], state.frames[data.frame.id]);

@@ -26,3 +26,19 @@ def fast_server(tmp_path: Path) -> Iterator[ServerProcess]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def two_servers(database_url: str, tmp_path: Path) -> Iterator[list[ServerProcess]]:
+    """Two server processes on one database (SQLite or PostgreSQL) and Redis."""
+    from tests.services import redis_or_skip
+
+    env = {"SAMSKAPA_BROKER_URL": redis_or_skip()}
+    procs: list[ServerProcess] = []
+    try:
+        for i in range(2):
+            procs.append(ServerProcess(database_url, tmp_path / f"data{i}", env=env).start())
+        yield procs
+    finally:
+        for proc in procs:
+            proc.stop()

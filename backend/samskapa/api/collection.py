@@ -6,11 +6,9 @@ server logs and proxies record URLs. The personal link to another device holds
 the credential in its fragment (`#m=…`), which browsers never send.
 """
 
-import io
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-import segno
 from fastapi import APIRouter, Query, Request, Response
 from icalendar import Alarm, Calendar, Event
 from pydantic import BaseModel
@@ -21,6 +19,7 @@ from ..domain.news import NEWS_EVENT_TYPES, new_notes
 from ..domain.values import SEQ_MAX, Id, Language, Seq
 from .deps import CredentialDep, MemberDep, ServicesDep
 from .errors import responses
+from .qr import SvgResponse, qr_response
 
 router = APIRouter(prefix="/api")
 
@@ -93,10 +92,6 @@ class CalendarResponse(Response):
     """Documents the calendar file as `text/calendar` in OpenAPI."""
 
     media_type = "text/calendar"
-
-
-class SvgResponse(Response):
-    media_type = "image/svg+xml"
 
 
 @router.get(
@@ -172,11 +167,4 @@ async def device_qr(
     it signs in as the same member. Only the member can ask for it (their own
     credential is the key), and it is never cached."""
     link = f"{base_url(request, services.settings.public_url)}/b/{board_id}#m={credential}"
-    out = io.BytesIO()
-    # A standalone SVG (with its namespace): browsers draw it as an <img>.
-    segno.make(link, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False)
-    return SvgResponse(
-        out.getvalue(),
-        media_type="image/svg+xml",
-        headers={"Cache-Control": "no-store", "Content-Security-Policy": "default-src 'none'"},
-    )
+    return qr_response(link)

@@ -26,6 +26,7 @@ from .events import (
     GroupRenamed,
     LinkCreated,
     LinkDeleted,
+    LinkReplaced,
     LinkUpdated,
     LockChanged,
     ModerationChanged,
@@ -77,6 +78,8 @@ def apply(state: BoardState, event: StoredEvent) -> BoardState:
             state.board = state.board.model_copy(update=changes)
         case ParticipantJoined():
             state.participants[body.participant.id] = body.participant
+        case LinkReplaced():
+            pass  # the links live outside the board's state (access_links)
         case ParticipantUpdated():
             member = state.participants[body.participant_id]
             state.participants[member.id] = member.model_copy(

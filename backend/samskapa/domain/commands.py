@@ -546,4 +546,13 @@ class RestoreBoard(_Command):
     agenda: Annotated[tuple[Step, ...], Field(max_length=MAX_STEPS)] = ()
 
 
-Command = ClientCommand | CreateBoard | JoinBoard | RestoreBoard
+class ReplaceLink(_Command):
+    """Replace a role's access link (a leaked one). Server-issued (REST), since
+    only the facilitator who asked may receive the new token; the event names
+    the role, never a token."""
+
+    type: Literal["access.replace"] = "access.replace"
+    role: Role
+
+
+Command = ClientCommand | CreateBoard | JoinBoard | RestoreBoard | ReplaceLink

@@ -25,6 +25,7 @@ from .commands import (
     MoveNote,
     OpenRound,
     RecolorNote,
+    ReplaceLink,
     RestoreBoard,
     SetVoteStatus,
     TidyFrame,
@@ -44,6 +45,7 @@ from .events import (
     FrameDeleted,
     FrameTidied,
     FrameUpdated,
+    LinkReplaced,
     NoteCreated,
     NoteDeleted,
     NoteEdited,
@@ -147,6 +149,10 @@ def decide(
         raise DomainError(ErrorCode.BOARD_NOT_FOUND, "The board does not exist.")
     if isinstance(command, RestoreBoard):
         return decide_restore(state, command)  # server-issued, like board.create
+    if isinstance(command, ReplaceLink):
+        if actor.role is not Role.FACILITATOR:
+            raise DomainError(ErrorCode.FORBIDDEN, "Only facilitators replace links.")
+        return LinkReplaced(role=command.role)
     authorize(state, command, actor, secret)
     if isinstance(command, CreateNote | EditNote):
         check_contribution(state.schedules, state.current_step, actor.role, now)

@@ -15,7 +15,7 @@ from .collection import Action, Schedule
 from .commands import Mission
 from .facilitation import Group, Link, Spotlight, Step, Timer
 from .state import BoardInfo, Frame, Note, Participant
-from .values import Anonymity, Color, NoteKind, Sector
+from .values import Anonymity, Color, NoteKind, Role, Sector
 from .voting import Results, VoteRound, VoteStatus
 
 
@@ -48,6 +48,14 @@ class ParticipantUpdated(_Event):
     participant_id: str
     name: str | None = None
     sector: Sector | None = None
+
+
+class LinkReplaced(_Event):
+    """A role's access link was replaced: the old token no longer opens the board.
+    The token itself is never in the log."""
+
+    type: Literal["access.link_replaced"] = "access.link_replaced"
+    role: Role
 
 
 class FrameCreated(_Event):
@@ -389,6 +397,7 @@ EventBody = Annotated[
     | BoardUpdated
     | ParticipantJoined
     | ParticipantUpdated
+    | LinkReplaced
     | FrameCreated
     | FrameUpdated
     | FrameDeleted

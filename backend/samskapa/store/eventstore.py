@@ -18,7 +18,7 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -90,6 +90,9 @@ class BoardEntry:
 
 
 Reply = Callable[["AppendResult | DomainError"], None]
+# More work in an accepted op's transaction (revoke a link, rewrite a log), run
+# right after it was decided, in the order of the batch.
+Also = Callable[[AsyncConnection], Awaitable[None]]
 
 
 @dataclass(slots=True)
@@ -104,6 +107,7 @@ class _Append:
     # resolving a future: the websocket path uses it so that the sender's ack is
     # queued in the same pass as its event and leaves in the same frame.
     reply: Reply | None = None
+    also: list[Also] = field(default_factory=list)
 
     def resolve(self, outcome: "AppendResult | DomainError") -> None:
         if self.reply is not None:
@@ -188,14 +192,16 @@ class EventStore:
         actor: Actor,
         op_id: str,
         extra: list[tuple[Any, list[dict[str, Any]]]] | None = None,
+        also: list[Also] | None = None,
     ) -> AppendResult:
         """Decide and commit one command; returns once it is durable.
 
         `extra` rows (table, rows) are inserted in the same transaction, but only
         if the command is accepted: creating a board and its links, or a member
-        and its `participant.joined` event, is all or nothing.
+        and its `participant.joined` event, is all or nothing. `also` is more
+        work for that transaction (replacing a link's row, rewriting the log).
         """
-        return await self.submit(board_id, command, actor, op_id, extra)
+        return await self.submit(board_id, command, actor, op_id, extra, also)
 
     def submit(
         self,
@@ -204,6 +210,7 @@ class EventStore:
         actor: Actor,
         op_id: str,
         extra: list[tuple[Any, list[dict[str, Any]]]] | None = None,
+        also: list[Also] | None = None,
     ) -> "asyncio.Future[AppendResult]":
         """Queue a command without waiting; the future resolves after its commit.
 
@@ -211,7 +218,7 @@ class EventStore:
         they were read, so they are decided in that order.
         """
         future: asyncio.Future[AppendResult] = asyncio.get_running_loop().create_future()
-        self._put(_Append(board_id, command, actor, op_id, future, extra or []))
+        self._put(_Append(board_id, command, actor, op_id, future, extra or [], also=also or []))
         return future
 
     def submit_with_reply(
@@ -326,6 +333,8 @@ class EventStore:
                 )
                 for table, rows in item.extra:
                     extra_rows.setdefault(table, []).extend(rows)
+                for work_item in item.also:
+                    await work_item(conn)
                 outcomes.append((item, AppendResult(stored.seq, False, stored)))
 
             for table, rows in extra_rows.items():

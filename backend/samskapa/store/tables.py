@@ -38,6 +38,10 @@ access_links = Table(
     Column("role", String(16), nullable=False),
     Column("revoked", Boolean, nullable=False, default=False),
     Column("created_at", BigInteger, nullable=False),
+    # What the token is sealed under (access.new_link): with the server's secret
+    # it gives the token back, for the facilitators' Share panel. Null on links
+    # made before links were sealed: those cannot be shown, only replaced.
+    Column("nonce", String(64), nullable=True),
     Index("ix_access_links_board", "board_id"),
 )
 
@@ -135,4 +139,19 @@ notify_outbox = Table(
     Column("last_error", Text, nullable=True),
     UniqueConstraint("board_id", "key", "channel", name="uq_notify_outbox_key"),
     Index("ix_notify_outbox_due", "due_at"),
+)
+
+# What is left of a deleted board: when, and how much went, never any content
+# (docs/protocol.md, "Deleting a board"). The board's own rows are gone, so a
+# later request for it can still answer 410 `board_deleted` instead of 404.
+board_deletions = Table(
+    "board_deletions",
+    metadata,
+    Column("board_id", String(64), primary_key=True),
+    Column("deleted_at", BigInteger, nullable=False),
+    # "facilitator" (the board's own) or "operator" (the command line: purge).
+    Column("deleted_by", String(16), nullable=False),
+    Column("events", BigInteger, nullable=False),
+    Column("members", BigInteger, nullable=False),
+    Column("notes", BigInteger, nullable=False),
 )
