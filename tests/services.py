@@ -87,8 +87,9 @@ class ServerProcess:
     def ws(self) -> str:
         return f"ws://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 20.0) -> "ServerProcess":
-        env = {
+    def environment(self) -> dict[str, str]:
+        """The server's environment (also for the command line on its database)."""
+        return {
             **os.environ,
             "SAMSKAPA_DATABASE_URL": self.database_url,
             "SAMSKAPA_DATA_DIR": str(self.data_dir),
@@ -97,6 +98,20 @@ class ServerProcess:
             "SAMSKAPA_SECRET": "test-voter-secret",
             **self.env,
         }
+
+    def cli(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        """`samskapa <args>` on this server's database and settings, as an operator runs it."""
+        return subprocess.run(
+            [sys.executable, "-m", "samskapa", *args],
+            env={**self.environment(), "SAMSKAPA_PUBLIC_URL": self.http, **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    def start(self, timeout: float = 20.0) -> "ServerProcess":
+        env = self.environment()
         self.log_path = self.data_dir / f"server-{self.port}.log"
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:

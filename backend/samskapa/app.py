@@ -97,6 +97,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         store.subscribe(hub.on_events)
         store.is_watched = hub.rooms.__contains__
         store.on_commit(broker.ring)
+        store.on_deleted(hub.close_board)
         store.start()
         hub.start()
         follower = Follower(store, hub, broker)

@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -231,6 +232,37 @@ def _backup(args: argparse.Namespace) -> None:
         print(f"Back up {key} too, kept apart from the database copies (or use --with-secret).")
 
 
+def _days(value: str) -> float:
+    days = float(value)
+    if not 0 <= days < 100_000:
+        raise argparse.ArgumentTypeError("a number of days, 0 or more")
+    return days
+
+
+def _purge(args: argparse.Namespace) -> None:
+    from .operations import purge
+
+    found = asyncio.run(purge(_settings(args), args.unused_days, args.yes))
+    verb = "Deleted" if args.yes else "Would delete"
+    for board in found:
+        when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(board.last_change / 1000))
+        print(f"{board.board_id}  last change {when} UTC  {board.events} events")
+    print(f"{verb} {len(found)} board(s) unused for {args.unused_days:g} days.")
+    if found and not args.yes:
+        print("Nothing was deleted; run again with --yes to delete them.")
+
+
+def _erase_member(args: argparse.Namespace) -> None:
+    from .domain.errors import DomainError
+    from .operations import erase_member
+
+    try:
+        seq = asyncio.run(erase_member(_settings(args), args.board_id, args.member_id))
+    except DomainError as exc:
+        sys.exit(f"samskapa erase-member: {exc.code.value}: {exc.message}")
+    print(f"Erased the name and credential of {args.member_id} on {args.board_id} (event {seq}).")
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     for option, variable in (
         ("database_url", "SAMSKAPA_DATABASE_URL"),
@@ -275,7 +307,24 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--with-secret", action="store_true", help="also copy the secret file beside it"
     )
     save.set_defaults(func=_backup)
-    for sub in (export, load, save):
+    purger = commands.add_parser(
+        "purge", help="delete boards nobody has changed for a while (a dry run without --yes)"
+    )
+    purger.add_argument(
+        "--unused-days",
+        type=_days,
+        required=True,
+        help="delete boards whose last change is older than this many days",
+    )
+    purger.add_argument("--yes", action="store_true", help="delete them (otherwise only list)")
+    purger.set_defaults(func=_purge)
+    eraser = commands.add_parser(
+        "erase-member", help="erase one member's name and credential from a board"
+    )
+    eraser.add_argument("board_id")
+    eraser.add_argument("member_id")
+    eraser.set_defaults(func=_erase_member)
+    for sub in (export, load, save, purger, eraser):
         sub.add_argument("--database-url", help="SQLAlchemy URL (SAMSKAPA_DATABASE_URL)")
         sub.add_argument("--data-dir", help="folder of the embedded database (SAMSKAPA_DATA_DIR)")
     checker = commands.add_parser(

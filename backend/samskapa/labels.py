@@ -23,6 +23,8 @@ LINK_KIND: dict[LinkKind, _L] = {
     LinkKind.SUPPORTS: {"sv": "stödjer", "en": "supports"},
     LinkKind.DEPENDS: {"sv": "är beroende av", "en": "depends on"},
 }
+# An erased member (domain/erasure.py) keeps an empty name.
+FORMER_MEMBER: _L = {"sv": "tidigare deltagare", "en": "former participant"}
 STATUS: dict[ConflictStatus, _L] = {
     ConflictStatus.OPEN: {"sv": "öppen", "en": "open"},
     ConflictStatus.BALANCED: {"sv": "balanserad", "en": "balanced"},

@@ -17,6 +17,7 @@ from .domain.boardfile import BoardFile
 from .domain.commands import (
     Command,
     CreateBoard,
+    EraseParticipant,
     JoinBoard,
     Mission,
     ReplaceLink,
@@ -29,8 +30,9 @@ from .domain.state import BoardInfo, BoardState, Participant
 from .domain.values import Anonymity, Language, Role, Sector
 from .domain.visibility import Viewer
 from .domain.voting import voter_id
-from .store.eventstore import EventStore
-from .store.tables import access_links, members
+from .store.erase import erase_member_rows
+from .store.eventstore import Deletion, EventStore
+from .store.tables import access_links, board_deletions, members
 from .templates import Template
 
 # The actor recorded for events the server makes on its own (board creation).
@@ -209,7 +211,7 @@ class Boards:
             ).scalar_one_or_none()
         if role is None:
             if await self.store.head_seq(board_id) is None:
-                raise DomainError(ErrorCode.BOARD_NOT_FOUND, "No such board.")
+                raise await self.missing(board_id)
             raise DomainError(ErrorCode.INVALID_LINK, "This link is not valid for this board.")
         entry = await self.store.entry(board_id)
         assert entry.state.board is not None
@@ -242,6 +244,41 @@ class Boards:
         entry = await self.store.entry(board_id)
         return Joined(entry.state.participants[member_id], credential)
 
+    async def erase(self, board_id: str, member_id: str, actor: Actor) -> int:
+        """Erase a member's name and credential (domain/erasure.py); the seq of
+        `participant.erased`. Their sockets close (Hub.on_events)."""
+
+        async def rewrite(conn: AsyncConnection) -> None:
+            await erase_member_rows(conn, board_id, member_id)
+
+        result = await self.store.append(
+            board_id,
+            EraseParticipant(member_id=member_id),
+            actor,
+            new_id("erase"),
+            also=[rewrite],
+        )
+        return result.seq
+
+    async def missing(self, board_id: str) -> DomainError:
+        """Why a board is not there: deleted (410 `board_deleted`, 4410) or never
+        was (404 `board_not_found`, 4004)."""
+        async with self.store.db.read.connect() as conn:
+            deleted = (
+                await conn.execute(
+                    select(board_deletions.c.board_id).where(board_deletions.c.board_id == board_id)
+                )
+            ).first()
+        if deleted is not None:
+            return DomainError(ErrorCode.BOARD_DELETED, "This board was deleted.")
+        return DomainError(ErrorCode.BOARD_NOT_FOUND, "No such board.")
+
+    async def delete(self, board_id: str, actor: Actor) -> Deletion:
+        """A facilitator deletes the board; everything of it goes (EventStore.delete_board)."""
+        if actor.role is not Role.FACILITATOR:
+            raise DomainError(ErrorCode.FORBIDDEN, "Only facilitators delete a board.")
+        return await self.store.delete_board(board_id, by="facilitator")
+
     def viewer(self, actor: Actor) -> Viewer:
         secret = self.store.secret
         return Viewer(
@@ -270,7 +307,7 @@ class Boards:
             # query. This tells nothing /access does not: any credential, valid
             # elsewhere or not, gets the same answer for the same board.
             if await self.store.head_seq(board_id) is None:
-                raise DomainError(ErrorCode.BOARD_NOT_FOUND, "No such board.")
+                raise await self.missing(board_id)
             raise DomainError(ErrorCode.UNAUTHORIZED, "Unknown credential for this board.")
         seen = None if row.seen_seq is None else int(row.seen_seq)
         return Actor(member_id=row.id, role=Role(row.role)), seen

@@ -152,7 +152,8 @@ export class BoardRenderer {
       const author = view.participants[note.author];
       const mine = isMine(note, ctx.memberId);
       // On an anonymous board notes come without author; one's own say `mine`.
-      const authorLabel = author ? author.name : mine ? t('note.you') : '';
+      // An erased member keeps an empty name: a former participant.
+      const authorLabel = author ? author.name || t('member.former') : mine ? t('note.you') : '';
       const dimmed = Boolean(ctx.spot?.active) && !ctx.spot.notes.has(note.id);
       const sector = author ? author.sector : '';
       const selected = ctx.selectedId === note.id;

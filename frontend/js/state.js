@@ -181,6 +181,12 @@ export function applyEvent(state, event) {
       state.participants[member.id] = { ...member, ...present(data, 'participant_id') };
       break;
     }
+    case 'participant.erased': {
+      // Their name is gone from the server's log; a former participant keeps an empty name.
+      const member = need(state.participants, data.participant_id, 'Participant');
+      state.participants[member.id] = { ...member, name: '' };
+      break;
+    }
     case 'access.link_replaced':
       break; // the links are not part of the board's state
     case 'frame.created':

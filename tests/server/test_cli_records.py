@@ -19,20 +19,7 @@ pytestmark = pytest.mark.asyncio
 
 
 def _cli(server: ServerProcess, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "SAMSKAPA_DATABASE_URL": server.database_url,
-        "SAMSKAPA_DATA_DIR": str(server.data_dir),
-        "SAMSKAPA_PUBLIC_URL": server.http,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "samskapa", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return server.cli(*args)
 
 
 def _pg_backup(folder: Path) -> subprocess.CompletedProcess[str]:

@@ -29,6 +29,7 @@ STATUS: dict[ErrorCode, int] = {
     ErrorCode.BOARD_NOT_FOUND: 404,
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.NO_DEADLINE: 404,
+    ErrorCode.BOARD_DELETED: 410,
     ErrorCode.METHOD_NOT_ALLOWED: 405,
     ErrorCode.ALREADY_EXISTS: 409,
     ErrorCode.NOTIFICATIONS_OFF: 409,
@@ -82,6 +83,7 @@ _MEANING = {
     "(`no_deadline`, `deadline.ics` only).",
     409: "It exists already (`already_exists`), or notifications are off or have "
     "nowhere to go (`notifications_off`, the notification test only).",
+    410: "The board was deleted (`board_deleted`); nothing of it is left.",
     413: "The request is over a size limit (`message_too_large`).",
     422: "No workshop template with this id (`unknown_template`).",
     429: "Too many requests from this client (`rate_limited`); slow down and retry later.",
@@ -90,10 +92,13 @@ _MEANING = {
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The documented error responses of a route: the given statuses and 500."""
+    """The documented error responses of a route: the given statuses and 500.
+
+    A route that can say a board is not there (404) can also say it was there
+    and was deleted (410 `board_deleted`)."""
+    listed = {*statuses, 500} | ({410} if 404 in statuses else set())
     return {
-        status: {"model": ErrorOut, "description": _MEANING[status]}
-        for status in sorted({*statuses, 500})
+        status: {"model": ErrorOut, "description": _MEANING[status]} for status in sorted(listed)
     }
 
 

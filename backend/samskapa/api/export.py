@@ -27,7 +27,7 @@ from ..domain.replay import SECTOR_LABELS, Row
 from ..domain.state import BoardState
 from ..domain.values import LinkKind, Sector
 from ..domain.visibility import sees_authors_under
-from ..labels import KIND, LINK_KIND, ORIGIN, STATUS
+from ..labels import FORMER_MEMBER, KIND, LINK_KIND, ORIGIN, STATUS
 from .deps import MemberDep, ServicesDep
 from .errors import responses
 from .records import facilitators_record
@@ -170,7 +170,7 @@ def notes_csv(state: BoardState, authors: bool, created: dict[str, int]) -> str:
                 ORIGIN[note.origin][lang],
                 frame.title if frame else "",
                 group.name if group else "",
-                person.name if person else "",
+                (person.name or FORMER_MEMBER[lang]) if person else "",
                 SECTOR_LABELS[person.sector][lang] if person else "",
             ]
         )

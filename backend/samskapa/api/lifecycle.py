@@ -3,14 +3,14 @@ its links shown again and replaced (the Share panel), deleting the board, and
 erasing one member's personal data. Facilitators only.
 """
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.policy import Actor
-from ..domain.values import Role
+from ..domain.values import SEQ_MAX, Id, Role
 from .deps import MemberDep, ServicesDep
 from .errors import responses
 from .qr import SvgResponse, qr_response
@@ -29,6 +29,22 @@ class LinksOut(BaseModel):
 class ReplacedOut(BaseModel):
     role: Role
     link: str
+
+
+class ErasedOut(BaseModel):
+    member_id: str
+    # The seq of the `participant.erased` event.
+    seq: Annotated[int, Field(ge=1, le=SEQ_MAX)]
+
+
+class DeletedOut(BaseModel):
+    """What went (the record of the deletion keeps only these counts)."""
+
+    board_id: str
+    deleted_at: Annotated[int, Field(ge=0, le=SEQ_MAX)]
+    events: Annotated[int, Field(ge=0, le=SEQ_MAX)]
+    members: Annotated[int, Field(ge=0, le=SEQ_MAX)]
+    notes: Annotated[int, Field(ge=0, le=SEQ_MAX)]
 
 
 def _facilitator(member: Actor) -> None:
@@ -84,3 +100,33 @@ async def replace_link(
     _facilitator(member)
     token = await services.boards.replace_link(board_id, role, member)
     return {"role": role, "link": _link(request, services.settings.public_url, board_id, token)}
+
+
+@router.delete("/boards/{board_id}", response_model=DeletedOut, responses=responses(401, 403, 404))
+async def delete_board(board_id: str, member: MemberDep, services: ServicesDep) -> Any:
+    """Delete the board for good: its events, snapshots, members, links and
+    deadlines are erased; one row of counts records that it was deleted. Everyone
+    connected is closed with 4410; later requests answer 410 `board_deleted`."""
+    deletion = await services.boards.delete(board_id, member)
+    return {
+        "board_id": deletion.board_id,
+        "deleted_at": deletion.deleted_at,
+        "events": deletion.events,
+        "members": deletion.members,
+        "notes": deletion.notes,
+    }
+
+
+@router.delete(
+    "/boards/{board_id}/members/{member_id}",
+    response_model=ErasedOut,
+    responses=responses(400, 401, 403, 404),
+)
+async def erase_member(
+    board_id: str, member_id: Id, member: MemberDep, services: ServicesDep
+) -> Any:
+    """Erase one member's personal data: their name leaves the whole log and
+    their credential the database; their notes stay, by a former participant.
+    Their sockets are closed (4001). Logged as `participant.erased`."""
+    seq = await services.boards.erase(board_id, member_id, member)
+    return {"member_id": member_id, "seq": seq}

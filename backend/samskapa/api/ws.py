@@ -245,11 +245,10 @@ async def _run_session(conn: Connection, services: Services) -> None:
         else:
             entry = await services.store.entry(conn.board_id)
     except DomainError as err:
-        code = (
-            CloseCode.BOARD_NOT_FOUND
-            if err.code is ErrorCode.BOARD_NOT_FOUND
-            else CloseCode.UNAUTHORIZED
-        )
+        code = {
+            ErrorCode.BOARD_NOT_FOUND: CloseCode.BOARD_NOT_FOUND,
+            ErrorCode.BOARD_DELETED: CloseCode.BOARD_DELETED,
+        }.get(err.code, CloseCode.UNAUTHORIZED)
         conn.close(code, err.message)
         return
 

@@ -43,6 +43,7 @@ from .events import (
     NoteRejected,
     NoteRestored,
     NotesRevealed,
+    ParticipantErased,
     ParticipantJoined,
     ParticipantUpdated,
     ReadyChanged,
@@ -78,6 +79,9 @@ def apply(state: BoardState, event: StoredEvent) -> BoardState:
             state.board = state.board.model_copy(update=changes)
         case ParticipantJoined():
             state.participants[body.participant.id] = body.participant
+        case ParticipantErased():
+            member = state.participants[body.participant_id]
+            state.participants[member.id] = member.model_copy(update={"name": ""})
         case LinkReplaced():
             pass  # the links live outside the board's state (access_links)
         case ParticipantUpdated():

@@ -555,4 +555,12 @@ class ReplaceLink(_Command):
     role: Role
 
 
-Command = ClientCommand | CreateBoard | JoinBoard | RestoreBoard | ReplaceLink
+class EraseParticipant(_Command):
+    """Erase a member's personal data (name, credential). Server-issued: REST for
+    facilitators, or the operator's command line."""
+
+    type: Literal["participant.erase"] = "participant.erase"
+    member_id: Id
+
+
+Command = ClientCommand | CreateBoard | JoinBoard | RestoreBoard | ReplaceLink | EraseParticipant

@@ -19,6 +19,7 @@ from .commands import (
     DeleteFrame,
     DeleteNote,
     EditNote,
+    EraseParticipant,
     FacilitationCommand,
     JoinBoard,
     ModerationCommand,
@@ -51,6 +52,7 @@ from .events import (
     NoteEdited,
     NoteMoved,
     NoteRecolored,
+    ParticipantErased,
     ParticipantJoined,
     ParticipantUpdated,
     Place,
@@ -153,6 +155,12 @@ def decide(
         if actor.role is not Role.FACILITATOR:
             raise DomainError(ErrorCode.FORBIDDEN, "Only facilitators replace links.")
         return LinkReplaced(role=command.role)
+    if isinstance(command, EraseParticipant):
+        if actor.role is not Role.FACILITATOR:
+            raise DomainError(ErrorCode.FORBIDDEN, "Only facilitators erase a member's data.")
+        if command.member_id not in state.participants:
+            raise DomainError(ErrorCode.NOT_FOUND, "No such member on this board.")
+        return ParticipantErased(participant_id=command.member_id)
     authorize(state, command, actor, secret)
     if isinstance(command, CreateNote | EditNote):
         check_contribution(state.schedules, state.current_step, actor.role, now)

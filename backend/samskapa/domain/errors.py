@@ -54,6 +54,8 @@ class ErrorCode(StrEnum):
     UNAUTHORIZED = "unauthorized"
     INVALID_LINK = "invalid_link"
     BOARD_NOT_FOUND = "board_not_found"
+    # The board was deleted by its facilitators or purged (its content is gone).
+    BOARD_DELETED = "board_deleted"
     UNKNOWN_TEMPLATE = "unknown_template"
     # Replay, export and import (docs/replay.md).
     SEQ_OUT_OF_RANGE = "seq_out_of_range"

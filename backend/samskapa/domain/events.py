@@ -50,6 +50,15 @@ class ParticipantUpdated(_Event):
     sector: Sector | None = None
 
 
+class ParticipantErased(_Event):
+    """A member's personal data was erased: their name is gone from the whole log
+    (domain/erasure.py) and their credential from the database. They stay as a
+    former participant (name "")."""
+
+    type: Literal["participant.erased"] = "participant.erased"
+    participant_id: str
+
+
 class LinkReplaced(_Event):
     """A role's access link was replaced: the old token no longer opens the board.
     The token itself is never in the log."""
@@ -397,6 +406,7 @@ EventBody = Annotated[
     | BoardUpdated
     | ParticipantJoined
     | ParticipantUpdated
+    | ParticipantErased
     | LinkReplaced
     | FrameCreated
     | FrameUpdated

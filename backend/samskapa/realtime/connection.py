@@ -160,7 +160,10 @@ class Connection:
         self._close_reason = reason
         if code == CloseCode.RESYNC:
             self._pending.clear()
-        if code in (CloseCode.RESYNC, CloseCode.HEARTBEAT_TIMEOUT) and self.reader is not None:
+        if (
+            code in (CloseCode.RESYNC, CloseCode.HEARTBEAT_TIMEOUT, CloseCode.BOARD_DELETED)
+            and self.reader is not None
+        ):
             # Stop reading now: nothing more from this client will be used.
             self.reader.cancel()
         self._mark()

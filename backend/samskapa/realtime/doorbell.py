@@ -14,6 +14,7 @@ import logging
 import time
 
 from .. import metrics
+from ..domain.errors import DomainError, ErrorCode
 from ..store.eventstore import EventStore
 from .broker import Broker
 from .hub import Hub
@@ -77,6 +78,13 @@ class Follower:
                 if entry.state.seq >= self._wanted.get(board_id, 0):
                     self._wanted.pop(board_id, None)
                     break
+        except DomainError as err:
+            self._wanted.pop(board_id, None)
+            if err.code is ErrorCode.BOARD_NOT_FOUND:
+                # Deleted by another process (its doorbell rang past the last seq).
+                self.hub.close_board(board_id)
+            else:
+                log.warning("catching up board %s failed: %s", board_id, err.message)
         except Exception:
             log.exception("catching up board %s failed", board_id)
         finally:
@@ -93,6 +101,11 @@ class Follower:
             except Exception:
                 log.warning("polling board heads failed", exc_info=True)
                 continue
+            for board_id in boards:
+                if board_id not in heads:
+                    # Deleted where no doorbell reached us (another process
+                    # without a broker, or the command line's purge).
+                    self.hub.close_board(board_id)
             for board_id, head in heads.items():
                 entry = self.store.cached(board_id)
                 if entry is not None and head > entry.state.seq:

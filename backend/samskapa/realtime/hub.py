@@ -24,6 +24,7 @@ from typing import Any
 import orjson
 
 from .. import metrics
+from ..domain.erasure import erased_members
 from ..domain.events import StoredEvent
 from ..domain.state import BoardState, Participant
 from ..domain.visibility import (
@@ -133,6 +134,11 @@ class Hub:
                             by_variant[which] = projected
                     conn.push(projected)
         metrics.DELIVERIES.inc(len(events) * len(connections))
+        for member_id in erased_members(events):
+            # Their credential is gone: their sockets close after this event.
+            for conn in connections:
+                if conn.actor is not None and conn.actor.member_id == member_id:
+                    conn.close(CloseCode.UNAUTHORIZED, "this member's data was erased")
 
     def snapshot(self, board_id: str, state: BoardState, viewer: Viewer) -> list[bytes]:
         """A reset for one viewer: the shared state (encoded once per seq) and
@@ -333,6 +339,14 @@ class Hub:
                     self.sweep()
             except Exception:
                 log.exception("cursor tick failed")
+
+    def close_board(self, board_id: str) -> None:
+        """The board was deleted: close everyone on it here (4410)."""
+        room = self.rooms.get(board_id)
+        if room is None:
+            return
+        for conn in list(room.connections):
+            conn.close(CloseCode.BOARD_DELETED, "the board was deleted")
 
     def connection_count(self) -> int:
         return sum(len(r.connections) for r in self.rooms.values())

@@ -30,6 +30,8 @@ class CloseCode(IntEnum):
     RESYNC = 4008
     HEARTBEAT_TIMEOUT = 4009
     OVER_BUDGET = 4029
+    # The board was deleted while the client was on it (or before its hello).
+    BOARD_DELETED = 4410
 
 
 class _Message(BaseModel):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy import bindparam, func, insert, select, tuple_, update
+from sqlalchemy import bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .. import metrics
@@ -31,6 +31,7 @@ from ..clock import Clock, system_clock
 from ..domain.apply import apply
 from ..domain.commands import Command, CreateBoard
 from ..domain.decide import decide
+from ..domain.erasure import erased_members, scrub_stored
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.events import StoredEvent, event_data, parse_body
 from ..domain.policy import Actor
@@ -38,7 +39,7 @@ from ..domain.state import BoardState
 from ..domain.visibility import recorded_actor
 from . import deadlines
 from .database import Database
-from .tables import boards, events, snapshots
+from .tables import board_deletions, boards, events, metadata, snapshots
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +137,32 @@ class _Sync:
             self.future.set_exception(error)
 
 
-_Item = _Append | _Sync
+@dataclass(frozen=True, slots=True)
+class Deletion:
+    """What a board deletion erased (the record keeps only these counts)."""
+
+    board_id: str
+    deleted_at: int
+    events: int
+    members: int
+    notes: int
+
+
+@dataclass(slots=True)
+class _Delete:
+    """Erase a board and everything of it, leaving a row in `board_deletions`."""
+
+    board_id: str
+    by: str
+    future: asyncio.Future[Deletion]
+
+    def fail(self, error: DomainError) -> None:
+        if not self.future.done():
+            self.future.set_exception(error)
+
+
+_Item = _Append | _Sync | _Delete
+DeletionListener = Callable[[str], None]
 
 
 class EventStore:
@@ -153,6 +179,7 @@ class EventStore:
         self._entries: dict[str, BoardEntry] = {}
         self._listeners: list[Listener] = []
         self._commit_listeners: list[CommitListener] = []
+        self._deletion_listeners: list[DeletionListener] = []
         self._task: asyncio.Task[None] | None = None
         # Tells whether a board has live connections here (set by the app: the hub).
         self.is_watched: Callable[[str], bool] = lambda _board_id: False
@@ -170,6 +197,10 @@ class EventStore:
     def on_commit(self, listener: CommitListener) -> None:
         """Called with (board_id, head seq) after this process committed new events."""
         self._commit_listeners.append(listener)
+
+    def on_deleted(self, listener: DeletionListener) -> None:
+        """Called with a board's id after this process deleted it."""
+        self._deletion_listeners.append(listener)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="event-store-writer")
@@ -243,6 +274,15 @@ class EventStore:
         self._put(_Sync(board_id, future))
         return await future
 
+    async def delete_board(self, board_id: str, by: str) -> Deletion:
+        """Erase the board: its events, snapshots, members, links, deadlines and
+        every other row that names it, in one transaction, after whatever was
+        queued for it before. What stays is one row of counts in
+        `board_deletions`. Raises `board_not_found` for a board that is not there."""
+        future: asyncio.Future[Deletion] = asyncio.get_running_loop().create_future()
+        self._put(_Delete(board_id, by, future))
+        return await future
+
     def cached(self, board_id: str) -> BoardEntry | None:
         return self._entries.get(board_id)
 
@@ -253,17 +293,77 @@ class EventStore:
                 self._wake.clear()
                 await self._wake.wait()
             queue = self._queue
-            batch = [queue.popleft() for _ in range(min(len(queue), MAX_BATCH))]
-            try:
-                pending_snapshots = await self._commit(batch, pending_snapshots)
-            except Exception as exc:
-                log.exception("commit of %d ops failed", len(batch))
-                for item in batch:
-                    _fail(item, f"Could not commit: {exc}")
+            batch: list[_Append | _Sync] = []
+            while queue and len(batch) < MAX_BATCH and not isinstance(queue[0], _Delete):
+                item = queue.popleft()
+                assert not isinstance(item, _Delete)
+                batch.append(item)
+            if batch:
+                try:
+                    pending_snapshots = await self._commit(batch, pending_snapshots)
+                except Exception as exc:
+                    log.exception("commit of %d ops failed", len(batch))
+                    for failed in batch:
+                        _fail(failed, f"Could not commit: {exc}")
+            elif queue:
+                # A deletion runs alone, in queue order: what was queued for the
+                # board before it is committed first, what comes after finds no board.
+                deletion = queue.popleft()
+                assert isinstance(deletion, _Delete)
+                pending_snapshots = [
+                    row for row in pending_snapshots if row["board_id"] != deletion.board_id
+                ]
+                await self._delete(deletion)
             self._trim()
 
+    async def _delete(self, item: _Delete) -> None:
+        board_id = item.board_id
+        try:
+            async with self.db.write.begin() as conn:
+                writes = _CoreWrites(conn)
+                heads = await writes.heads([board_id], lock=self._is_postgres)
+                if board_id not in heads:
+                    item.fail(DomainError(ErrorCode.BOARD_NOT_FOUND, "No such board."))
+                    return
+                await self._catch_up(conn, board_id, heads[board_id])
+                state = self._entries[board_id].state
+                deletion = Deletion(
+                    board_id=board_id,
+                    deleted_at=self.clock(),
+                    events=heads[board_id],
+                    members=len(state.participants),
+                    notes=len(state.notes),
+                )
+                await delete_rows(conn, board_id)
+                await conn.execute(
+                    insert(board_deletions).values(
+                        board_id=board_id,
+                        deleted_at=deletion.deleted_at,
+                        deleted_by=item.by,
+                        events=deletion.events,
+                        members=deletion.members,
+                        notes=deletion.notes,
+                    )
+                )
+        except Exception as exc:
+            log.exception("deleting board %s failed", board_id)
+            _fail(item, f"Could not delete: {exc}")
+            return
+        self._entries.pop(board_id, None)
+        for deleted in self._deletion_listeners:
+            try:
+                deleted(board_id)
+            except Exception:
+                log.exception("deletion listener failed for board %s", board_id)
+        for listener in self._commit_listeners:
+            # A doorbell past the last seq: other processes look, find no
+            # board, and close their connections to it (realtime/doorbell.py).
+            listener(board_id, deletion.events + 1)
+        if not item.future.done():
+            item.future.set_result(deletion)
+
     async def _commit(
-        self, batch: list[_Item], pending_snapshots: list[dict[str, Any]]
+        self, batch: list[_Append | _Sync], pending_snapshots: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
         started = time.perf_counter()
         board_ids = sorted({item.board_id for item in batch})
@@ -358,6 +458,7 @@ class EventStore:
             entry = self._entries[board_id]
             entry.state = work[board_id]
             entry.recent.extend(evs)
+            _forget_names(entry, evs)
             self._publish(board_id, evs, entry.state)
             for listener in self._commit_listeners:
                 listener(board_id, entry.state.seq)
@@ -366,6 +467,9 @@ class EventStore:
                 next_snapshots.append(_snapshot_row(board_id, entry.state))
         for append, outcome in outcomes:
             append.resolve(outcome)
+        for board_id in missing:
+            # Deleted by another process: forget what this one held of it.
+            self._entries.pop(board_id, None)
         for item in batch:
             if item.board_id in missing:
                 if isinstance(item, _Sync):
@@ -397,6 +501,7 @@ class EventStore:
         for ev in evs:
             apply(entry.state, ev)
         entry.recent.extend(evs)
+        _forget_names(entry, evs)
         self._publish(board_id, evs, entry.state)
 
     def _publish(self, board_id: str, evs: list[StoredEvent], state: BoardState) -> None:
@@ -561,13 +666,32 @@ class _SqliteWrites(_CoreWrites):
         )
 
 
+def _forget_names(entry: BoardEntry, evs: list[StoredEvent]) -> None:
+    """After a member's erasure, the events held for resume lose the name too
+    (the rows lost it in the erasure's transaction)."""
+    for member_id in erased_members(evs):
+        entry.recent = deque(
+            (scrub_stored(e, member_id) for e in entry.recent), maxlen=entry.recent.maxlen
+        )
+
+
 def _chunks(items: list[_T], size: int) -> list[list[_T]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+async def delete_rows(conn: AsyncConnection, board_id: str) -> None:
+    """Every row of the board, in every table that has a `board_id` (tables
+    added later included), children before the board itself."""
+    for table in reversed(metadata.sorted_tables):
+        if table is boards or table is board_deletions or "board_id" not in table.c:
+            continue
+        await conn.execute(delete(table).where(table.c.board_id == board_id))
+    await conn.execute(delete(boards).where(boards.c.id == board_id))
+
+
 def _fail(item: _Item, message: str) -> None:
     error = DomainError(ErrorCode.INTERNAL_ERROR, message)
-    if isinstance(item, _Sync):
+    if isinstance(item, _Sync | _Delete):
         item.fail(error)
     else:
         item.resolve(error)

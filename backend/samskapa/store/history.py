@@ -62,7 +62,16 @@ class _Board:
     # The strictest anonymity in the log up to `anonymity_seq`.
     anonymity: Anonymity = Anonymity.OFF
     anonymity_seq: int = 0
+    # The head up to which the log was looked at for erasures (_current).
+    erasures_seq: int = 0
     warming: "asyncio.Task[None] | None" = None
+
+    def forget_states(self) -> None:
+        """Drop every folded state (and their dumps): a member was erased."""
+        self.grid_seqs.clear()
+        self.grid.clear()
+        self.recent.clear()
+        self.dumps = Dumps()
 
     def on_grid(self, seq: int) -> bool:
         return seq % self.spacing == 0
@@ -189,9 +198,10 @@ class History:
             raise DomainError(
                 ErrorCode.SEQ_OUT_OF_RANGE, f"seq must be between 1 and {head} on this board."
             )
+        cache = self._board(board_id)
+        await self._current(board_id, cache, head)
         if warm:
             self.warm(board_id, head)
-        cache = self._board(board_id)
         cache.plan(head)
         base = cache.nearest(seq)
         async with self.db.read.connect() as conn:
@@ -231,6 +241,32 @@ class History:
                 cache.keep_point(state.copy())
         cache.keep_recent(state)
         return state.copy(), evs[-1].at
+
+    async def _current(self, board_id: str, cache: _Board, head: int) -> None:
+        """Drop the cached states if a member was erased since the last look: they
+        hold the name that the rows no longer do (domain/erasure.py). Any process
+        may have done it, so the log is asked, for the events it has not seen."""
+        if head <= cache.erasures_seq:
+            return
+        async with self.db.read.connect() as conn:
+            erased = (
+                await conn.execute(
+                    select(events.c.seq)
+                    .where(
+                        events.c.board_id == board_id,
+                        events.c.seq > cache.erasures_seq,
+                        events.c.seq <= head,
+                        events.c.type == "participant.erased",
+                    )
+                    .limit(1)
+                )
+            ).first()
+        if erased is not None:
+            if cache.warming is not None:
+                cache.warming.cancel()
+                cache.warming = None
+            cache.forget_states()
+        cache.erasures_seq = head
 
     async def strictest_anonymity(self, board_id: str, head: int) -> Anonymity:
         """The strictest anonymity the board had at any time up to `head`."""

@@ -386,7 +386,7 @@ export function mount(page) {
     if (note.kind !== 'idea') parts.push(`${KIND_ICONS[note.kind] ?? ''} ${t(`kind.${note.kind}`)}`);
     if (!own) {
       const author = view.participants[note.author];
-      if (author) parts.push(`${author.name} (${t(`sector.${author.sector}`)})`);
+      if (author) parts.push(`${author.name || t('member.former')} (${t(`sector.${author.sector}`)})`);
       if (me && isMine(note, me.memberId)) parts.push(t('phone.yours'));
     }
     if (note.private) parts.push(t('phone.private'));
