@@ -17,9 +17,10 @@ import {
 import { Connection, ConnState, websocketUrl } from './connection.js';
 import { mountCollection } from './collection-ui.js';
 import { mountNotifications } from './notify/section.js';
+import { ShareDialog } from './share.js';
 import { CursorLayer, viewRect } from './cursors.js';
 import { askFrame, block, errorText, toast } from './dialogs.js';
-import { byTestId, h, readError } from './dom.js';
+import { byTestId, h, readError, svgDataUrl } from './dom.js';
 import { openNoteEditor } from './editor.js';
 import { installGestures } from './gestures.js';
 import { applyI18n, browserLang, getLang, setLang, storedLang, t, toggleLang } from './i18n.js';
@@ -325,6 +326,7 @@ async function onFatal({ reason }) {
     return;
   }
   if (reason === 'board_not_found') block(t('board.not_found'));
+  else if (reason === 'board_deleted') block(t('board.deleted'));
   else block(t('board.reload'), { reload: true });
 }
 
@@ -355,6 +357,7 @@ function renderRole() {
   dom.roleBadge.className = `role-badge role-${role}`;
   dom.editTools.hidden = !canEditNotes(role);
   dom.newFrame.hidden = role !== 'facilitator';
+  shareToggle.hidden = role !== 'facilitator';
   dom.help.hidden = !canEditNotes(role);
   document.body.classList.toggle('read-only', !canEditNotes(role));
   scheduleRender();
@@ -1186,6 +1189,25 @@ const facPanel = new FacilitatorPanel($('fac-panel'), dom.facToggle, {
     dom.facToggle.focus();
   },
   errorText,
+});
+
+// The facilitators' Share panel: links, QR codes, replacing a leaked link.
+const shareToggle = $('share-toggle');
+const share = new ShareDialog({
+  api: (path, init = {}) =>
+    fetch(`/api/boards/${encodeURIComponent(boardId)}/${path}`, {
+      ...init,
+      headers: { Authorization: `Bearer ${ui.member?.credential ?? ''}` },
+    }),
+  async qr(role) {
+    const response = await fetch(`/api/boards/${encodeURIComponent(boardId)}/links/${role}/qr.svg`, {
+      headers: { Authorization: `Bearer ${ui.member?.credential ?? ''}` },
+    });
+    return response.ok ? svgDataUrl(response) : null;
+  },
+});
+shareToggle.addEventListener('click', () => {
+  if (isFacilitator()) share.open();
 });
 
 // An idea collection over days: dates, countdown, refused notes, news, other device.

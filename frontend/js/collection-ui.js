@@ -19,7 +19,7 @@ import {
   stillThere,
   toLocalInput,
 } from './collection.js';
-import { copyText, h, setText } from './dom.js';
+import { copyText, h, setText, svgDataUrl } from './dom.js';
 import { getLang, t } from './i18n.js';
 
 const LOCALES = { sv: 'sv-SE', en: 'en-GB' };
@@ -417,9 +417,7 @@ export function mountCollection(page) {
     fetchQr: async () => {
       const response = await fetch(api('device-qr.svg'), { headers: auth() });
       if (!response.ok) throw new Error(`QR ${response.status}`);
-      // A data: URL (the page's CSP allows images from 'self' and data:, not blob:).
-      const svg = await response.text();
-      return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+      return svgDataUrl(response);
     },
   });
   const deviceToggle = byId('device-toggle');

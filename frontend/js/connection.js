@@ -299,6 +299,7 @@ export class Connection {
     const fatal = {
       4001: 'unauthorized',
       4004: 'board_not_found',
+      4410: 'board_deleted',
       4005: 'reload',
     }[code];
     if (fatal) {

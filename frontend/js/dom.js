@@ -67,3 +67,11 @@ export async function readError(response) {
   }
   return { code: `http_${response.status}`, message: response.statusText };
 }
+
+/**
+ * An SVG answer (a QR code) as a data: URL for an <img>: the pages' CSP allows
+ * images from 'self' and data:, not blob:.
+ */
+export async function svgDataUrl(response) {
+  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(await response.text())}`;
+}
