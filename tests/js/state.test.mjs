@@ -121,6 +121,18 @@ describe('applyEvent', () => {
     assert.equal(s.participants.m_amira.sector, 'academia');
   });
 
+  test('participant.erased blanks the name and keeps the member; access.link_replaced changes nothing', () => {
+    const s = seeded();
+    s.notes.n_1 = note('n_1');
+    applyEvent(s, ev('participant.erased', { participant_id: 'm_amira' }));
+    assert.deepEqual(s.participants.m_amira, { ...amira, name: '' });
+    assert.equal(s.notes.n_1.author, 'm_amira', 'their notes keep their author');
+    const before = JSON.stringify(s);
+    applyEvent(s, ev('access.link_replaced', { role: 'participant' }));
+    assert.equal(JSON.stringify({ ...s, seq: JSON.parse(before).seq }), before);
+    assert.throws(() => applyEvent(s, ev('participant.erased', { participant_id: 'm_nobody' })), StateError);
+  });
+
   test('participant.updated of an unknown member is a StateError', () => {
     const s = seeded();
     assert.throws(
