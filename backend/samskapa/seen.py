@@ -29,6 +29,10 @@ class SeenMarks:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._pending: dict[str, int] = {}
+        # The marks being written right now: still this process's answer until
+        # their commit, when the rows hold them (a reload during a slow flush
+        # would otherwise see neither the mark nor its row).
+        self._writing: dict[str, int] = {}
         self._flushes = Periodic("seen-marks", FLUSH_SECONDS, self.flush)
 
     def mark(self, member_id: str, seq: int) -> None:
@@ -37,7 +41,10 @@ class SeenMarks:
     def latest(self, member_id: str, stored: int | None) -> int | None:
         """The member's mark: the stored one, or a newer one this process has not
         written yet (a visit that ended a moment ago, then a reload)."""
-        pending = self._pending.get(member_id)
+        marks = [
+            m for m in (self._pending.get(member_id), self._writing.get(member_id)) if m is not None
+        ]
+        pending = max(marks) if marks else None
         if pending is None:
             return stored
         return pending if stored is None else max(stored, pending)
@@ -53,6 +60,7 @@ class SeenMarks:
         if not self._pending:
             return
         batch, self._pending = self._pending, {}
+        self._writing = batch
         rows = [{"m_id": member_id, "m_seq": seq} for member_id, seq in batch.items()]
         try:
             async with self.db.write.begin() as conn:
@@ -70,3 +78,5 @@ class SeenMarks:
             log.warning("could not write %d seen marks", len(rows), exc_info=True)
             for member_id, seq in batch.items():
                 self.mark(member_id, seq)
+        finally:
+            self._writing = {}
