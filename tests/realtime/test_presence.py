@@ -34,3 +34,17 @@ def test_other_processes_lists_merge_and_expire() -> None:
     assert p.changes() == ([member("b")], [])
     p.merge_remote(b"proc2", b"[]", now=101)  # that process left the board
     assert p.changes() == ([], ["b"])
+
+
+def test_an_erased_member_is_never_shown_again_even_from_a_late_remote_list() -> None:
+    p = Presence()
+    p.join_local(member("a"))
+    p.merge_remote(b"proc2", orjson.dumps([member("b")]), now=0)
+    p.changes()
+    p.forget("b")
+    p.forget("a")
+    assert p.changes() == ([], ["a", "b"])
+    # Another process's list from before it heard of the erasure, with the name.
+    p.merge_remote(b"proc2", orjson.dumps([member("b"), member("c")]), now=1)
+    assert p.changes() == ([member("c")], [])
+    assert "B" not in p.local_payload().decode() and "A" not in p.local_payload().decode()

@@ -135,10 +135,14 @@ class Hub:
                     conn.push(projected)
         metrics.DELIVERIES.inc(len(events) * len(connections))
         for member_id in erased_members(events):
-            # Their credential is gone: their sockets close after this event.
+            # Their credential is gone: their sockets close after this event,
+            # and their name leaves who-is-online (here and in what other
+            # processes announce).
             for conn in connections:
                 if conn.actor is not None and conn.actor.member_id == member_id:
                     conn.close(CloseCode.UNAUTHORIZED, "this member's data was erased")
+            room.presence.forget(member_id)
+            room.announce_due = True
 
     def snapshot(self, board_id: str, state: BoardState, viewer: Viewer) -> list[bytes]:
         """A reset for one viewer: the shared state (encoded once per seq) and

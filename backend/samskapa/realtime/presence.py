@@ -26,6 +26,9 @@ class Presence:
         self._local_members: dict[str, Member] = {}
         self._remote: dict[bytes, tuple[dict[str, Member], float]] = {}
         self._shown: dict[str, Member] = {}
+        # Members whose data was erased: never shown again, even from another
+        # process's list sent before it heard of the erasure.
+        self._erased: set[str] = set()
         self.dirty = False
         self.announced_at = 0.0
 
@@ -63,13 +66,21 @@ class Presence:
         for origin in [o for o, (_, until) in self._remote.items() if until < now]:
             del self._remote[origin]
 
+    def forget(self, member_id: str) -> None:
+        """The member's data was erased: their entry (with their name) goes."""
+        self._erased.add(member_id)
+        self._local.pop(member_id, None)
+        self._local_members.pop(member_id, None)
+        self.dirty = True
+
     # -- what clients see ------------------------------------------------------------------
 
     def union(self) -> dict[str, Member]:
         members = dict(self._local_members)
         for remote, _ in self._remote.values():
             for member_id, member in remote.items():
-                members.setdefault(member_id, member)
+                if member_id not in self._erased:
+                    members.setdefault(member_id, member)
         return members
 
     def changes(self) -> tuple[list[Member], list[str]]:
