@@ -25,7 +25,8 @@ import { openNoteEditor } from './editor.js';
 import { installGestures } from './gestures.js';
 import { applyI18n, browserLang, getLang, setLang, storedLang, t, toggleLang } from './i18n.js';
 import { forgetMember, parseLocation, rememberVisit, resolveMember, saveMember } from './member.js';
-import { BoardRenderer, KIND_ICONS, renderConnection, renderMission, renderOnline } from './render.js';
+import { PresenceView } from './presence-ui.js';
+import { BoardRenderer, KIND_ICONS, renderConnection, renderMission } from './render.js';
 import {
   canEditNotes,
   COLORS,
@@ -61,9 +62,6 @@ const dom = {
   badgeText: document.querySelector('.conn-text'),
   outbox: $('outbox'),
   outboxCount: byTestId('outbox-count'),
-  online: $('online'),
-  onlineToggle: $('online-toggle'),
-  onlineList: $('online-list'),
   editTools: $('edit-tools'),
   newNote: $('new-note'),
   newFrame: $('new-frame'),
@@ -97,6 +95,7 @@ const dom = {
   },
 };
 
+const presence = new PresenceView();
 const renderer = new BoardRenderer({ framesLayer: $('frames-layer'), notesLayer: $('notes-layer') });
 const structure = new StructureRenderer({
   groupsLayer: $('groups-layer'),
@@ -178,7 +177,7 @@ function relabel() {
   renderHeader();
   renderRole();
   renderStatus();
-  renderOnline({ list: dom.onlineList, toggle: dom.onlineToggle }, ui.conn?.onlineList() ?? []);
+  presence.relabel();
   dom.listToggle.textContent = t(ui.listMode ? 'tool.canvas' : 'tool.list');
   dom.listToggle.setAttribute('aria-label', t(ui.listMode ? 'tool.canvas.aria' : 'tool.list.aria'));
   renderZoom();
@@ -257,7 +256,7 @@ function connect(member) {
     saveMember(localStorage, boardId, updated);
   });
   conn.on('presence', ({ online, left = [] }) => {
-    renderOnline({ list: dom.onlineList, toggle: dom.onlineToggle }, online);
+    presence.render(online);
     for (const id of left) cursors.remove(id);
     scheduleRender(); // the vote progress counts who is online
   });
@@ -372,10 +371,6 @@ function renderStatus() {
   );
 }
 
-dom.onlineToggle.addEventListener('click', () => {
-  const open = dom.online.classList.toggle('open');
-  dom.onlineToggle.setAttribute('aria-expanded', open ? 'true' : 'false');
-});
 
 // ---- the view: confirmed state + outbox + what is being written ---------------------------
 

@@ -471,23 +471,6 @@ export function renderConnection({ badge, text, outbox, count }, connState, outb
   outbox.hidden = outboxSize === 0;
 }
 
-/** The online list: one item per member with a sector badge, and the count. */
-export function renderOnline({ list, toggle }, online) {
-  const members = [...online].sort((a, b) => a.name.localeCompare(b.name));
-  setText(toggle, members.length === 1 ? t('board.online.count.one') : t('board.online.count', { n: members.length }));
-  list.replaceChildren(
-    ...members.map((m) =>
-      h(
-        'li',
-        { class: `online-member role-${m.role}`, 'data-member-id': m.id },
-        h('span', { class: `sector-dot sector-${m.sector}`, 'aria-hidden': 'true' }),
-        h('span', { class: 'online-name', text: m.name }),
-        h('span', { class: `sector-badge sector-${m.sector}`, text: t(`sector.${m.sector}.short`) }),
-      ),
-    ),
-  );
-}
-
 /** The pinned mission card (the bold goal, how it is measured, by when). */
 export function renderMission({ card, statement, measure, deadline, edit }, board, facilitator = false) {
   const mission = board?.mission ?? { statement: '', measure: '', deadline: '' };
