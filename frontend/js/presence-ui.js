@@ -51,6 +51,7 @@ export class PresenceView {
         { class: 'online-chip', 'data-sector': sector },
         h('span', { class: `sector-dot sector-${sector}`, 'aria-hidden': 'true' }),
         h('span', { class: 'online-chip-label', text: t(`sector.${sector}.short`) }),
+        ' ',
         h('span', { class: 'online-chip-count', text: String(n) }),
       ),
     );
@@ -58,8 +59,6 @@ export class PresenceView {
     setText(this.totalNumber, String(counts.total)); // a phone's top bar has room for the number only
     this.sectors.replaceChildren(...chips);
     this.summary.replaceChildren(...chips.map((chip) => chip.cloneNode(true)));
-    const spoken = counts.sectors.map(({ sector, n }) => `${t(`sector.${sector}`)} ${n}`).join(', ');
-    this.toggle.setAttribute('aria-label', t('online.open.aria', { count: countText(counts.total), sectors: spoken }));
     this._renderList();
   }
 
