@@ -199,6 +199,19 @@ export function applyEvent(state, event) {
       refit(state, [frame.id], state.frames[frame.id]);
       break;
     }
+    case 'frame.moved': {
+      // The frame carries its notes (domain/apply.py FrameMoved): the offset
+      // first, then added to each, as the server does, so both land alike.
+      const frame = need(state.frames, data.frame_id, 'Frame');
+      const dx = data.x - frame.x;
+      const dy = data.y - frame.y;
+      const moved = (state.frames[frame.id] = { ...frame, x: data.x, y: data.y });
+      for (const note of Object.values(state.notes)) {
+        if (note.frame_id === frame.id) state.notes[note.id] = { ...note, x: note.x + dx, y: note.y + dy };
+      }
+      refit(state, [frame.id], moved);
+      break;
+    }
     case 'frame.deleted': {
       need(state.frames, data.frame_id, 'Frame');
       delete state.frames[data.frame_id];
@@ -886,6 +899,19 @@ function predictInto(draft, cmd, memberId) {
       const fields = present(cmd, 'frame_id');
       delete fields.type;
       writable(draft, 'frames')[frame.id] = { ...frame, ...fields, pending: true };
+      return;
+    }
+    case 'frame.move': {
+      const frame = state.frames[cmd.frame_id];
+      if (!frame) return;
+      const dx = cmd.x - frame.x;
+      const dy = cmd.y - frame.y;
+      writable(draft, 'frames')[frame.id] = { ...frame, x: cmd.x, y: cmd.y, pending: true };
+      for (const note of Object.values(state.notes)) {
+        if (note.frame_id === frame.id) {
+          writable(draft, 'notes')[note.id] = { ...note, x: note.x + dx, y: note.y + dy };
+        }
+      }
       return;
     }
     case 'frame.delete': {

@@ -39,6 +39,16 @@ commands = st.one_of(
         coords,
     ),
     st.builds(lambda i, t: {"type": "frame.update", "frame_id": i, "title": t}, ids, texts),
+    # A resize from the left or top edge moves only the outline; a move carries the notes.
+    st.builds(
+        lambda i, x, w: {"type": "frame.update", "frame_id": i, "x": x, "w": w},
+        ids,
+        coords,
+        st.sampled_from([40, 250, 900]),
+    ),
+    st.builds(
+        lambda i, x, y: {"type": "frame.move", "frame_id": i, "x": x, "y": y}, ids, coords, coords
+    ),
     st.builds(lambda i: {"type": "frame.delete", "frame_id": i}, ids),
     st.builds(lambda t: {"type": "board.update", "title": t}, texts),
     # Placed by the server (domain/placement.py) and tidied.
@@ -128,6 +138,8 @@ def test_fold_equals_live_state(steps: list[tuple[dict[str, Any], Any]]) -> None
     state = b.state
     assert state.private_count == sum(n.private for n in state.notes.values())
     for note in state.notes.values():
+        # Every note is in the topmost frame under it, however frames came and went.
+        assert note.frame_id == state.frame_at(note.x, note.y)
         assert note.group_id is None or note.group_id in state.groups
         # Withheld notes are in no group (hiding takes them out).
         assert note.group_id is None or not note.withheld

@@ -34,6 +34,7 @@ COMMANDS: list[tuple[str, dict[str, Any]]] = [
         {"type": "frame.create", "frame_id": "f_new", "x": 0, "y": 0, "w": 99, "h": 99},
     ),
     ("facilitator", {"type": "frame.update", "frame_id": "f1", "title": "x"}),
+    ("facilitator", {"type": "frame.move", "frame_id": "f1", "x": 10, "y": 20}),
     ("facilitator", {"type": "frame.delete", "frame_id": "f1"}),
     ("facilitator", {"type": "frame.tidy", "frame_id": "f1"}),
     ("create", {"type": "note.create", "note_id": "n_placed", "frame_id": "f1"}),

@@ -178,6 +178,30 @@ describe('applyEvent', () => {
     assert.equal(s.notes.n_1.frame_id, 'f_ideas');
   });
 
+  test('frame.moved carries the notes of the frame by the same offset (as apply.py)', () => {
+    const s = seeded();
+    applyEvent(s, ev('note.created', { note: note('n_out', { frame_id: null, x: 3000, y: 0 }) }));
+    applyEvent(s, ev('note.created', { note: note('n_2', { x: 200, y: 96, group_id: null }) }));
+    applyEvent(s, ev('frame.moved', { frame_id: 'f_ideas', x: 1000.5, y: -250 }));
+    assert.deepEqual(s.frames.f_ideas, { ...frame, x: 1000.5, y: -250 });
+    assert.deepEqual([s.notes.n_1.x, s.notes.n_1.y, s.notes.n_1.frame_id], [1010.5, -230, 'f_ideas']);
+    assert.deepEqual([s.notes.n_2.x, s.notes.n_2.y], [1200.5, -154]);
+    assert.deepEqual([s.notes.n_out.x, s.notes.n_out.frame_id], [3000, null]);
+    // Moved onto the loose note: it joins, and stays where it was.
+    applyEvent(s, ev('frame.moved', { frame_id: 'f_ideas', x: 2900, y: -100 }));
+    assert.deepEqual([s.notes.n_out.x, s.notes.n_out.frame_id], [3000, 'f_ideas']);
+    assert.throws(() => applyEvent(s, ev('frame.moved', { frame_id: 'f_x', x: 1, y: 2 })), StateError);
+  });
+
+  test('frame.move is predicted with its notes, leaving the state as it was', () => {
+    const s = seeded();
+    const before = JSON.stringify(s);
+    const out = predict(s, { type: 'frame.move', frame_id: 'f_ideas', x: 100, y: 50 }, 'm_lina');
+    assert.equal(JSON.stringify(s), before);
+    assert.deepEqual([out.frames.f_ideas.x, out.frames.f_ideas.y, out.frames.f_ideas.pending], [100, 50, true]);
+    assert.deepEqual([out.notes.n_1.x, out.notes.n_1.y, out.notes.n_1.frame_id], [110, 70, 'f_ideas']);
+  });
+
   test('note.created, note.edited, note.moved, note.recolored, note.deleted', () => {
     const s = seeded();
     assert.deepEqual(s.notes.n_1, note('n_1'));

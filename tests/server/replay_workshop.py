@@ -85,6 +85,8 @@ async def workshop(server: ServerProcess) -> tuple[dict[str, Any], list[Client],
             )
     await ok(p1, {"type": "note.edit", "note_id": "n11", "text": "Idé 1.1, bättre"})
     await ok(p2, {"type": "note.move", "note_id": "n21", "x": 230, "y": 160})
+    # The frame moves with everyone's silent notes in it: each one's own fold carries them.
+    await ok(fac, {"type": "frame.move", "frame_id": "f1", "x": 40.5, "y": -20})
     # Written and taken back before the reveal: nobody but its author ever saw it.
     await ok(p6, {"type": "note.create", "note_id": "n_gone", "text": SECRET_TEXT, "x": 9, "y": 9})
     await ok(p6, {"type": "note.delete", "note_id": "n_gone"})

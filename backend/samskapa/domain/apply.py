@@ -19,6 +19,7 @@ from .events import (
     FollowChanged,
     FrameCreated,
     FrameDeleted,
+    FrameMoved,
     FrameTidied,
     FrameUpdated,
     GroupCreated,
@@ -98,6 +99,20 @@ def apply(state: BoardState, event: StoredEvent) -> BoardState:
                 update=body.model_dump(exclude={"type", "frame_id"}, exclude_none=True)
             )
             state.frames[frame.id] = moved
+            _refit(state, {frame.id}, moved)
+        case FrameMoved():
+            frame = state.frames[body.frame_id]
+            # The offset first, then added to each note, in this order in
+            # state.js too, so both folds land on the same floating-point places.
+            dx, dy = body.x - frame.x, body.y - frame.y
+            moved = state.frames[frame.id] = frame.model_copy(update={"x": body.x, "y": body.y})
+            for note in list(state.notes.values()):
+                if note.frame_id == frame.id:
+                    state.notes[note.id] = note.model_copy(
+                        update={"x": note.x + dx, "y": note.y + dy}
+                    )
+            # Its notes stay its own unless a frame created later lies over the
+            # new place; notes already there join it, as for a new frame.
             _refit(state, {frame.id}, moved)
         case FrameDeleted():
             del state.frames[body.frame_id]

@@ -121,6 +121,17 @@ class UpdateFrame(_Command):
     h: Size | None = None
 
 
+class MoveFrame(_Command):
+    """Move a frame to `x`, `y` with everything in it: its notes (and so their
+    groups and links) travel by the same offset. `frame.update` with `x`, `y`
+    moves only the outline (a resize from the left or top edge)."""
+
+    type: Literal["frame.move"]
+    frame_id: Id
+    x: Coord
+    y: Coord
+
+
 class DeleteFrame(_Command):
     type: Literal["frame.delete"]
     frame_id: Id
@@ -463,6 +474,7 @@ ClientCommand = Annotated[
     | ModerationCommand
     | CreateFrame
     | UpdateFrame
+    | MoveFrame
     | DeleteFrame
     | TidyFrame
     | UpdateBoard

@@ -23,6 +23,7 @@ from .commands import (
     FacilitationCommand,
     JoinBoard,
     ModerationCommand,
+    MoveFrame,
     MoveNote,
     OpenRound,
     RecolorNote,
@@ -44,6 +45,7 @@ from .events import (
     EventBody,
     FrameCreated,
     FrameDeleted,
+    FrameMoved,
     FrameTidied,
     FrameUpdated,
     LinkReplaced,
@@ -68,6 +70,7 @@ from .placement import frame_grid, free_place, loose_grid, tidy
 from .policy import Actor, author_key, authorize, is_author, may_see
 from .state import BoardInfo, BoardState, Frame, Note, Participant
 from .values import (
+    COORD_LIMIT,
     MAX_FRAMES_PER_BOARD,
     MAX_NOTES_PER_BOARD,
     Anonymity,
@@ -252,6 +255,10 @@ def decide(
         case UpdateFrame():
             _frame(state, command.frame_id)
             return FrameUpdated(**command.model_dump(exclude={"type"}))
+        case MoveFrame():
+            frame = _frame(state, command.frame_id)
+            _check_carried(state, frame, command.x - frame.x, command.y - frame.y)
+            return FrameMoved(frame_id=frame.id, x=command.x, y=command.y)
         case DeleteFrame():
             _frame(state, command.frame_id)
             return FrameDeleted(frame_id=command.frame_id)
@@ -319,6 +326,20 @@ def decide(
             )
         case _:
             assert_never(command)
+
+
+def _check_carried(state: BoardState, frame: Frame, dx: float, dy: float) -> None:
+    """A moved frame carries its notes (apply.py): none of them may leave the board.
+    Every note counts, also those the facilitator cannot see, so the answer is
+    the same whatever the notes are (it names none)."""
+    for note in state.notes.values():
+        if note.frame_id == frame.id and not (
+            abs(note.x + dx) <= COORD_LIMIT and abs(note.y + dy) <= COORD_LIMIT
+        ):
+            raise DomainError(
+                ErrorCode.INVALID_MESSAGE,
+                "The frame's notes would leave the board there: move it less far.",
+            )
 
 
 def _place(

@@ -84,6 +84,19 @@ class FrameUpdated(_Event):
     h: float | None = None
 
 
+class FrameMoved(_Event):
+    """The frame now starts at `x`, `y`, and every note in it (`frame_id`) moved
+    by the same offset. The fold moves them (apply.py), on the server and in
+    every browser alike, so the event is the same for every viewer, names no
+    note (someone else's private note moves without anyone learning of it), and
+    a frame is never half moved."""
+
+    type: Literal["frame.moved"] = "frame.moved"
+    frame_id: str
+    x: float
+    y: float
+
+
 class FrameDeleted(_Event):
     type: Literal["frame.deleted"] = "frame.deleted"
     frame_id: str
@@ -410,6 +423,7 @@ EventBody = Annotated[
     | LinkReplaced
     | FrameCreated
     | FrameUpdated
+    | FrameMoved
     | FrameDeleted
     | FrameTidied
     | NoteCreated

@@ -40,6 +40,7 @@ from .commands import (
     GroupNote,
     HideNote,
     LockBoard,
+    MoveFrame,
     MoveNote,
     OpenRound,
     PauseTimer,
@@ -81,6 +82,7 @@ class Actor:
 FACILITATOR_ONLY = (
     CreateFrame,
     UpdateFrame,
+    MoveFrame,
     DeleteFrame,
     TidyFrame,
     UpdateBoard,

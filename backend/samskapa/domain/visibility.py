@@ -46,6 +46,7 @@ from .events import (
     EventBody,
     FrameCreated,
     FrameDeleted,
+    FrameMoved,
     FrameUpdated,
     GroupCreated,
     GroupDeleted,
@@ -111,6 +112,7 @@ _AS_STORED_TYPES = frozenset(
         for c in (
             FrameCreated,
             FrameUpdated,
+            FrameMoved,
             FrameDeleted,
             GroupCreated,
             GroupRenamed,
