@@ -29,6 +29,13 @@ profiler during the flood benchmark (docs/benchmarks.md, "Flood"):
 A TLS transport cannot half-close, so there the close goes as in uvicorn (a
 deployment behind the load balancer terminates TLS there).
 
+It also lets the fan-out write a frame it built once for many recipients
+straight to the socket (`write_frame`, docs/architecture.md "Frame once, write
+many"): server frames are not masked, so the same bytes are right for every
+client. The protocol puts itself in the ASGI scope's extensions
+(`samskapa.frames`) for that; where it is absent (another server, a test
+client), the connection sends through ASGI as before.
+
 `samskapa serve` passes this class to uvicorn as its websocket protocol.
 """
 
@@ -36,6 +43,11 @@ from typing import Any
 
 from uvicorn._types import ASGIReceiveEvent
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.http11 import Request
+from websockets.protocol import State
+
+# The scope extension under which the protocol offers `write_frame`.
+FRAMES_EXTENSION = "samskapa.frames"
 
 # Bytes handed to the frame parser at a time while a client sends faster than
 # the application reads: about a hundred small messages, a millisecond or two.
@@ -45,6 +57,44 @@ SLICE = 4096
 class WebSocketProtocol(WebSocketsSansIOProtocol):
     _discarding = False
     _unparsed: bytearray | None = None
+
+    def handle_connect(self, event: Request) -> None:
+        super().handle_connect(event)
+        scope = getattr(self, "scope", None)
+        if scope is not None:  # an upgrade (not refused during the handshake)
+            scope["extensions"][FRAMES_EXTENSION] = {"write": self.write_frame}
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        super().connection_lost(exc)
+        scope = getattr(self, "scope", None)
+        if scope is not None:
+            # The scope points back at this protocol; let reference counting
+            # free both as soon as the application lets go of the scope.
+            scope["extensions"].pop(FRAMES_EXTENSION, None)
+
+    def write_frame(self, frame: bytes) -> bool:
+        """Write a complete server frame (header and payload, unmasked) to the
+        socket now; False when it cannot go now, and then nothing was written.
+
+        Exactly the cases where uvicorn's `send` would wait or fail answer
+        False: the socket's buffer is over its high-water mark (the client
+        does not read), the connection is not open, our close frame has gone
+        or an extension (compression) would change the payload. The caller
+        then sends through ASGI, which waits or raises as it always has.
+        The websockets state machine has nothing to track for a data frame
+        beyond "open", so writing past it keeps it in step.
+        """
+        if (
+            not self.writable.is_set()
+            or self.disconnected
+            or self.close_sent
+            or self.conn.state is not State.OPEN
+            or self.conn.extensions
+            or self.transport.is_closing()
+        ):
+            return False
+        self.transport.write(frame)
+        return True
 
     def data_received(self, data: bytes) -> None:
         if self._discarding:

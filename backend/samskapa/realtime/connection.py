@@ -6,12 +6,16 @@ as one frame, a JSON array (docs/protocol.md §2). Once the connection is on a
 board, the board's flush pass (Hub) flushes all its connections in one go;
 before that, a connection flushes itself on the next turn of the event loop.
 
-A flush drives the ASGI send itself instead of giving every connection a
-writer task: with uvicorn the send finishes at once unless the socket's buffer
-is full, and a task wake-up and a timer per connection per frame cost more than
-the send. Only a send that has to wait (a client that stops reading) goes on in
-a task of its own, while that client's outbox grows; at the limit it is evicted
-with 4008 (resync) and resumes later from its `last_seq`. Nobody else waits.
+A flush writes the frame itself instead of giving every connection a writer
+task: a task wake-up and a timer per connection per frame cost more than the
+send. Under `samskapa serve` it writes the frame's bytes, built once per pass
+for every connection with the same messages pending (frames.py), straight to
+the socket (`websocket_protocol.WebSocketProtocol.write_frame`); elsewhere, or
+when that cannot go now, it drives the ASGI send by hand, which with uvicorn
+finishes at once unless the socket's buffer is full. Only a send that has to
+wait (a client that stops reading) goes on in a task of its own, while that
+client's outbox grows; at the limit it is evicted with 4008 (resync) and
+resumes later from its `last_seq`. Nobody else waits.
 """
 
 import asyncio
@@ -27,6 +31,8 @@ from starlette.websockets import WebSocket
 from ..domain.policy import Actor
 from ..domain.state import Participant
 from ..domain.visibility import Viewer
+from ..websocket_protocol import FRAMES_EXTENSION
+from .frames import FrameCache, OutFrame, frame_of
 from .protocol import CloseCode
 
 log = logging.getLogger(__name__)
@@ -97,6 +103,12 @@ class Connection:
         # The ASGI send itself: Starlette's wrapper re-checks states that this
         # class already guarantees, on the hottest path of the server.
         self._send: Callable[[dict[str, Any]], Awaitable[None]] = websocket._send
+        # Writes a whole frame to the socket when it can go at once (None: the
+        # server offers no such thing, every frame goes through ASGI).
+        frames = websocket.scope.get("extensions", {}).get(FRAMES_EXTENSION)
+        self._write: Callable[[bytes], bool] | None = (
+            frames["write"] if frames is not None else None
+        )
         # A send that waits for the client, or the closing handshake.
         self._in_flight: asyncio.Future[None] | None = None
         self._close_code: int | None = None
@@ -168,23 +180,37 @@ class Connection:
             self.reader.cancel()
         self._mark()
 
-    def flush(self) -> int:
-        """Send what is pending as one frame, now (the board's flush pass);
-        returns the frame's size in bytes (0: nothing was sent)."""
+    def flush(self, frames: FrameCache | None = None) -> int:
+        """Send what is pending as one frame, now (the board's flush pass, which
+        hands in its frames so that equal ones are built once); returns the
+        frame's payload size in bytes (0: nothing was sent)."""
         self._dirty = False
         if self._in_flight is not None:
             return 0  # the client is slow; what piles up leaves with the next frame
         size = 0
         if self._pending:
             items, self._pending = self._pending, []
-            # A binary frame of UTF-8 JSON: no decode here, no encode below.
-            frame = b"[" + b",".join(items) + b"]"
-            size = len(frame)
-            self._drive(self._send({"type": "websocket.send", "bytes": frame}))
+            frame = frames.frame(items) if frames is not None else frame_of(items)
+            size = len(frame.payload)
+            self._send_frame(frame)
         if self._close_code is not None and self._in_flight is None and not self._closing:
             self._closing = True
             self._track(asyncio.ensure_future(self._close_socket()))
         return size
+
+    def _send_frame(self, frame: OutFrame) -> None:
+        write = self._write
+        if write is not None:
+            try:
+                if write(frame.wire):
+                    return  # in the socket, or in its transport's buffer
+            except Exception:
+                log.debug("write failed on board %s", self.board_id, exc_info=True)
+                self._gone()
+                return
+        # Not now (the client does not read, the socket is closing) or no
+        # direct path: the ASGI send waits or fails as it always has.
+        self._drive(self._send({"type": "websocket.send", "bytes": frame.payload}))
 
     def _drive(self, send: Awaitable[None]) -> None:
         coro: Coroutine[Any, Any, None] = send  # type: ignore[assignment]

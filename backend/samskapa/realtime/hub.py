@@ -41,6 +41,7 @@ from ..domain.visibility import (
 )
 from .connection import Connection, flush_soon
 from .cursors import TICK_SECONDS, CursorField
+from .frames import FrameCache
 from .presence import ANNOUNCE_SECONDS, Presence
 from .protocol import CloseCode, encode, encode_event
 
@@ -234,9 +235,11 @@ class Hub:
         cost = min(self.max_frame_interval, len(dirty) / self.board_frames_per_second)
         room.next_flush = asyncio.get_running_loop().time() + cost
         frames = self._frames
+        # Equal frames are built once per pass and written to every socket.
+        cache = FrameCache()
         for conn in dirty:
             try:
-                size = conn.flush()
+                size = conn.flush(cache)
             except Exception:
                 log.exception("flush failed on board %s", room.board_id)
                 continue
