@@ -147,14 +147,15 @@ async def test_equal_frames_are_built_once_and_every_client_reads_them_whole() -
     async with asyncio.timeout(30), serve() as server:
         clients = [await RawClient.connect(server.port) for _ in range(3)]
         conns = [await server.accepted.get() for _ in clients]
-        shared = [orjson.dumps({"seq": i}) for i in range(3)]
+        # As the hub pushes a commit's events: one run, the same tuple for all.
+        shared = tuple(orjson.dumps({"seq": i}) for i in range(3))
         for conn in conns:
             conn.push_many(shared)
         conns[2].push(b'{"type":"ack","op_id":"only-mine"}')
         cache = flush_pass(conns)
         # Two distinct frames: the shared three messages, and those plus the ack.
         assert len(cache._frames) == 2
-        assert cache.frame(list(shared)) is cache.frame(list(shared))
+        assert cache.frame([shared]) is cache.frame([shared])
         for client in clients:
             await client.read_frames(1)
         assert [c.messages() for c in clients[:2]] == [[{"seq": 0}, {"seq": 1}, {"seq": 2}]] * 2
@@ -279,3 +280,33 @@ async def test_a_close_during_a_pass_sends_the_frame_then_the_close_and_spares_t
         assert clients[2].messages() == [{"n": 1}, {"n": 2}]
         for client in (clients[0], clients[2]):
             await client.close()
+
+
+class _Socket:
+    """Just enough of Starlette's WebSocket for a connection that never sends."""
+
+    def __init__(self) -> None:
+        self.scope: dict[str, Any] = {}
+
+    async def _send(self, message: dict[str, Any]) -> None:
+        raise AssertionError("nothing is sent in this test")
+
+
+def test_a_run_of_messages_counts_against_the_bound_like_single_pushes() -> None:
+    conn = Connection(_Socket(), "board", queue_limit=5)  # type: ignore[arg-type]
+    conn.on_pending = lambda _conn: None
+    conn.push(b"1")
+    conn.push_many((b"2", b"3", b"4"))
+    conn.push(b"5")
+    assert conn.queued == 5 and not conn.evicted
+    from samskapa.realtime.frames import frame_of
+
+    assert frame_of(conn._pending).payload == b"[1,2,3,4,5]"
+    # One more message, alone or in a run, is over the bound: evicted, dropped.
+    conn.push_many((b"6",))
+    assert conn.evicted and conn.close_code == 4008 and conn.queued == 0
+
+    conn = Connection(_Socket(), "board", queue_limit=5)  # type: ignore[arg-type]
+    conn.on_pending = lambda _conn: None
+    conn.push_many((b"1", b"2", b"3", b"4", b"5"))
+    assert not conn.evicted

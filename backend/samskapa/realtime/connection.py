@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from enum import Enum
 from typing import Any
 
@@ -98,7 +98,12 @@ class Connection:
         self.viewer: Viewer | None = None
         # The board cells this connection's viewport covers (cursors.py).
         self.view: tuple[tuple[int, int], ...] = ()
-        self._pending: list[bytes] = []
+        # What waits for the next frame, in order: single messages, and runs of
+        # messages pushed together (one tuple shared by every connection of a
+        # board: one append per connection per commit, not one per event).
+        self._pending: list[bytes | tuple[bytes, ...]] = []
+        # Messages waiting, counting each message of a run: the outbox's bound.
+        self._count = 0
         self._dirty = False
         # The ASGI send itself: Starlette's wrapper re-checks states that this
         # class already guarantees, on the hottest path of the server.
@@ -136,22 +141,35 @@ class Connection:
 
     @property
     def queued(self) -> int:
-        return len(self._pending)
+        return self._count
 
     def push(self, message: bytes) -> None:
         """Queue an encoded message. Never blocks; evicts on overflow."""
         if self.state is ConnState.CLOSED or self._close_code is not None:
             return
-        if len(self._pending) >= self.queue_limit:
-            self.evicted = True
-            self.close(CloseCode.RESYNC, "too far behind; resume from last_seq")
+        if self._count >= self.queue_limit:
+            self._evict()
             return
         self._pending.append(message)
+        self._count += 1
         self._mark()
 
-    def push_many(self, messages: list[bytes]) -> None:
-        for message in messages:
-            self.push(message)
+    def push_many(self, messages: Sequence[bytes]) -> None:
+        """Queue encoded messages, in order, as one run: pass the same tuple to
+        every connection and the frames built from it are shared (frames.py).
+        The bound is the same as for pushing them one by one."""
+        if self.state is ConnState.CLOSED or self._close_code is not None or not messages:
+            return
+        if self._count + len(messages) > self.queue_limit:
+            self._evict()
+            return
+        self._pending.append(messages if type(messages) is tuple else tuple(messages))
+        self._count += len(messages)
+        self._mark()
+
+    def _evict(self) -> None:
+        self.evicted = True
+        self.close(CloseCode.RESYNC, "too far behind; resume from last_seq")
 
     def _mark(self) -> None:
         if not self._dirty:
@@ -172,6 +190,7 @@ class Connection:
         self._close_reason = reason
         if code == CloseCode.RESYNC:
             self._pending.clear()
+            self._count = 0
         if (
             code in (CloseCode.RESYNC, CloseCode.HEARTBEAT_TIMEOUT, CloseCode.BOARD_DELETED)
             and self.reader is not None
@@ -189,7 +208,7 @@ class Connection:
             return 0  # the client is slow; what piles up leaves with the next frame
         size = 0
         if self._pending:
-            items, self._pending = self._pending, []
+            items, self._pending, self._count = self._pending, [], 0
             frame = frames.frame(items) if frames is not None else frame_of(items)
             size = len(frame.payload)
             self._send_frame(frame)
@@ -241,6 +260,7 @@ class Connection:
 
     def _gone(self) -> None:
         self._pending.clear()
+        self._count = 0
         self._closing = True  # nothing more can be sent
         if self.reader is not None:
             self.reader.cancel()

@@ -30,26 +30,37 @@ class OutFrame:
         return self._wire
 
 
-def frame_of(items: list[bytes]) -> OutFrame:
+# What a connection has pending: single messages and runs of messages.
+Pending = list[bytes | tuple[bytes, ...]]
+
+
+def frame_of(items: Pending) -> OutFrame:
+    """One frame holding every pending message, in order."""
+    parts: list[bytes] = []
+    for item in items:
+        if type(item) is tuple:
+            parts.extend(item)
+        else:
+            parts.append(item)  # type: ignore[arg-type]
     # A binary frame of UTF-8 JSON: no decode here, no encode below.
-    return OutFrame(b"[" + b",".join(items) + b"]")
+    return OutFrame(b"[" + b",".join(parts) + b"]")
 
 
 class FrameCache:
     """The frames of one flush pass, by the messages they hold.
 
-    The key is the tuple of the pending messages themselves: the hub pushes
-    one bytes object to every recipient, so equal lists are mostly the same
-    objects (a tuple compares those by identity first) and bytes keep their
-    hash, so a lookup costs about a tuple's construction.
+    The key is the tuple of the pending items themselves: the hub pushes one
+    bytes object, or one tuple of them, to every recipient, so equal lists are
+    mostly of the same objects (compared by identity first) and bytes keep
+    their hash, so a lookup costs little more than a tuple's construction.
     """
 
     __slots__ = ("_frames",)
 
     def __init__(self) -> None:
-        self._frames: dict[tuple[bytes, ...], OutFrame] = {}
+        self._frames: dict[tuple[bytes | tuple[bytes, ...], ...], OutFrame] = {}
 
-    def frame(self, items: list[bytes]) -> OutFrame:
+    def frame(self, items: Pending) -> OutFrame:
         key = tuple(items)
         frame = self._frames.get(key)
         if frame is None:

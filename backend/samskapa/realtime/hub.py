@@ -112,7 +112,9 @@ class Hub:
         public = [is_public(state, ev) for ev in events]
         if all(public):
             # The common case: one encoding per event for everyone.
-            encoded = [encode_event(ev) for ev in events]
+            # One run, shared: one append per connection, and one frame
+            # built for all who have nothing else pending (frames.py).
+            encoded = tuple(encode_event(ev) for ev in events)
             for conn in connections:
                 conn.push_many(encoded)
         else:
