@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             heartbeat_timeout=settings.heartbeat_timeout,
             board_frames_per_second=settings.board_frames_per_second,
             max_frame_interval=settings.max_frame_interval_ms / 1000,
+            cursor_moves_per_second=settings.cursor_moves_per_second,
         )
         store.subscribe(hub.on_events)
         store.is_watched = hub.rooms.__contains__

@@ -85,6 +85,13 @@ class Settings(BaseSettings):
         "max_frame_interval_ms apart).",
     )
     max_frame_interval_ms: float = Field(50.0, ge=0, le=1000)
+    cursor_moves_per_second: float = Field(
+        5_000,
+        gt=0,
+        description="Pointer moves per second one board's clients on this process send "
+        "together, about: above a tenth of this many people, each sends (and gets) "
+        "pointers less often than 10 times a second, down to twice.",
+    )
     ops_per_second: float = Field(30.0, gt=0, description="Sustained ops per connection.")
     ops_burst: int = Field(60, ge=1, description="Ops a connection may send at once.")
     heartbeat_timeout: float = Field(45.0, gt=0, description="Seconds of silence before 4009.")

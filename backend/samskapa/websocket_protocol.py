@@ -36,9 +36,18 @@ client. The protocol puts itself in the ASGI scope's extensions
 (`samskapa.frames`) for that; where it is absent (another server, a test
 client), the connection sends through ASGI as before.
 
+And it lets a live session take pointer moves on a short path
+(`samskapa.cursors`): a frame that starts like a `cursor` message goes to the
+session's sink right where it is parsed, without the ASGI queue, Starlette's
+receive, a task switch and the general message parser; a sink that declines it
+(malformed, over budget) sends it the ordinary way, where it is counted and
+answered as always. Only while nothing else waits in the queue, so a move never
+overtakes a message read before it.
+
 `samskapa serve` passes this class to uvicorn as its websocket protocol.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from uvicorn._types import ASGIReceiveEvent
@@ -46,8 +55,17 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIO
 from websockets.http11 import Request
 from websockets.protocol import State
 
-# The scope extension under which the protocol offers `write_frame`.
+# The scope extensions under which the protocol offers `write_frame` and the
+# pointer moves' short path.
 FRAMES_EXTENSION = "samskapa.frames"
+CURSORS_EXTENSION = "samskapa.cursors"
+# How a cursor message starts as clients write it (docs/protocol.md §2.5), and
+# the most bytes one can take (a longer one goes the ordinary way).
+CURSOR_PREFIX = b'{"type":"cursor",'
+CURSOR_MAX_BYTES = 128
+
+# Takes one cursor message; False: not taken, send it the ordinary way.
+CursorSink = Callable[[bytes], bool]
 
 # Bytes handed to the frame parser at a time while a client sends faster than
 # the application reads: about a hundred small messages, a millisecond or two.
@@ -57,12 +75,14 @@ SLICE = 4096
 class WebSocketProtocol(WebSocketsSansIOProtocol):
     _discarding = False
     _unparsed: bytearray | None = None
+    _cursor_sink: CursorSink | None = None
 
     def handle_connect(self, event: Request) -> None:
         super().handle_connect(event)
         scope = getattr(self, "scope", None)
         if scope is not None:  # an upgrade (not refused during the handshake)
             scope["extensions"][FRAMES_EXTENSION] = {"write": self.write_frame}
+            scope["extensions"][CURSORS_EXTENSION] = {"sink": self.set_cursor_sink}
 
     def connection_lost(self, exc: Exception | None) -> None:
         super().connection_lost(exc)
@@ -71,6 +91,30 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
             # The scope points back at this protocol; let reference counting
             # free both as soon as the application lets go of the scope.
             scope["extensions"].pop(FRAMES_EXTENSION, None)
+            scope["extensions"].pop(CURSORS_EXTENSION, None)
+        self._cursor_sink = None
+
+    def set_cursor_sink(self, sink: CursorSink | None) -> None:
+        self._cursor_sink = sink
+
+    def send_receive_event_to_app(self) -> None:
+        sink = self._cursor_sink
+        if (
+            sink is not None
+            and len(self.frames) == 1
+            and self.queue.empty()
+            and not self.close_sent
+        ):
+            data = self.frames[0]
+            if len(data) <= CURSOR_MAX_BYTES and data[:17] == CURSOR_PREFIX:
+                try:
+                    taken = sink(data)
+                except Exception:  # the ordinary path will say what is wrong
+                    taken = False
+                if taken:
+                    self.frames = []
+                    return
+        super().send_receive_event_to_app()
 
     def write_frame(self, frame: bytes) -> bool:
         """Write a complete server frame (header and payload, unmasked) to the

@@ -155,6 +155,17 @@ const ACK_BEFORE = Buffer.from('"ack",');
 const ERROR_MARK = Buffer.from('"type":"error"');
 const CURSORS_MARK = Buffer.from('{"type":"cursors"');
 const WELCOME_MARK = Buffer.from('"type":"welcome"');
+// The board's pointer rate (welcome's cursor_every_ms, then cursor_rate
+// messages): clients send no more often than that, as the browser does.
+const RATE_MARKS = [Buffer.from('"cursor_every_ms":'), Buffer.from('"type":"cursor_rate","every_ms":')];
+function noteCursorRate(conn, data) {
+  for (const mark of RATE_MARKS) {
+    const at = data.indexOf(mark);
+    if (at < 0) continue;
+    const ms = Number.parseInt(data.toString("latin1", at + mark.length, at + mark.length + 8), 10);
+    if (ms > 0) conn.cursorEveryMs = ms;
+  }
+}
 const PREFIX_BYTES = Buffer.from(PREFIX);
 
 function parseIndex(buf, pos) {
@@ -266,6 +277,7 @@ function onFrame(conn, data) {
   }
   if (!conn.live) {
     if (PROTOCOL === "samskapa" && data.indexOf(WELCOME_MARK) >= 0) conn.live = true;
+    if (PROTOCOL === "samskapa" && CURSOR_HZ > 0) noteCursorRate(conn, data);
     return;
   }
   if (data.indexOf(ERROR_MARK) >= 0) {
@@ -456,16 +468,21 @@ function sendOp(conn, due) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// Cursors: every connection 10 times a second (CURSOR_HZ), spread over 10 ms slots.
+// Cursors: every connection 10 times a second (CURSOR_HZ), spread over 10 ms slots,
+// or less often when the server asks for it (cursor_every_ms, cursor_rate).
 let cursorTimer = null;
 function startCursors() {
   if (CURSOR_HZ <= 0) return;
   const slots = Math.max(1, Math.round(1000 / CURSOR_HZ / 10));
   let slot = 0;
   cursorTimer = setInterval(() => {
+    const t = now();
     for (let i = slot; i < conns.length; i += slots) {
       const c = conns[i];
       if (!c.live || !c.view) continue;
+      // Slower when the board asks for it (a crowded board, §2.5).
+      if (c.cursorEveryMs > 1000 / CURSOR_HZ && t - (c.cursorAt ?? -Infinity) < c.cursorEveryMs - 5) continue;
+      c.cursorAt = t;
       const [x, y, w, h] = c.view;
       c.cx = Math.min(x + w, Math.max(x, c.cx + (rand() - 0.5) * 40));
       c.cy = Math.min(y + h, Math.max(y, c.cy + (rand() - 0.5) * 40));

@@ -261,6 +261,7 @@ function connect(member) {
     scheduleRender(); // the vote progress counts who is online
   });
   conn.on('cursors', ({ entries }) => cursors.update(entries, performance.now()));
+  conn.on('cursor_rate', ({ everyMs }) => cursors.setGlide(everyMs));
   conn.on('leader_view', onLeaderView);
   conn.on('summoned', (rect) => flyTo(cameraForRect(rect, viewportBox.width, viewportBox.height)));
   conn.on('change', onChange);

@@ -16,7 +16,7 @@
 // live it is dropped, not kept.
 
 import { KEPT_WHEN_REFUSED } from './collection.js';
-import { CURSOR_EVERY_MS, cursorPoint, sameRect, Throttle, VIEW_EVERY_MS } from './cursors.js';
+import { CURSOR_EVERY_MS, cursorEveryMs, cursorPoint, sameRect, Throttle, VIEW_EVERY_MS } from './cursors.js';
 import { applyEvent, applyOwnNotes, applyOwnVotes, emptyState, hideAuthors, fromSnapshot, StateError, UnknownEventError } from './state.js';
 import {
   backoffDelay,
@@ -461,6 +461,9 @@ export class Connection {
       case 'cursors':
         if (Array.isArray(msg.c)) this.emit('cursors', { entries: msg.c });
         return;
+      case 'cursor_rate':
+        this._setCursorRate(msg.every_ms);
+        return;
       case 'warning':
         // §2.8: over budget. This page never should be; say so, and keep the
         // server's cooldown for the close that may follow.
@@ -480,6 +483,17 @@ export class Connection {
     }
   }
 
+  /**
+   * §2.5: a crowded board asks for pointer moves less often (and sends them
+   * less often); the others' pointers glide over the same interval.
+   */
+  _setCursorRate(everyMs) {
+    const ms = cursorEveryMs(everyMs);
+    if (ms === this.cursorThrottle.interval) return;
+    this.cursorThrottle.interval = ms;
+    this.emit('cursor_rate', { everyMs: ms });
+  }
+
   _handleWelcome(msg) {
     if (this.state !== ConnState.AWAITING_WELCOME) {
       this.emit('log', { message: 'unexpected welcome' });
@@ -495,6 +509,7 @@ export class Connection {
     this.headSeq = msg.head_seq;
     if (typeof msg.server_time === 'number') this.serverOffset = msg.server_time - this.clock.now();
     this.online = new Map((msg.online ?? []).map((m) => [m.id, m]));
+    this._setCursorRate(msg.cursor_every_ms);
     this.emit('welcome', {
       member: msg.member,
       resume: msg.resume,

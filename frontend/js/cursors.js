@@ -15,8 +15,10 @@ import { h, setText } from './dom.js';
 import { t } from './i18n.js';
 import { COORD_LIMIT } from './state.js';
 
-// §2.5: "at most about 10 times a second".
+// §2.5: "at most about 10 times a second", or as often as the board says
+// (`cursor_every_ms`, `cursor_rate`), between these bounds.
 export const CURSOR_EVERY_MS = 100;
+export const CURSOR_EVERY_MAX_MS = 1_000;
 // Pan and zoom change the view on every frame; the server needs far fewer.
 export const VIEW_EVERY_MS = 200;
 // A pointer that has not moved for this long fades out.
@@ -89,6 +91,12 @@ export class Throttle {
     this.lastAt = now;
     this.send(value);
   }
+}
+
+/** The interval the board asks for, kept within bounds; the default when absent or malformed. */
+export function cursorEveryMs(everyMs) {
+  if (!finite(everyMs)) return CURSOR_EVERY_MS;
+  return Math.min(CURSOR_EVERY_MAX_MS, Math.max(CURSOR_EVERY_MS, Math.round(everyMs)));
 }
 
 /** A pointer position in board units as the server takes it (finite, ±1,000,000), or null. */
@@ -262,6 +270,11 @@ export class CursorLayer {
   setSelf(id) {
     this.book.selfId = id;
     this.remove(id);
+  }
+
+  /** Glide between positions over the board's pointer interval, so they move smoothly. */
+  setGlide(everyMs) {
+    this.layer.style.setProperty('--cursor-glide', `${cursorEveryMs(everyMs)}ms`);
   }
 
   /** Keep pointers the same size on screen at every zoom. */

@@ -509,6 +509,25 @@ describe('live cursors (§2.5)', () => {
     assert.deepEqual(Object.keys(sent[0]).sort(), ['type', 'x', 'y'], 'no unknown fields');
   });
 
+  test('a crowded board slows the pointer down: cursor_rate sets the interval, within bounds', () => {
+    make();
+    const rates = [];
+    conn.on('cursor_rate', ({ everyMs }) => rates.push(everyMs));
+    goLive(3);
+    last().receive({ type: 'cursor_rate', every_ms: 300 });
+    for (let i = 0; i < 60; i++) {
+      conn.moveCursor(100 + i, 50);
+      clock.advance(10);
+    }
+    clock.advance(400);
+    // 1,000 ms of moves every 10 ms: about 4 sends at 300 ms, not 10.
+    const sent = cursorsSent();
+    assert.ok(sent.length >= 3 && sent.length <= 5, `${sent.length} cursor messages at 300 ms`);
+    assert.deepEqual(sent.at(-1), { type: 'cursor', x: 159, y: 50 });
+    last().receive({ type: 'cursor_rate', every_ms: 'soon' }, { type: 'cursor_rate', every_ms: 99_999 });
+    assert.deepEqual(rates, [300, 100, 1000], 'malformed: the default; too slow: the bound');
+  });
+
   test('cursors are never queued: dropped while offline, never in the outbox or storage', () => {
     make();
     conn.moveCursor(1, 2); // not connected yet

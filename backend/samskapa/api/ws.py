@@ -12,6 +12,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
 from starlette.responses import JSONResponse
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -31,11 +32,13 @@ from ..realtime.protocol import (
     Op,
     Ping,
     View,
+    cursor_point,
     encode,
     error_message,
     parse_client_message,
 )
 from ..store.eventstore import AppendResult, Reply
+from ..websocket_protocol import CURSORS_EXTENSION
 from .deps import Services
 
 log = logging.getLogger(__name__)
@@ -269,6 +272,9 @@ async def _run_session(conn: Connection, services: Services) -> None:
         "head_seq": state.seq,
         "server_time": services.clock(),
         "online": online,
+        # How often to send (and expect) pointer moves on this board now; a
+        # `cursor_rate` message says when it changes (§2.5).
+        "cursor_every_ms": services.hub.cursor_every_ms(conn.board_id),
         # Where this member was when last here (null: first visit); the client
         # asks GET /api/boards/{id}/news?after=… for what is new since then.
         "last_seen_seq": seen,
@@ -298,10 +304,38 @@ EXCESS_PAUSE = 0.05
 
 async def _live(conn: Connection, services: Services, credential: str) -> None:
     """Read and dispatch client messages, each within its budget (budget.py)."""
+    budget = Budget(services.limits)
+    hub = services.hub
+    # Pointer moves on the short path (websocket_protocol.py): checked, within
+    # budget, handed to the board's cursor field, nothing else. What it declines
+    # arrives below, as every other message does.
+    short_path = conn.websocket.scope.get("extensions", {}).get(CURSORS_EXTENSION)
+
+    def take_cursor(data: bytes) -> bool:
+        now = time.monotonic()
+        try:
+            point = cursor_point(orjson.loads(data))
+        except orjson.JSONDecodeError:
+            return False
+        if point is None or not budget.cursor.take(now):
+            return False
+        conn.last_seen = now
+        hub.move_cursor(conn, point[0], point[1])
+        return True
+
+    if short_path is not None:
+        short_path["sink"](take_cursor)
+    try:
+        await _read(conn, services, credential, budget)
+    finally:
+        if short_path is not None:
+            short_path["sink"](None)
+
+
+async def _read(conn: Connection, services: Services, credential: str, budget: Budget) -> None:
     assert conn.actor is not None
     actor = conn.actor
     limits = services.limits
-    budget = Budget(limits)
     hub = services.hub
     while True:
         raw = await _receive(conn, services)

@@ -40,7 +40,7 @@ from ..domain.visibility import (
     variant,
 )
 from .connection import Connection, flush_soon
-from .cursors import TICK_SECONDS, CursorField
+from .cursors import MOVES_PER_SECOND, TICK_SECONDS, CursorField, cursor_every_ticks
 from .frames import FrameCache
 from .presence import ANNOUNCE_SECONDS, Presence
 from .protocol import CloseCode, encode, encode_event
@@ -62,6 +62,8 @@ class Room:
     # When the next pass may run (loop time), from the size of the last one.
     next_flush: float = 0.0
     cursors: CursorField = field(default_factory=CursorField)
+    # Pointers go out (and come in) every this many ticks (cursors.py).
+    cursor_every: int = 1
     # Facilitators' viewports that changed since the last tick ("follow me").
     leader_views: dict[str, bytes] = field(default_factory=dict)
     # Someone came or went since the last tick (Hub.tick announces it).
@@ -87,6 +89,7 @@ class Hub:
         heartbeat_timeout: float = 45.0,
         board_frames_per_second: float = 20_000,
         max_frame_interval: float = 0.05,
+        cursor_moves_per_second: float = MOVES_PER_SECOND,
     ) -> None:
         # Told when this process starts and stops watching a board (the broker
         # subscribes to that board's doorbells).
@@ -100,7 +103,9 @@ class Hub:
         self.heartbeat_timeout = heartbeat_timeout
         self.board_frames_per_second = board_frames_per_second
         self.max_frame_interval = max_frame_interval
+        self.cursor_moves_per_second = cursor_moves_per_second
         self.rooms: dict[str, Room] = {}
+        self._ticks = 0
         # Frame sizes of a flush pass, added to their histogram once per pass.
         self._frames = metrics.frame_tally()
 
@@ -202,6 +207,7 @@ class Hub:
         if conn.member is not None:
             room.presence.leave_local(conn.member.id)
             room.announce_due = True
+            room.cursors.forget(conn.member.id)
         if not room.connections:
             del self.rooms[conn.board_id]
             if self._relay is not None:
@@ -283,9 +289,28 @@ class Hub:
         elif kind == b"v":
             room.broadcast(body)
 
+    def cursor_every_ms(self, board_id: str) -> int:
+        room = self.rooms.get(board_id)
+        every = room.cursor_every if room is not None else 1
+        return round(every * TICK_SECONDS * 1000)
+
+    def _adapt_cursor_rate(self, room: Room) -> None:
+        """Fewer pointer moves per person on a crowded board (cursors.py); back
+        to more only once it is a tenth below the threshold, so joins and
+        departures around it do not make the rate flap."""
+        people, moves = len(room.connections), self.cursor_moves_per_second
+        every = cursor_every_ticks(people, moves)
+        if every < room.cursor_every <= cursor_every_ticks(people + people // 10, moves):
+            return
+        if every != room.cursor_every:
+            room.cursor_every = every
+            every_ms = self.cursor_every_ms(room.board_id)
+            room.broadcast(encode({"type": "cursor_rate", "every_ms": every_ms}))
+
     def tick(self) -> None:
         """Send each connection what moved in its viewport since the last tick."""
         now = time.monotonic()
+        self._ticks += 1
         for room in list(self.rooms.values()):
             if self._relay is not None:
                 presence = room.presence
@@ -304,14 +329,20 @@ class Hub:
                     if self._relay is not None:
                         self._relay(room.board_id, b"v" + view)
                 room.leader_views.clear()
+            self._adapt_cursor_rate(room)
+            if self._ticks % room.cursor_every:
+                continue  # a crowded board's pointers go out every few ticks
             changed, relay = room.cursors.drain()
             if not changed:
                 continue
             if relay and self._relay is not None:
                 self._relay(room.board_id, b"c" + relay)
+            left_out: set[str] = set()
             messages = CursorField.messages(
-                changed, (c.view for c in room.connections), room.presence.leaders()
+                changed, (c.view for c in room.connections), room.presence.leaders(), left_out
             )
+            # What a view had no room for goes first next time (cursors.py).
+            room.cursors.carry(changed, left_out)
             sent = 0
             for conn in room.connections:
                 message = messages[conn.view]

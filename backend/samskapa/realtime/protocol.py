@@ -103,10 +103,11 @@ def parse_client_message(raw: str | bytes) -> ClientMessage:
         raise _explain(exc, op_id) from None
 
 
-def _fast_cursor(data: dict[str, Any]) -> CursorMove | None:
-    """Cursor moves are most of the traffic: accept the well-formed ones without
-    the general validator (anything else falls through to it and its errors)."""
-    if data.get("type") != "cursor" or len(data) != 3:
+def cursor_point(data: Any) -> tuple[float, float] | None:
+    """The point of a well-formed `cursor` message (parsed JSON), else None.
+    Cursor moves are most of the traffic: they are checked here, without the
+    general validator (anything else falls through to it and its errors)."""
+    if type(data) is not dict or data.get("type") != "cursor" or len(data) != 3:
         return None
     x, y = data.get("x"), data.get("y")
     if type(x) not in (int, float) or type(y) not in (int, float):
@@ -114,7 +115,14 @@ def _fast_cursor(data: dict[str, Any]) -> CursorMove | None:
     assert isinstance(x, int | float) and isinstance(y, int | float)
     if not (abs(x) <= COORD_LIMIT and abs(y) <= COORD_LIMIT):  # also refuses NaN
         return None
-    return CursorMove.model_construct(type="cursor", x=float(x), y=float(y))
+    return float(x), float(y)
+
+
+def _fast_cursor(data: dict[str, Any]) -> CursorMove | None:
+    point = cursor_point(data)
+    if point is None:
+        return None
+    return CursorMove.model_construct(type="cursor", x=point[0], y=point[1])
 
 
 def _explain(exc: ValidationError, op_id: str | None) -> BadMessage:
