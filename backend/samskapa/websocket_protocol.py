@@ -188,6 +188,12 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
             and not self.close_sent
         )
         await super().send(message)
+        if message["type"] == "websocket.accept" and self.handshake_complete:
+            # The handshake's request and response (headers and all) are not
+            # used again; an idle connection need not keep them (the ASGI
+            # scope has the request's headers).
+            self.__dict__.pop("request", None)
+            self.__dict__.pop("response", None)
         if closing and self.close_sent and self.transport.can_write_eof():
             self._discarding = True
             self._unparsed = None

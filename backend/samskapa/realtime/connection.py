@@ -85,6 +85,33 @@ def flush_soon(conn: "Connection") -> None:
 
 
 class Connection:
+    # Thousands of these live as long as their sockets: no __dict__ each.
+    __slots__ = (
+        "_close_code",
+        "_close_reason",
+        "_closing",
+        "_count",
+        "_dirty",
+        "_in_flight",
+        "_pending",
+        "_send",
+        "_write",
+        "actor",
+        "board_id",
+        "evicted",
+        "last_seen",
+        "member",
+        "on_pending",
+        "peer_close_code",
+        "queue_limit",
+        "reader",
+        "state",
+        "view",
+        "viewer",
+        "websocket",
+        "went_live",
+    )
+
     def __init__(self, websocket: WebSocket, board_id: str, queue_limit: int) -> None:
         self.websocket = websocket
         self.board_id = board_id
