@@ -1,5 +1,5 @@
 """Fixed values in the board's language, for exports and the report (the
-browser's own texts are in frontend/js/i18n.js and say the same)."""
+browser's own texts are in frontend/js/core/i18n.js and say the same)."""
 
 from .domain.values import ConflictStatus, LinkKind, NoteKind, Origin
 

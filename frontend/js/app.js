@@ -2,7 +2,7 @@
 // (connection.js), drawing (render.js), input (gestures.js), and the page
 // state that ties them: selection, the note being written, the camera.
 
-import { freeSpot } from './layout.js';
+import { freeSpot } from './board/layout.js';
 import {
   boardBounds,
   cameraForRect,
@@ -13,20 +13,20 @@ import {
   viewCentre,
   worldToScreen,
   zoomAt,
-} from './camera.js';
-import { Connection, ConnState, websocketUrl } from './connection.js';
-import { mountCollection } from './collection-ui.js';
+} from './board/camera.js';
+import { Connection, ConnState, websocketUrl } from './core/connection.js';
+import { mountCollection } from './collection/collection-ui.js';
 import { mountNotifications } from './notify/section.js';
-import { ShareDialog } from './share.js';
-import { CursorLayer, viewRect } from './cursors.js';
-import { askFrame, block, errorText, toast } from './dialogs.js';
-import { byTestId, h, readError, svgDataUrl } from './dom.js';
-import { openNoteEditor } from './editor.js';
-import { installGestures } from './gestures.js';
-import { applyI18n, browserLang, getLang, setLang, storedLang, t, toggleLang } from './i18n.js';
-import { forgetMember, parseLocation, rememberVisit, resolveMember, saveMember } from './member.js';
-import { PresenceView } from './presence-ui.js';
-import { BoardRenderer, KIND_ICONS, renderConnection, renderMission } from './render.js';
+import { ShareDialog } from './share/share.js';
+import { CursorLayer, viewRect } from './board/cursors.js';
+import { askFrame, block, errorText, toast } from './core/dialogs.js';
+import { byTestId, h, readError, svgDataUrl } from './core/dom.js';
+import { openNoteEditor } from './board/editor.js';
+import { installGestures } from './board/gestures.js';
+import { applyI18n, browserLang, getLang, setLang, storedLang, t, toggleLang } from './core/i18n.js';
+import { forgetMember, parseLocation, rememberVisit, resolveMember, saveMember } from './core/member.js';
+import { PresenceView } from './board/presence-ui.js';
+import { BoardRenderer, KIND_ICONS, renderConnection, renderMission } from './board/render.js';
 import {
   canEditNotes,
   COLORS,
@@ -39,16 +39,16 @@ import {
   permission,
   predictAll,
   spotlightTargets,
-} from './state.js';
-import { StepBanner } from './step-banner.js';
-import { boxAround, GROUP_PAD, inBox, StructureRenderer } from './structure.js';
-import { newFrameId, newGroupId, newLinkId, newNoteId, newRoundId } from './sync.js';
-import { canVote, closedRounds, myStatus, noteVoteInfo, openRound, voteProblem } from './voting.js';
-import { FacilitatorPanel, summonRect } from './panel.js';
-import { VoteBanner, VotePanel } from './votes-ui.js';
+} from './core/state.js';
+import { StepBanner } from './facilitation/step-banner.js';
+import { boxAround, GROUP_PAD, inBox, StructureRenderer } from './board/structure.js';
+import { newFrameId, newGroupId, newLinkId, newNoteId, newRoundId } from './core/sync.js';
+import { canVote, closedRounds, myStatus, noteVoteInfo, openRound, voteProblem } from './voting/voting.js';
+import { FacilitatorPanel, summonRect } from './facilitation/panel.js';
+import { VoteBanner, VotePanel } from './voting/votes-ui.js';
 import { mount as mountModeration } from './moderation/mount.js';
 import { mount as mountPhone } from './phone/mount.js';
-import { mountBannerToggle } from './banners.js';
+import { mountBannerToggle } from './phone/banners.js';
 
 // ---- where we are -------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The browser's prediction of a note's place (frontend/js/placement.js) gives
+"""The browser's prediction of a note's place (frontend/js/core/placement.js) gives
 the server's answer (domain/placement.py) on random scenes."""
 
 import json
@@ -14,7 +14,7 @@ from samskapa.domain.state import Frame, Note
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """
-import { freePlace, frameGrid, looseGrid } from './frontend/js/placement.js';
+import { freePlace, frameGrid, looseGrid } from './frontend/js/core/placement.js';
 let data = '';
 process.stdin.on('data', (c) => (data += c));
 process.stdin.on('end', () => {

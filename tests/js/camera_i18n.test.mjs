@@ -11,9 +11,9 @@ import {
   viewCentre,
   worldToScreen,
   zoomAt,
-} from '../../frontend/js/camera.js';
-import { browserLang, getLang, setLang, STRINGS, t } from '../../frontend/js/i18n.js';
-import { emptyState } from '../../frontend/js/state.js';
+} from '../../frontend/js/board/camera.js';
+import { browserLang, getLang, setLang, STRINGS, t } from '../../frontend/js/core/i18n.js';
+import { emptyState } from '../../frontend/js/core/state.js';
 
 describe('camera', () => {
   test('screen and world coordinates are inverse', () => {

@@ -10,8 +10,8 @@ import {
   stepThrough,
   stillThere,
   toLocalInput,
-} from '../../frontend/js/collection.js';
-import { applyEvent, emptyState, fromSnapshot } from '../../frontend/js/state.js';
+} from '../../frontend/js/collection/collection.js';
+import { applyEvent, emptyState, fromSnapshot } from '../../frontend/js/core/state.js';
 
 const DAY = 86_400_000;
 const T0 = 1_800_000_000_000;

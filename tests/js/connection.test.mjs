@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 
-import { Connection, ConnState, outboxKey, websocketUrl } from '../../frontend/js/connection.js';
+import { Connection, ConnState, outboxKey, websocketUrl } from '../../frontend/js/core/connection.js';
 
 class FakeClock {
   constructor() {

@@ -16,8 +16,8 @@ import {
   Throttle,
   VIEW_EVERY_MS,
   viewRect,
-} from '../../frontend/js/cursors.js';
-import { screenToWorld } from '../../frontend/js/camera.js';
+} from '../../frontend/js/board/cursors.js';
+import { screenToWorld } from '../../frontend/js/board/camera.js';
 
 /** Timers that run only when the test moves time forward. */
 class FakeClock {

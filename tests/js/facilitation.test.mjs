@@ -18,7 +18,7 @@ import {
   StateError,
   stepRules,
   timerLeft,
-} from '../../frontend/js/state.js';
+} from '../../frontend/js/core/state.js';
 import { makeEvents, makeNote } from './fixtures.mjs';
 
 const events = makeEvents();
@@ -409,7 +409,7 @@ describe('timer', () => {
 
 describe('spotlightTargets', () => {
   test('a note, a group with its notes, a frame with its notes and their groups', async () => {
-    const { spotlightTargets } = await import('../../frontend/js/state.js');
+    const { spotlightTargets } = await import('../../frontend/js/core/state.js');
     const s = seeded();
     assert.equal(spotlightTargets(s).active, false);
     applyEvent(s, ev('frame.created', { frame: { id: 'f_1', title: '', prompt: '', x: 0, y: 0, w: 800, h: 600 } }));
@@ -426,7 +426,7 @@ describe('spotlightTargets', () => {
 });
 
 test('a stricter anonymity blanks the authors a page already holds', async () => {
-  const { hideAuthors } = await import('../../frontend/js/state.js');
+  const { hideAuthors } = await import('../../frontend/js/core/state.js');
   const state = {
     board: { id: 'b', anonymity: 'facilitators' },
     notes: {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { freeFrameSpot, freeSpot } from '../../frontend/js/layout.js';
+import { freeFrameSpot, freeSpot } from '../../frontend/js/board/layout.js';
 
 test('a free point is used as it is', () => {
   assert.deepEqual(freeSpot({}, 10, 20), { x: 10, y: 20 });

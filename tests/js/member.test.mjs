@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { forgetMember, loadMember, memberKey, parseLocation, personalLink, reusesStoredMember, saveMember } from '../../frontend/js/member.js';
+import { forgetMember, loadMember, memberKey, parseLocation, personalLink, reusesStoredMember, saveMember } from '../../frontend/js/core/member.js';
 
 describe('parseLocation', () => {
   test('board id from the path, token from the fragment', () => {

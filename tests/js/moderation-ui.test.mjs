@@ -13,7 +13,7 @@ import {
   reasonTooLong,
   waitingCount,
 } from '../../frontend/js/moderation/queue.js';
-import { applyEvent, emptyState, predict } from '../../frontend/js/state.js';
+import { applyEvent, emptyState, predict } from '../../frontend/js/core/state.js';
 
 const note = (id, extra = {}) => ({
   id, text: id, x: 0, y: 0, color: 'yellow', kind: 'idea', frame_id: null, author: 'm_a',

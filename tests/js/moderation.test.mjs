@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { applyEvent, applyOwnNotes, emptyState, isWithheld, permission } from '../../frontend/js/state.js';
+import { applyEvent, applyOwnNotes, emptyState, isWithheld, permission } from '../../frontend/js/core/state.js';
 
 const board = { id: 'b_1', title: 'B', language: 'sv', mission: {}, created_at: 1 };
 const note = (id, extra = {}) => ({

@@ -1,10 +1,10 @@
-// The facilitator panel's pure parts (frontend/js/panel.js): presets and
+// The facilitator panel's pure parts (frontend/js/facilitation/panel.js): presets and
 // rules, the agenda editor's list operations and checks, step navigation,
 // the timer's phases and seconds, the summon rectangle, the conflict register.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { STRINGS } from '../../frontend/js/i18n.js';
+import { STRINGS } from '../../frontend/js/core/i18n.js';
 import {
   agendaProblem,
   cleanStep,
@@ -20,7 +20,7 @@ import {
   summonRect,
   timerPhase,
   timerSeconds,
-} from '../../frontend/js/panel.js';
+} from '../../frontend/js/facilitation/panel.js';
 
 const step = (id, extra = {}) => cleanStep({ id, title: `Step ${id}`, minutes: 5, rules: {}, ...extra });
 

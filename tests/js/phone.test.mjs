@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { defaultFrame, myNotes, shownVotes, sortedNotes } from '../../frontend/js/phone/view.js';
-import { STRINGS } from '../../frontend/js/i18n.js';
+import { STRINGS } from '../../frontend/js/core/i18n.js';
 
 const note = (id, frame_id, author = 'm_other') => ({ id, text: id, frame_id, author, x: 0, y: 0 });
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { freePlace, frameGrid, predictPlace } from '../../frontend/js/placement.js';
-import { applyEvent, emptyState, predict } from '../../frontend/js/state.js';
+import { freePlace, frameGrid, predictPlace } from '../../frontend/js/core/placement.js';
+import { applyEvent, emptyState, predict } from '../../frontend/js/core/state.js';
 
 const frame = { id: 'f1', title: '', prompt: '', x: 100, y: 50, w: 1200, h: 800 };
 

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { STRINGS } from '../../frontend/js/i18n.js';
-import { filterOnline, sectorCounts } from '../../frontend/js/presence.js';
+import { STRINGS } from '../../frontend/js/core/i18n.js';
+import { filterOnline, sectorCounts } from '../../frontend/js/board/presence.js';
 
 const member = (id, name, sector, role = 'participant') => ({ id, name, sector, role });
 const ONLINE = [

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { rememberVisit, saveMember } from '../../frontend/js/member.js';
-import { recentBoards } from '../../frontend/js/recent.js';
+import { rememberVisit, saveMember } from '../../frontend/js/core/member.js';
+import { recentBoards } from '../../frontend/js/start/recent.js';
 
 /** The part of the Storage interface the start page uses. */
 function storage(entries = {}) {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { setLang, t } from '../../frontend/js/i18n.js';
+import { setLang, t } from '../../frontend/js/core/i18n.js';
 import {
   activityMinutes,
   advance,
@@ -25,7 +25,7 @@ import {
   valueText,
 } from '../../frontend/js/replay/timeline.js';
 import { FOLD_LIMIT, ReplaySource, stateFromAnswer } from '../../frontend/js/replay/source.js';
-import { applyEvent, emptyState } from '../../frontend/js/state.js';
+import { applyEvent, emptyState } from '../../frontend/js/core/state.js';
 import { makeEvents, makeNote } from './fixtures.mjs';
 
 const T0 = 1_764_281_200_000;

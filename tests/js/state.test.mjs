@@ -11,7 +11,7 @@ import {
   predictAll,
   StateError,
   UnknownEventError,
-} from '../../frontend/js/state.js';
+} from '../../frontend/js/core/state.js';
 import { makeEvents } from './fixtures.mjs';
 
 const events = makeEvents();

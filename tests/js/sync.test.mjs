@@ -15,7 +15,7 @@ import {
   randomId,
   RETRYABLE_ERRORS,
   TokenBucket,
-} from '../../frontend/js/sync.js';
+} from '../../frontend/js/core/sync.js';
 
 describe('classifySeq', () => {
   test('the next seq is applied', () => {

@@ -15,7 +15,7 @@ import {
   predictAll,
   StateError,
   tallyVisible,
-} from '../../frontend/js/state.js';
+} from '../../frontend/js/core/state.js';
 import {
   checkLimits,
   closedRounds,
@@ -29,7 +29,7 @@ import {
   splitRanking,
   voteProblem,
   votesLeft,
-} from '../../frontend/js/voting.js';
+} from '../../frontend/js/voting/voting.js';
 
 let seq = 0;
 const ev = (type, data, extra = {}) => ({

@@ -1,4 +1,4 @@
-// The browser's own fold (frontend/js/state.js) over what live clients received,
+// The browser's own fold (frontend/js/core/state.js) over what live clients received,
 // against what `GET /state?seq=N` answers: used by test_replay_live.py.
 //
 // stdin: {"strictest": mode, "clients": [{"member": {id, role}, "messages": [...],
@@ -12,7 +12,7 @@
 // under that rule too (authors blanked as the page does on a change of
 // anonymity, names and named ballots left out where authors are hidden).
 import { readFileSync } from 'node:fs';
-import { applyEvent, applyOwnNotes, applyOwnVotes, fromSnapshot, hideAuthors } from '../../frontend/js/state.js';
+import { applyEvent, applyOwnNotes, applyOwnVotes, fromSnapshot, hideAuthors } from '../../frontend/js/core/state.js';
 
 const input = JSON.parse(readFileSync(0, 'utf8'));
 

@@ -4,7 +4,7 @@ A scripted workshop over real websockets (a facilitator, six participants in
 three sectors, an observer): silent writing and the reveal, grouping, links, an
 anonymous blind vote, and the board made fully anonymous half-way. Every
 client's state after every `seq` is folded by the browser's own module
-(frontend/js/state.js, in Node) from what the client received, and compared with
+(frontend/js/core/state.js, in Node) from what the client received, and compared with
 `GET /state?seq=N` for that client, folded the same way; so is the replay
 page's way, one state answer and `GET /events` folded forward. Canaries — a private
 note never revealed, the participants' names (the board became anonymous), the

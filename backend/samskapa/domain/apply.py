@@ -2,7 +2,7 @@
 
 For speed the fold updates the given state in place and returns it; callers that
 must keep the old state hand in `state.copy()` (entities are immutable, so that
-copy is cheap and complete). The browser's `frontend/js/state.js` mirrors this
+copy is cheap and complete). The browser's `frontend/js/core/state.js` mirrors this
 function; keep them in step.
 """
 

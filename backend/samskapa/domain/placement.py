@@ -6,7 +6,7 @@ commands are decided one after another on the state each one follows, so twenty
 phones adding at the same moment get twenty different places. A client that
 computed the place itself would give two phones the same "free" spot. The
 browser predicts the same place with a mirror of `free_place`
-(frontend/js/placement.js) only until the server's event arrives.
+(frontend/js/core/placement.js) only until the server's event arrives.
 
 A frame is filled as a grid of note-sized cells below its title and prompt,
 left to right, top to bottom. A cell is taken when any note the writer can see
@@ -31,7 +31,7 @@ LOOSE_COLUMNS = 6
 LOOSE_MARGIN = 80.0
 LOOSE_ROWS = 10_000  # as good as unbounded: a board holds at most 5,000 notes
 # A group is drawn as an outline 18 units around its notes with its name above
-# it (frontend/js/structure.js GROUP_PAD, board.css .group-head): a tidied group
+# it (frontend/js/board/structure.js GROUP_PAD, board.css .group-head): a tidied group
 # gets that room, so its name covers neither the frame's prompt nor the row above.
 GROUP_ROOM_ABOVE = 52.0
 GROUP_ROOM_BELOW = 20.0

@@ -7,8 +7,8 @@
 // Nothing here decides anything: commands go out through the board's `send`
 // and the server decides (backend/samskapa/domain/moderation.py).
 
-import { h, setText } from '../dom.js';
-import { t } from '../i18n.js';
+import { h, setText } from '../core/dom.js';
+import { t } from '../core/i18n.js';
 import { decisionCommand, decisions, flagOffer, moderationLists, waitingCount } from './queue.js';
 import { ModerationSection, noteWords, ReasonDialog } from './section.js';
 

@@ -4,7 +4,7 @@
 // The rules themselves are the server's (backend/samskapa/domain/moderation.py);
 // these only decide what to offer, the server decides what happens.
 
-import { isMine, isWithheld, NOTES_PER_MINUTE_MAX, REASON_MAX } from '../state.js';
+import { isMine, isWithheld, NOTES_PER_MINUTE_MAX, REASON_MAX } from '../core/state.js';
 
 /**
  * The facilitator's lists, each in the board's order (the order notes were

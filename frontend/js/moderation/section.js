@@ -6,10 +6,10 @@
 // What to do goes back through callbacks; user text only ever through
 // textContent (dom.js). What to offer is decided in queue.js.
 
-import { h, setText } from '../dom.js';
-import { t } from '../i18n.js';
-import { keepFocus } from '../panel.js';
-import { NOTES_PER_MINUTE_MAX, REASON_MAX } from '../state.js';
+import { h, setText } from '../core/dom.js';
+import { t } from '../core/i18n.js';
+import { keepFocus } from '../facilitation/panel.js';
+import { NOTES_PER_MINUTE_MAX, REASON_MAX } from '../core/state.js';
 import { decisions, moderationLists, parseRate, reasonTooLong } from './queue.js';
 
 const count = (n, key) => (n === 1 ? t(`${key}.one`) : t(key, { n }));

@@ -5,8 +5,8 @@
 // (the server does not send it back): only that one is set and its host.
 // DOM only; user text through textContent (dom.js). Rules in settings.js.
 
-import { h, readError, setText } from '../dom.js';
-import { getLang, t } from '../i18n.js';
+import { h, readError, setText } from '../core/dom.js';
+import { getLang, t } from '../core/i18n.js';
 import { DIGEST_HOURS, FORMATS, channelState, formProblem, parseEmails, requestBody } from './settings.js';
 
 const LOCALES = { sv: 'sv-SE', en: 'en-GB' };

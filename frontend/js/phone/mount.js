@@ -11,13 +11,13 @@
 // the server's choice too (domain/placement.py): the composer sends the frame,
 // never a position.
 
-import { errorText } from '../dialogs.js';
-import { h, setText } from '../dom.js';
-import { t } from '../i18n.js';
+import { errorText } from '../core/dialogs.js';
+import { h, setText } from '../core/dom.js';
+import { t } from '../core/i18n.js';
 import { decisions, flagOffer, moderationMark } from '../moderation/queue.js';
-import { KIND_ICONS } from '../render.js';
-import { COLORS, currentStep, isMine, may, NOTE_TEXT_MAX, permission, stepRules } from '../state.js';
-import { canVote, myStatus, noteVoteInfo, openRound } from '../voting.js';
+import { KIND_ICONS } from '../board/render.js';
+import { COLORS, currentStep, isMine, may, NOTE_TEXT_MAX, permission, stepRules } from '../core/state.js';
+import { canVote, myStatus, noteVoteInfo, openRound } from '../voting/voting.js';
 import { defaultFrame, myNotes, shownVotes, SORTS, sortedNotes } from './view.js';
 
 const SORT_KEY = 'samskapa.phone.sort';

@@ -2,8 +2,8 @@
 // which frame a new idea goes to, whose ideas are whose, and the three orders
 // of the list. No DOM: tests/js/phone.test.mjs checks them.
 
-import { currentStep, isMine, tallyVisible } from '../state.js';
-import { closedRounds, openRound } from '../voting.js';
+import { currentStep, isMine, tallyVisible } from '../core/state.js';
+import { closedRounds, openRound } from '../voting/voting.js';
 
 export const SORTS = ['newest', 'frame', 'votes'];
 

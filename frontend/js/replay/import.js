@@ -2,8 +2,8 @@
 // server makes a new board of it (POST /api/boards/import, docs/replay.md).
 // Progress while the file is read and sent; errors in words, chosen by code.
 
-import { errorText } from '../dialogs.js';
-import { t } from '../i18n.js';
+import { errorText } from '../core/dialogs.js';
+import { t } from '../core/i18n.js';
 
 /** The words for an import refused with `code` (the import's own, else the general ones). */
 export function importErrorText(code, message) {

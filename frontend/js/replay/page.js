@@ -6,17 +6,17 @@
 // the board comes from the source (source.js: the server's state at a seq,
 // folded forward with state.js while playing).
 
-import { boardBounds, fitBounds, initialCamera } from '../camera.js';
-import { block, errorText, toast } from '../dialogs.js';
-import { readError } from '../dom.js';
-import { installGestures } from '../gestures.js';
-import { applyI18n, browserLang, getLang, setLang, storedLang, t, toggleLang } from '../i18n.js';
-import { loadMember } from '../member.js';
-import { BoardRenderer, renderMission } from '../render.js';
-import { currentStep, NOTE_HEIGHT, NOTE_WIDTH, spotlightTargets } from '../state.js';
-import { StepBanner } from '../step-banner.js';
-import { StructureRenderer } from '../structure.js';
-import { closedRounds, noteVoteInfo } from '../voting.js';
+import { boardBounds, fitBounds, initialCamera } from '../board/camera.js';
+import { block, errorText, toast } from '../core/dialogs.js';
+import { readError } from '../core/dom.js';
+import { installGestures } from '../board/gestures.js';
+import { applyI18n, browserLang, getLang, setLang, storedLang, t, toggleLang } from '../core/i18n.js';
+import { loadMember } from '../core/member.js';
+import { BoardRenderer, renderMission } from '../board/render.js';
+import { currentStep, NOTE_HEIGHT, NOTE_WIDTH, spotlightTargets } from '../core/state.js';
+import { StepBanner } from '../facilitation/step-banner.js';
+import { StructureRenderer } from '../board/structure.js';
+import { closedRounds, noteVoteInfo } from '../voting/voting.js';
 import { RecordActions } from './record.js';
 import { Scrubber } from './scrubber.js';
 import { ReplaySource } from './source.js';

@@ -3,10 +3,10 @@
 // and open the printable report. DOM and network; the server does the work
 // (docs/replay.md).
 
-import { errorText } from '../dialogs.js';
-import { h, setText } from '../dom.js';
-import { t } from '../i18n.js';
-import { linkItems } from '../links.js';
+import { errorText } from '../core/dialogs.js';
+import { h, setText } from '../core/dom.js';
+import { t } from '../core/i18n.js';
+import { linkItems } from '../share/links.js';
 
 const $ = (id) => document.getElementById(id);
 

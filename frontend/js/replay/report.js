@@ -3,10 +3,10 @@
 // the member's credential (links carry no secrets) and shows it as the page
 // itself, so the browser's print makes the PDF and a reload fetches it afresh.
 
-import { errorText } from '../dialogs.js';
-import { readError } from '../dom.js';
-import { applyI18n, browserLang, setLang, storedLang, t } from '../i18n.js';
-import { loadMember } from '../member.js';
+import { errorText } from '../core/dialogs.js';
+import { readError } from '../core/dom.js';
+import { applyI18n, browserLang, setLang, storedLang, t } from '../core/i18n.js';
+import { loadMember } from '../core/member.js';
 
 /** `/b/{board_id}/report` → the board id ('' if the path is not a report page). */
 export function reportBoardId(pathname) {

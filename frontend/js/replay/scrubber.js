@@ -3,8 +3,8 @@
 // skipped quiet stretches drawn on it. DOM only; the page decides what a key
 // or a click means (page.js).
 
-import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { h } from '../core/dom.js';
+import { t } from '../core/i18n.js';
 import { fraction, formatElapsed, markerText } from './timeline.js';
 
 const MARKER_ICONS = {

@@ -19,7 +19,7 @@ import {
   hideAuthors,
   StateError,
   UnknownEventError,
-} from '../state.js';
+} from '../core/state.js';
 
 /** Events per request (the server's most for one page). */
 export const PAGE = 1000;

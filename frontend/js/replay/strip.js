@@ -3,8 +3,8 @@
 // the scrubber. Hovering or focusing a minute says what it counts; arrow keys
 // move between minutes (one tab stop for the whole strip), Enter goes there.
 
-import { h, setText } from '../dom.js';
-import { t } from '../i18n.js';
+import { h, setText } from '../core/dom.js';
+import { t } from '../core/i18n.js';
 import { activityMinutes, BUCKETS, bucketName, describeMinute, layoutActivity } from './timeline.js';
 
 const SVG = 'http://www.w3.org/2000/svg';

@@ -11,7 +11,7 @@
 // - The board shown at axis time p is the state right after the last change at
 //   or before that moment (`seqAtAxis`).
 
-import { SECTORS } from '../state.js';
+import { SECTORS } from '../core/state.js';
 
 /**
  * The activity strip's buckets, bottom up: the actor sectors, then `few`, the

@@ -1,7 +1,7 @@
 // The boards this browser has joined, for the start page's "Your boards": read
 // from the members kept in localStorage (member.js), newest visit first. No DOM.
 
-import { loadMember, MEMBER_PREFIX } from './member.js';
+import { loadMember, MEMBER_PREFIX } from '../core/member.js';
 
 /**
  * `[{boardId, role, title, name, seenAt}]` of every board a member is kept for

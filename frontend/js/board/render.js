@@ -7,10 +7,10 @@
 // every change, so `!==` is the test), plus those whose selection or author
 // label changed. Boards hold thousands of notes; nothing is rebuilt wholesale.
 
-import { h, setText } from './dom.js';
-import { t } from './i18n.js';
-import { moderationMark } from './moderation/queue.js';
-import { canDeleteNote, isMine } from './state.js';
+import { h, setText } from '../core/dom.js';
+import { t } from '../core/i18n.js';
+import { moderationMark } from '../moderation/queue.js';
+import { canDeleteNote, isMine } from '../core/state.js';
 
 const COLOR_CLASSES = ['yellow', 'orange', 'pink', 'green', 'blue', 'purple', 'grey'];
 /** A small sign per note kind, beside its name (the shape differs too: board.css). */

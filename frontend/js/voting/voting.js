@@ -3,7 +3,7 @@
 // server's (backend/samskapa/domain/decide.py); docs/voting.md explains them
 // for people.
 
-import { BUDGET_MAX, inRound, SECTORS, spentOf, tallyVisible } from './state.js';
+import { BUDGET_MAX, inRound, SECTORS, spentOf, tallyVisible } from '../core/state.js';
 
 /** The open round, or null. */
 export function openRound(votes) {

@@ -15,8 +15,8 @@
 // pointer position is worth sending only now, so while the connection is not
 // live it is dropped, not kept.
 
-import { KEPT_WHEN_REFUSED } from './collection.js';
-import { CURSOR_EVERY_MS, cursorEveryMs, cursorPoint, sameRect, Throttle, VIEW_EVERY_MS } from './cursors.js';
+import { KEPT_WHEN_REFUSED } from '../collection/collection.js';
+import { CURSOR_EVERY_MS, cursorEveryMs, cursorPoint, sameRect, Throttle, VIEW_EVERY_MS } from '../board/cursors.js';
 import { applyEvent, applyOwnNotes, applyOwnVotes, emptyState, hideAuthors, fromSnapshot, StateError, UnknownEventError } from './state.js';
 import {
   backoffDelay,

@@ -6,8 +6,8 @@
 //
 // DOM only; user text only ever through textContent (dom.js).
 
-import { copyText, h, setText } from './dom.js';
-import { t } from './i18n.js';
+import { copyText, h, setText } from '../core/dom.js';
+import { t } from '../core/i18n.js';
 
 const ROLES = ['participant', 'observer'];
 

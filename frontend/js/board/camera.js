@@ -4,7 +4,7 @@
 // so a world point (wx, wy) appears on screen (relative to the viewport) at
 //   (camera.x + wx * scale, camera.y + wy * scale).
 
-import { NOTE_HEIGHT, NOTE_WIDTH } from './state.js';
+import { NOTE_HEIGHT, NOTE_WIDTH } from '../core/state.js';
 
 export const MIN_SCALE = 0.1;
 export const MAX_SCALE = 3;

@@ -3,7 +3,7 @@
 // Pure: the members are the ones the server announces (docs/protocol.md,
 // `presence`), so nothing here can show more than the board already shows.
 
-import { SECTORS } from './state.js';
+import { SECTORS } from '../core/state.js';
 
 /** The sector to count a member under (one this page does not know counts as other). */
 export const sectorOf = (m) => (SECTORS.includes(m.sector) ? m.sector : 'other');

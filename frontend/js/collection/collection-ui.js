@@ -19,8 +19,8 @@ import {
   stillThere,
   toLocalInput,
 } from './collection.js';
-import { copyText, h, setText, svgDataUrl } from './dom.js';
-import { getLang, t } from './i18n.js';
+import { copyText, h, setText, svgDataUrl } from '../core/dom.js';
+import { getLang, t } from '../core/i18n.js';
 
 const LOCALES = { sv: 'sv-SE', en: 'en-GB' };
 

@@ -6,7 +6,7 @@
 // position are placed by the server (placement.js mirrors that). Pure: tested
 // in tests/js/layout.test.mjs.
 
-import { NOTE_HEIGHT, NOTE_WIDTH } from './state.js';
+import { NOTE_HEIGHT, NOTE_WIDTH } from '../core/state.js';
 
 const GAP = 16;
 // Between a new frame and what is already there: frames should not touch.

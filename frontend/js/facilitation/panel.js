@@ -6,8 +6,8 @@
 // `actions`, user text only ever through textContent (dom.js). The pure
 // helpers at the top are tested with `node --test` (tests/js/panel.test.mjs).
 
-import { h, setText } from './dom.js';
-import { getLang, t } from './i18n.js';
+import { h, setText } from '../core/dom.js';
+import { getLang, t } from '../core/i18n.js';
 import {
   ANONYMITY_MODES,
   CONFLICT_STATUSES,
@@ -17,7 +17,7 @@ import {
   STEP_RULE_DEFAULTS,
   timerLeft,
   TITLE_MAX,
-} from './state.js';
+} from '../core/state.js';
 
 // ---- the rules of the game (backend/samskapa/domain/values.py, facilitation.py) -----
 

@@ -1,8 +1,8 @@
 // A board's three access links as a list with copy buttons: on the start page
 // after creating or importing a board, and after starting one from a replay.
 
-import { copyText, h } from './dom.js';
-import { t } from './i18n.js';
+import { copyText, h } from '../core/dom.js';
+import { t } from '../core/i18n.js';
 
 const ROLES = ['facilitator', 'participant', 'observer'];
 

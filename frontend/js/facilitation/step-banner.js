@@ -5,9 +5,9 @@
 // It never takes the focus and never touches the note editor: a step change
 // while someone types only changes these words.
 
-import { h, setText } from './dom.js';
-import { t } from './i18n.js';
-import { currentStep, formatClock, may, stepRules, timerLeft } from './state.js';
+import { h, setText } from '../core/dom.js';
+import { t } from '../core/i18n.js';
+import { currentStep, formatClock, may, stepRules, timerLeft } from '../core/state.js';
 
 /** The words for what participants may do under `rules` (an array, in order). */
 export function allowedWords(rules) {

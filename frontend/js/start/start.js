@@ -1,11 +1,11 @@
 // The start page: create a board (empty or from a workshop template), then hand
 // out its three access links.
 
-import { byTestId, h, readError } from './dom.js';
-import { applyI18n, browserLang, getLang, setLang, storedLang, t, toggleLang } from './i18n.js';
-import { linkItems } from './links.js';
+import { byTestId, h, readError } from '../core/dom.js';
+import { applyI18n, browserLang, getLang, setLang, storedLang, t, toggleLang } from '../core/i18n.js';
+import { linkItems } from '../share/links.js';
 import { recentBoards } from './recent.js';
-import { mountImport } from './replay/import.js';
+import { mountImport } from '../replay/import.js';
 
 const form = byTestId('create-form');
 const errorBox = document.getElementById('create-error');

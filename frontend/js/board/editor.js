@@ -2,9 +2,9 @@
 // character counter. Enter saves, Shift+Enter adds a line, Escape cancels,
 // leaving the field saves.
 
-import { h } from './dom.js';
-import { t } from './i18n.js';
-import { NOTE_TEXT_MAX } from './state.js';
+import { h } from '../core/dom.js';
+import { t } from '../core/i18n.js';
+import { NOTE_TEXT_MAX } from '../core/state.js';
 
 /**
  * Put an editor holding `text` into `noteEl` and focus it. `onDone(save,

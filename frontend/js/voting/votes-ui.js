@@ -3,9 +3,9 @@
 // open. DOM only; what to show comes from voting.js, what to do goes back to
 // app.js through `actions`. User text only ever through textContent (dom.js).
 
-import { h, setText } from './dom.js';
-import { getLang, t } from './i18n.js';
-import { BUDGET_DEFAULT, BUDGET_MAX, CAP_DEFAULT, KINDS } from './state.js';
+import { h, setText } from '../core/dom.js';
+import { getLang, t } from '../core/i18n.js';
+import { BUDGET_DEFAULT, BUDGET_MAX, CAP_DEFAULT, KINDS } from '../core/state.js';
 import {
   canVote,
   checkLimits,

@@ -9,7 +9,7 @@
 //   while a dot vote is open, + (or =) adds a vote and - takes one back
 
 import { panBy, screenToWorld, zoomAt } from './camera.js';
-import { NOTE_HEIGHT, NOTE_WIDTH } from './state.js';
+import { NOTE_HEIGHT, NOTE_WIDTH } from '../core/state.js';
 
 const DRAG_THRESHOLD = 4; // px on screen before a press becomes a drag
 const DOUBLE_TAP_MS = 350;

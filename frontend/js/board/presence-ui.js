@@ -2,8 +2,8 @@
 // per actor sector) and the dialog with everyone, searchable and in name or
 // sector order. The counting and searching are in presence.js.
 
-import { h, setText } from './dom.js';
-import { t } from './i18n.js';
+import { h, setText } from '../core/dom.js';
+import { t } from '../core/i18n.js';
 import { filterOnline, sectorCounts, sectorOf } from './presence.js';
 
 const $ = (id) => document.getElementById(id);

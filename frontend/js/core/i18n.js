@@ -5,8 +5,8 @@
 // The dictionaries are plain data (tests check that both languages have the
 // same keys); `applyI18n` is the only function that touches the DOM.
 
-import { MODERATION_STRINGS } from './moderation/strings.js';
-import { PHONE_STRINGS } from './phone/strings.js';
+import { MODERATION_STRINGS } from '../moderation/strings.js';
+import { PHONE_STRINGS } from '../phone/strings.js';
 
 export const STRINGS = {
   en: {

@@ -6,9 +6,9 @@
 // The geometry (outline boxes, where a line leaves a note) is pure and exported
 // for the gestures in app.js.
 
-import { h, setText } from './dom.js';
-import { t } from './i18n.js';
-import { NOTE_HEIGHT, NOTE_WIDTH } from './state.js';
+import { h, setText } from '../core/dom.js';
+import { t } from '../core/i18n.js';
+import { NOTE_HEIGHT, NOTE_WIDTH } from '../core/state.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 /** Board units between a group's notes and its outline. */

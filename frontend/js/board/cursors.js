@@ -11,9 +11,9 @@
 //
 // Everything above CursorLayer is pure and tested with `node --test`.
 
-import { h, setText } from './dom.js';
-import { t } from './i18n.js';
-import { COORD_LIMIT } from './state.js';
+import { h, setText } from '../core/dom.js';
+import { t } from '../core/i18n.js';
+import { COORD_LIMIT } from '../core/state.js';
 
 // §2.5: "at most about 10 times a second", or as often as the board says
 // (`cursor_every_ms`, `cursor_rate`), between these bounds.

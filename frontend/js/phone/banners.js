@@ -4,8 +4,8 @@
 // again. The state is two classes on the body (board.css): `banner-toggle` (the
 // page has the button) and `banners-open`.
 
-import { h } from './dom.js';
-import { t } from './i18n.js';
+import { h } from '../core/dom.js';
+import { t } from '../core/i18n.js';
 
 /** Put the button first in `boardTop`; returns `{relabel}` (the language changed). */
 export function mountBannerToggle(boardTop, body = document.body) {
