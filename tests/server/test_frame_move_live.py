@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SILENT = {"write": "private", "edit": "own", "group": True, "link": False, "vote": False}
 # The browser's fold over what one client received: its snapshot, own notes, events.
 FOLD = """
-import { applyEvent, applyOwnNotes, fromSnapshot } from './frontend/js/state.js';
+import { applyEvent, applyOwnNotes, fromSnapshot } from './frontend/js/core/state.js';
 let data = '';
 process.stdin.on('data', (c) => (data += c));
 process.stdin.on('end', () => {

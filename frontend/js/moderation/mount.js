@@ -7,8 +7,10 @@
 // Nothing here decides anything: commands go out through the board's `send`
 // and the server decides (backend/samskapa/domain/moderation.py).
 
+import { errorText, toast } from '../core/dialogs.js';
 import { h, setText } from '../core/dom.js';
 import { t } from '../core/i18n.js';
+import { late } from '../core/page.js';
 import { decisionCommand, decisions, flagOffer, moderationLists, waitingCount } from './queue.js';
 import { ModerationSection, noteWords, ReasonDialog } from './section.js';
 
@@ -128,4 +130,29 @@ export function mount(page) {
       return true;
     },
   };
+}
+
+/** Moderation on the board page: the panel's queue, the waiting count on its button, the note tools. */
+export function mountOnBoard(page) {
+  const { ui, dom, $ } = page;
+  const { currentView, send, bringNote } = late(page);
+  return mount({
+    facPanelEl: $('fac-panel'),
+    facToggle: dom.facToggle,
+    tools: {
+      approve: $('note-approve'),
+      reject: $('note-reject'),
+      hide: $('note-hide'),
+      restore: $('note-restore'),
+      flag: $('note-flag'),
+    },
+    view: () => (ui.conn ? currentView() : null),
+    selected: () => ui.selectedId,
+    role: () => ui.role,
+    memberId: () => ui.member?.member_id ?? null,
+    send,
+    showNote: bringNote,
+    toast,
+    errorText,
+  });
 }

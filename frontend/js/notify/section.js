@@ -5,6 +5,7 @@
 // (the server does not send it back): only that one is set and its host.
 // DOM only; user text through textContent (dom.js). Rules in settings.js.
 
+import { errorText } from '../core/dialogs.js';
 import { h, readError, setText } from '../core/dom.js';
 import { getLang, t } from '../core/i18n.js';
 import { DIGEST_HOURS, FORMATS, channelState, formProblem, parseEmails, requestBody } from './settings.js';
@@ -217,4 +218,15 @@ export function mountNotifications(page) {
       }
     },
   };
+}
+
+/** Where the facilitators hear about the board (webhook and e-mail), on the board page. */
+export function mountOnBoard(page) {
+  return mountNotifications({
+    boardId: page.boardId,
+    member: () => page.ui.member,
+    errorText,
+    facPanelEl: page.$('fac-panel'),
+    isFacilitator: () => page.isFacilitator(),
+  });
 }
