@@ -130,7 +130,7 @@ async def test_replay_rules_and_bad_input(replay_server: ServerProcess) -> None:
 
     # Off by default for participants and observers, a stable code.
     for who in (par, obs):
-        for path in ("state?seq=1", "timeline"):
+        for path in ("state?seq=1", "state", "timeline"):
             r = get(server.http, board_id, who["credential"], path)
             assert r.status_code == 403 and r.json()["code"] == "replay_off", r.text
     # Forged seqs.
@@ -140,6 +140,10 @@ async def test_replay_rules_and_bad_input(replay_server: ServerProcess) -> None:
     for bad in ("abc", "1.5", ""):
         r = get(server.http, board_id, fac["credential"], f"state?seq={bad}")
         assert r.status_code == 400 and r.json()["code"] == "invalid_message", (bad, r.text)
+    # Without a seq: the board at the log's head (a replay page opens with one request).
+    r = get(server.http, board_id, fac["credential"], "state")
+    assert r.status_code == 200 and r.json()["seq"] == head, r.text
+    assert r.json()["state"]["notes"]["n1"]["text"] == "one"
     r = get(server.http, board_id, "nope", "state?seq=1")
     assert r.status_code == 401 and r.json()["code"] == "unauthorized"
     # Participants may not fork; a fork beyond the log is refused.

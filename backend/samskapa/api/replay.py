@@ -84,10 +84,13 @@ async def board_state_at(
     board_id: str,
     member: MemberDep,
     services: ServicesDep,
-    seq: Annotated[int, Query(json_schema_extra=SEQ_BOUNDS)],
+    seq: Annotated[Annotated[int, Field(json_schema_extra=SEQ_BOUNDS)] | None, Query()] = None,
 ) -> Any:
-    """The board as this member could see it right after event `seq`."""
+    """The board as this member could see it right after event `seq` (without
+    `seq`: at the log's head, so a replay page opens with one request)."""
     head, now = await _head(board_id, member, services)
+    if seq is None:
+        seq = head
     state, at = await services.history.state_at(board_id, seq, head)
     mode = await services.history.strictest_anonymity(board_id, head)
     viewer = services.boards.viewer(member)

@@ -69,7 +69,8 @@ function boardApi(boardId, credential) {
   const json = async (path, init) => (await call(path, init)).json();
   return {
     fetch: call,
-    state: (seq) => json(`state?seq=${seq}`),
+    // Without a seq: the board at the log's head (its `seq` says which that is).
+    state: (seq) => json(seq == null ? 'state' : `state?seq=${seq}`),
     events: (after, limit) => json(`events?after=${after}&limit=${limit}`),
     timeline: () => json('timeline'),
     post: (path, body) =>
@@ -79,6 +80,10 @@ function boardApi(boardId, credential) {
 
 /** While playing, the board is redrawn at most this often per second (the playhead every frame). */
 export const BOARD_FPS = 12;
+/** …and at least this often, however slow drawing it is on this machine. */
+export const BOARD_FPS_MIN = 4;
+/** A frame that took longer than this (ms) is late: drawing the board still holds the page up. */
+export const LATE_FRAME_MS = 25;
 /** Below this zoom notes show only their text and colour (replay.css `.world.far`). */
 export const FAR_SCALE = 0.5;
 
@@ -124,7 +129,10 @@ export function mount(page = document) {
     selectedId: null,
     explicitLang: storedLang(localStorage) !== null,
     frames: 0,
+    boardDraws: 0, // boards drawn while playing (for the benchmark)
     drewAt: 0, // when the board was last drawn while playing
+    drawCost: 0, // how long (ms) the page ran late after the last board drawn while playing
+    recovered: true, // a frame on time has come since that board
     wordsAt: 0, // when the time line under the controls was last written while playing
   };
   let clockFormat = null;
@@ -144,8 +152,26 @@ export function mount(page = document) {
 
   function draw() {
     const view = ui.source?.state;
-    if (!view || (ui.drawn.seq === ui.source.seq && ui.drawn.lang === getLang())) return;
+    if (!view) return;
+    // In the board's language unless the viewer chose one: before drawing, so
+    // the notes are labelled once.
+    if (view.board && !ui.explicitLang && view.board.language !== getLang()) {
+      setLang(view.board.language);
+      relabel({ redraw: false });
+    }
+    if (ui.drawn.seq === ui.source.seq && ui.drawn.lang === getLang()) return;
     ui.drawn = { seq: ui.source.seq, lang: getLang() };
+    const first = !ui.fitted;
+    if (first) {
+      // The first board is fitted before its notes are made, so they are laid
+      // out and painted once, at the zoom they are seen at (far out: without
+      // their kind and author lines). The mission card and step banner come
+      // first: the fit keeps the board clear of them.
+      ui.fitted = true;
+      renderMission(dom.mission, view.board, false);
+      banner.render(view, { role: member.role === 'facilitator' ? 'facilitator' : 'replay', memberId: member.member_id }, nowAt());
+      fitTo(boardBounds(view));
+    }
     const spot = spotlightTargets(view);
     const closed = closedRounds(view.votes);
     const voteOpts = { role: 'observer', shownRound: closed[closed.length - 1] ?? null, resultsOnNotes: true };
@@ -167,15 +193,11 @@ export function mount(page = document) {
       dom.title.removeAttribute('data-i18n');
       dom.title.textContent = view.board.title;
       page.title = `${view.board.title} · ${t('replay.title')} · Samskapa`;
-      if (!ui.explicitLang && view.board.language !== getLang()) {
-        setLang(view.board.language);
-        relabel();
-      }
     }
-    if (!ui.fitted) {
-      ui.fitted = true;
-      requestAnimationFrame(() => fitTo(boardBounds(view)));
+    if (first) {
       performance.mark('replay-first-frame');
+      // …and once the browser has painted it (the task after the next frame).
+      requestAnimationFrame(() => setTimeout(() => performance.mark('replay-first-paint')));
     }
   }
 
@@ -434,11 +456,27 @@ export function mount(page = document) {
         if (next.skipped) say(t('replay.skipped', { time: formatElapsed(next.skipped.ms) }));
       }
       // The board at most BOARD_FPS times a second, the playhead every frame:
-      // drawing moved and edited notes (layout and paint) costs far more than
-      // folding the events.
-      if (now - ui.drewAt >= 1000 / BOARD_FPS || next.ended) {
-        ui.drewAt = now;
+      // drawing moved and edited notes (layout, paint, rasterising their
+      // tiles) costs far more than folding the events. Where that drawing holds
+      // the page up for longer than a frame (a slow or busy machine), the board
+      // waits twice as long as it last held the page up, so the playhead and
+      // the controls stay smooth and the board still moves BOARD_FPS_MIN times
+      // a second or more.
+      if (!ui.recovered && dt <= LATE_FRAME_MS) {
+        ui.recovered = true;
+        ui.drawCost = now - dt - ui.drewAt;
+      }
+      // Not on time again yet: the last board has cost at least this long so far.
+      const cost = ui.recovered ? ui.drawCost : now - ui.drewAt;
+      const wait = Math.min(1000 / BOARD_FPS_MIN, Math.max(1000 / BOARD_FPS, 2 * cost));
+      if (now - ui.drewAt >= wait || next.ended) {
+        const before = ui.drawn.seq;
         draw();
+        if (ui.drawn.seq !== before) {
+          ui.drewAt = now;
+          ui.recovered = false;
+          ui.boardDraws += 1;
+        }
       }
       showPosition();
       if (!waiting && next.ended) pause();
@@ -486,7 +524,7 @@ export function mount(page = document) {
 
   // ---- language --------------------------------------------------------------------------
 
-  function relabel() {
+  function relabel({ redraw = true } = {}) {
     clockFormat = null;
     applyI18n(page);
     renderer.invalidate();
@@ -495,7 +533,7 @@ export function mount(page = document) {
     strip.relabel();
     whenShown = '';
     renderControls();
-    draw();
+    if (redraw) draw();
   }
 
   $('lang-toggle').addEventListener('click', () => {
@@ -545,16 +583,27 @@ export function mount(page = document) {
     });
     const asked = Number.parseInt(new URLSearchParams(location.search).get('seq') ?? '', 10);
     try {
-      // The timeline and the first board in parallel: the board shows as soon as it is here.
+      // The board first, on its own: the timeline (every change of a long log)
+      // costs the server far more, so it is asked for once the board is here,
+      // and made while the page draws the board.
+      const atHead = api.state(null);
+      // The moment in the address (a reload, a shared link), else the end; one
+      // beyond the log (a shorter board's link) shows the end.
+      const wanted =
+        Number.isInteger(asked) && asked >= 1
+          ? api.state(asked).catch((err) => (err.code === 'seq_out_of_range' ? null : Promise.reject(err)))
+          : null;
+      const head = await atHead;
+      const answer = (await wanted) ?? head;
+      ui.source = new ReplaySource({
+        api,
+        member: { id: member.member_id, role: member.role },
+        lastSeq: Math.max(head.seq, answer.seq),
+      });
+      // The state at the end says whether names are hidden, also at an earlier moment.
+      ui.source.learn(head);
+      ui.source.adopt(answer);
       const timeline = api.timeline();
-      const head = (await api.events(0, 1)).head_seq;
-      // The moment in the address (a reload, a shared link), else the end; never beyond the log.
-      const start = Number.isInteger(asked) && asked >= 1 ? Math.min(asked, head) : head;
-      ui.source = new ReplaySource({ api, member: { id: member.member_id, role: member.role }, lastSeq: head });
-      // Opened at an earlier moment: the state at the end still says whether names are hidden.
-      const learning = start === head ? null : api.state(head).then((answer) => ui.source.learn(answer));
-      await ui.source.seek(start);
-      await learning;
       ui.drawn.seq = null;
       draw();
       const tl = makeTimeline(await timeline);
@@ -577,6 +626,7 @@ export function mount(page = document) {
     seq: () => ui.source?.seq ?? null,
     playing: () => ui.playing,
     frames: () => ui.frames,
+    boardDraws: () => ui.boardDraws,
     fetches: () => ui.source?.fetches ?? 0,
     timeline: () => ui.tl,
     seek: (seq) => seekTo(seq),

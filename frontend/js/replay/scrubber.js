@@ -5,6 +5,7 @@
 
 import { h } from '../core/dom.js';
 import { t } from '../core/i18n.js';
+import { PixelSteps } from './pixels.js';
 import { fraction, formatElapsed, markerText } from './timeline.js';
 
 const MARKER_ICONS = {
@@ -41,6 +42,7 @@ export class Scrubber {
       this.head,
     );
     this.markers = h('div', { class: 'track-markers', 'data-testid': 'replay-markers' });
+    this.steps = new PixelSteps(this.slider);
     el.replaceChildren(this.slider, this.markers);
     this._pointer();
     this.markers.addEventListener('click', (e) => {
@@ -132,8 +134,10 @@ export class Scrubber {
   /** Show the playhead at axis fraction `f`, for change `seq`, described as `text`. */
   show(f, seq, text) {
     const k = Math.min(1, Math.max(0, f));
-    this.head.style.transform = `translateX(${(k * 100).toFixed(3)}%)`;
-    this.fill.style.transform = `scaleX(${k.toFixed(5)})`;
+    if (this.steps.moved(k)) {
+      this.head.style.transform = `translateX(${(k * 100).toFixed(3)}%)`;
+      this.fill.style.transform = `scaleX(${k.toFixed(5)})`;
+    }
     if (this.shownSeq !== seq || this.shownText !== text) {
       this.shownSeq = seq;
       this.shownText = text;

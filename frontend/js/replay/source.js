@@ -168,6 +168,13 @@ export class ReplaySource {
     }
   }
 
+  /** Show a state answer the page asked for itself (the first board). */
+  adopt(answer) {
+    this.generation += 1;
+    this.cache.set(answer.seq, answer);
+    this._adopt(answer);
+  }
+
   _adopt(answer) {
     this.learn(answer);
     this.state = stateFromAnswer(answer);

@@ -5,6 +5,7 @@
 
 import { h, setText } from '../core/dom.js';
 import { t } from '../core/i18n.js';
+import { PixelSteps } from './pixels.js';
 import { activityMinutes, BUCKETS, bucketName, describeMinute, layoutActivity } from './timeline.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -36,6 +37,7 @@ export class ActivityStrip {
     });
     this.cursor = h('div', { class: 'strip-cursor', 'aria-hidden': 'true' });
     this.head = h('div', { class: 'strip-head' }, this.cursor); // moved by a transform, as the scrubber's
+    this.steps = new PixelSteps(this.svg);
     this.tip = h('p', { class: 'strip-tip', 'data-testid': 'activity-tip', 'aria-live': 'polite' });
     this.legend = h('p', { class: 'strip-legend', 'aria-hidden': 'true' });
     el.replaceChildren(h('div', { class: 'strip-plot' }, this.svg, this.head), h('div', { class: 'strip-foot' }, this.tip, this.legend));
@@ -96,7 +98,8 @@ export class ActivityStrip {
 
   /** The playhead's place on the strip (axis fraction). */
   setCursor(f) {
-    this.head.style.transform = `translateX(${(Math.min(1, Math.max(0, f)) * 100).toFixed(3)}%)`;
+    const k = Math.min(1, Math.max(0, f));
+    if (this.steps.moved(k)) this.head.style.transform = `translateX(${(k * 100).toFixed(3)}%)`;
   }
 
   _say(i) {
