@@ -1,4 +1,7 @@
-// The replay page's entry point (frontend/replay.html).
-import { mount } from './page.js';
+// The replay page's entry point (frontend/replay.html): the board's first
+// request goes out at once (boot.js), the page's modules load meanwhile.
+import { firstState } from './boot.js';
 
-mount(document);
+const first = firstState(location, localStorage);
+const { mount } = await import('./page.js');
+mount(document, { first });

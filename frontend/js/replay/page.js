@@ -47,16 +47,22 @@ export function replayBoardId(pathname) {
   }
 }
 
-/** GET/POST on the board's API with the member's credential; errors carry `code`. */
-function boardApi(boardId, credential) {
+/**
+ * GET/POST on the board's API with the member's credential; errors carry `code`.
+ * `first` (boot.js): the board at the head, already asked for by main.js; the
+ * first `state()` without a seq answers with it.
+ */
+function boardApi(boardId, credential, first = null) {
   const base = `/api/boards/${encodeURIComponent(boardId)}/`;
-  const call = async (path, init = {}) => {
+  let early = first && first.boardId === boardId && first.credential === credential ? first.response : null;
+  const call = async (path, init = {}, sent = null) => {
     let response;
     try {
-      response = await fetch(base + path, {
-        ...init,
-        headers: { Authorization: `Bearer ${credential}`, ...(init.headers ?? {}) },
-      });
+      response = await (sent ??
+        fetch(base + path, {
+          ...init,
+          headers: { Authorization: `Bearer ${credential}`, ...(init.headers ?? {}) },
+        }));
     } catch {
       throw Object.assign(new Error(t('error.network')), { code: 'network' });
     }
@@ -66,11 +72,16 @@ function boardApi(boardId, credential) {
     }
     return response;
   };
-  const json = async (path, init) => (await call(path, init)).json();
+  const json = async (path, init, sent) => (await call(path, init, sent)).json();
+  const taken = () => {
+    const response = early;
+    early = null;
+    return response;
+  };
   return {
-    fetch: call,
+    fetch: (path, init) => call(path, init),
     // Without a seq: the board at the log's head (its `seq` says which that is).
-    state: (seq) => json(seq == null ? 'state' : `state?seq=${seq}`),
+    state: (seq) => (seq == null ? json('state', undefined, taken()) : json(`state?seq=${seq}`)),
     events: (after, limit) => json(`events?after=${after}&limit=${limit}`),
     timeline: () => json('timeline'),
     post: (path, body) =>
@@ -87,7 +98,8 @@ export const LATE_FRAME_MS = 25;
 /** Below this zoom notes show only their text and colour (replay.css `.world.far`). */
 export const FAR_SCALE = 0.5;
 
-export function mount(page = document) {
+/** Wire the page; `first`: boot.js's request for the board at the head, if main.js sent it. */
+export function mount(page = document, { first = null } = {}) {
   const $ = (id) => page.getElementById(id);
   const boardId = replayBoardId(location.pathname);
   const member = boardId ? loadMember(localStorage, boardId) : null;
@@ -574,7 +586,7 @@ export function mount(page = document) {
       return;
     }
     dom.actions.hidden = member.role !== 'facilitator';
-    const api = boardApi(boardId, member.credential);
+    const api = boardApi(boardId, member.credential, first);
     ui.record = new RecordActions({
       boardId,
       api,
