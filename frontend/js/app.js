@@ -8,10 +8,12 @@
 
 import { findElements } from './board/elements.js';
 import { mountHeader } from './board/header.js';
+import { mountFrameHandles } from './board/frame-handles.js';
 import { mountFrames } from './board/frames.js';
 import { mountGrouping, shorten } from './board/grouping.js';
 import { mountInput } from './board/input.js';
 import { mountLinkDialog } from './board/link-dialog.js';
+import { mountMultiSelect } from './board/multiselect.js';
 import { mountNotes } from './board/notes.js';
 import { PresenceView } from './board/presence-ui.js';
 import { BoardRenderer } from './board/render.js';
@@ -70,6 +72,10 @@ const ui = {
   camera: initialCamera(),
   fitted: false,
   selectedId: null,
+  selection: [], // note ids selected together (board/multiselect.js); two or more: a multi-selection
+  selectTool: false, // the Select tool: a drag on the empty board draws a selecting rectangle
+  moving: [], // note commands shown as if sent: a drag of several notes, arrow keys not settled
+  frameMoving: [], // the same for a frame moved or resized by hand (board/frame-handles.js)
   editing: null, // {id, isDraft, editor}
   draggingId: null,
   draft: null, // note.create command not sent yet (being written)
@@ -97,6 +103,7 @@ window.samskapa = {
   outbox: () => ui.conn?.outbox.list() ?? [],
   connState: () => ui.conn?.state ?? 'offline',
   camera: () => ({ ...ui.camera }),
+  selection: () => [...ui.selection],
   cursors: () => cursors.shown(),
   votes: () => ui.conn?.board.votes ?? null,
   serverOffset: () => ui.conn?.serverOffset ?? 0,
@@ -162,6 +169,8 @@ function currentView() {
   const local = [];
   if (ui.nudge) local.push({ command: ui.nudge.command });
   if (ui.draft) local.push({ command: ui.draft });
+  // Notes and frames being dragged or moved by the keys, shown before they are sent.
+  for (const command of [...ui.moving, ...ui.frameMoving]) local.push({ command });
   if (local.length) view = predictAll(view, local, ui.member.member_id);
   return view;
 }
@@ -194,6 +203,7 @@ function renderNow() {
     lang: getLang(),
     voteInfo: (note) => noteVoteInfo(view, note, voteOpts),
   });
+  page.markSelection(view);
   structure.render(view, noteBox, {
     canGroup: may(view, ui.role, ui.member.member_id, 'group'),
     spot,
@@ -238,7 +248,9 @@ mount(mountViewport(page));
 mount(mountSession(page));
 mount(mountNotes(page));
 mount(mountSelectionBar(page));
+mount(mountMultiSelect(page));
 mount(mountFrames(page));
+mount(mountFrameHandles(page));
 mount(mountInput(page));
 mount(mountVoting(page));
 mount(mountCsv(page));

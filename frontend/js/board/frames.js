@@ -1,8 +1,10 @@
-// Frames on the canvas: the facilitator's form to add or change one, its
-// buttons (edit, delete, tidy), and "New note" (into the step's frame, or the
-// nearest free place in view).
+// Frames on the canvas: the facilitator's form to add or change one (a new
+// frame goes near the middle of the view where it covers no note or frame),
+// its buttons (edit, delete, tidy; moving and resizing: frame-handles.js), and
+// "New note" (into the step's frame, or the nearest free place in view).
 
-import { freeSpot } from './layout.js';
+import { fitBounds } from './camera.js';
+import { freeFrameSpot, freeSpot } from './layout.js';
 import { askFrame } from '../core/dialogs.js';
 import { currentStep, NOTE_HEIGHT, NOTE_WIDTH } from '../core/state.js';
 import { newFrameId } from '../core/sync.js';
@@ -10,7 +12,8 @@ import { late } from '../core/page.js';
 
 export function mountFrames(page) {
   const { dom, ui } = page;
-  const { isFacilitator, centreOfView, send, clampCoord, currentView, startNewNote } = late(page);
+  const { isFacilitator, centreOfView, send, clampCoord, currentView, startNewNote, viewportSize, overlayInsets, flyTo } =
+    late(page);
 
   const FRAME_W = 800;
   const FRAME_H = 500;
@@ -26,15 +29,16 @@ export function mountFrames(page) {
       if (fields.prompt !== frame.prompt) changed.prompt = fields.prompt;
       if (Object.keys(changed).length) send({ type: 'frame.update', frame_id: frame.id, ...changed });
     } else {
-      send({
-        type: 'frame.create',
-        frame_id: newFrameId(),
-        ...fields,
-        x: clampCoord(centre.x - FRAME_W / 2),
-        y: clampCoord(centre.y - FRAME_H / 2),
-        w: FRAME_W,
-        h: FRAME_H,
-      });
+      // Dropped on other frames or notes it would take them in: beside them instead.
+      const spot = freeFrameSpot(currentView(), centre.x - FRAME_W / 2, centre.y - FRAME_H / 2, FRAME_W, FRAME_H);
+      const x = clampCoord(spot.x);
+      const y = clampCoord(spot.y);
+      send({ type: 'frame.create', frame_id: newFrameId(), ...fields, x, y, w: FRAME_W, h: FRAME_H });
+      // Show where it went, when that is not where the person was looking.
+      if (spot.x !== centre.x - FRAME_W / 2 || spot.y !== centre.y - FRAME_H / 2) {
+        const { width, height, rect } = viewportSize();
+        flyTo(fitBounds({ x, y, w: FRAME_W, h: FRAME_H }, width, height, overlayInsets(rect)));
+      }
     }
   }
 

@@ -1,14 +1,20 @@
 // Pointer, wheel and keyboard input on the canvas. It decides what a gesture
 // means and asks the board (app.js) to do it:
 //
-// - drag a note: it follows the pointer; one note.move on drop
+// - drag a note: it follows the pointer (with the other selected notes); one
+//   note.move per note on drop
+// - Shift-click a note: it joins the selection or leaves it; Shift+drag on the
+//   empty board (or any drag with the Select tool): a rectangle that selects
+// - facilitators: drag a frame's head to move it with its notes, its grip to resize it
 // - drag anything else: pan; wheel or two fingers: zoom around the pointer
 // - double-click (double-tap on touch) on the board or in a frame: new note
 // - double-click a note: edit it; double-click a frame's head: rename it
 // - on a focused note: arrows move it, Enter edits, Delete removes, Escape lets go;
-//   while a dot vote is open, + (or =) adds a vote and - takes one back
+//   while a dot vote is open, + (or =) adds a vote and - takes one back;
+//   Shift+Space adds it to the selection or takes it out
 
 import { panBy, screenToWorld, zoomAt } from './camera.js';
+import { rectFrom } from './selection.js';
 import { NOTE_HEIGHT, NOTE_WIDTH } from '../core/state.js';
 
 const DRAG_THRESHOLD = 4; // px on screen before a press becomes a drag
@@ -22,7 +28,10 @@ const noteTarget = (target) => target.closest?.('[data-testid="note"]') ?? null;
  * noteInView(id), frameInView(id), isEditing(id), select(id|null),
  * focusNote(id), beginDrag(id), endDrag(id, {x, y} | null), afterDragMove(),
  * createNoteAt(x, y), startEdit(id), openFrameDialog(frame), nudge(id, dx, dy),
- * deleteNote(id), revealNote(id), vote(id, delta) (true when a round is open).
+ * deleteNote(id), revealNote(id), vote(id, delta) (true when a round is open),
+ * toggleNote(id), selectTool(), showMarquee(box | null), selectRect(rect),
+ * frameDragStart(id, 'move' | 'resize') (false: not allowed), frameDragMove(dx, dy),
+ * frameDragEnd(ok).
  */
 export function installGestures({ viewport, notesLayer }, board) {
   const pointers = new Map(); // pointerId → {x, y}
@@ -52,6 +61,8 @@ export function installGestures({ viewport, notesLayer }, board) {
 
   function cancelNoteDrag() {
     if (gesture?.kind === 'note' && gesture.moved) board.endDrag(gesture.id, null);
+    if (gesture?.kind === 'frame' && gesture.moved) board.frameDragEnd(false);
+    if (gesture?.kind === 'marquee') board.showMarquee(null);
     gesture = null;
   }
 
@@ -75,10 +86,26 @@ export function installGestures({ viewport, notesLayer }, board) {
     const start = { startX: e.clientX, startY: e.clientY, moved: false, pointerId: e.pointerId };
     const noteEl = noteTarget(e.target);
     const note = noteEl ? board.noteInView(noteEl.dataset.id) : null;
-    if (note && board.canEdit(note.id) && !board.isEditing(note.id)) {
+    const frameEl = noteEl ? null : e.target.closest('[data-testid="frame"]');
+    const framePart = !frameEl || !board.isFacilitator()
+      ? null
+      : e.target.closest('.frame-grip')
+        ? 'resize'
+        : e.target.closest('.frame-head')
+          ? 'move'
+          : null;
+    if (note && board.canEdit(note.id) && !board.isEditing(note.id) && !e.shiftKey) {
       gesture = { kind: 'note', id: note.id, el: noteEl, origin: { x: note.x, y: note.y }, ...start };
+    } else if (noteEl && e.shiftKey && board.canEdit()) {
+      // Now, before the press moves the focus (and so the selected note) to it.
+      board.toggleNote(noteEl.dataset.id);
+      gesture = { kind: 'tap-note', id: noteEl.dataset.id, toggled: true, ...start };
     } else if (noteEl) {
       gesture = { kind: 'tap-note', id: noteEl.dataset.id, ...start };
+    } else if (framePart && !e.shiftKey) {
+      gesture = { kind: 'frame', part: framePart, id: frameEl.dataset.id, ...start };
+    } else if (board.canEdit() && (e.shiftKey || board.selectTool())) {
+      gesture = { kind: 'marquee', from: local(e), ...start };
     } else {
       gesture = { kind: 'pan', camera: board.camera(), ...start };
     }
@@ -109,6 +136,20 @@ export function installGestures({ viewport, notesLayer }, board) {
     if (gesture.kind === 'pan') {
       if (first) capture();
       board.setCamera(panBy(gesture.camera, dx, dy));
+    } else if (gesture.kind === 'marquee') {
+      if (first) capture();
+      const p = local(e);
+      board.showMarquee(rectFrom(gesture.from, p));
+    } else if (gesture.kind === 'frame') {
+      if (first) {
+        capture();
+        if (!board.frameDragStart(gesture.id, gesture.part)) {
+          gesture = null;
+          return;
+        }
+      }
+      const s = board.camera().scale;
+      board.frameDragMove(dx / s, dy / s);
     } else if (gesture.kind === 'note') {
       if (first) {
         capture();
@@ -138,8 +179,17 @@ export function installGestures({ viewport, notesLayer }, board) {
         : { x: g.origin.x + (e.clientX - g.startX) / s, y: g.origin.y + (e.clientY - g.startY) / s };
       board.endDrag(g.id, to);
     } else if (g.kind === 'note' || g.kind === 'tap-note') {
-      if (!g.moved) board.focusNote(g.id);
-    } else if (g.kind === 'pan' && !g.moved && !cancelled) {
+      if (!g.moved && !g.toggled) board.focusNote(g.id);
+    } else if (g.kind === 'frame' && g.moved) {
+      board.frameDragEnd(!cancelled);
+    } else if (g.kind === 'marquee' && g.moved) {
+      board.showMarquee(null);
+      if (!cancelled) {
+        const a = screenToWorld(board.camera(), g.from.x, g.from.y);
+        const p = local(e);
+        board.selectRect(rectFrom(a, screenToWorld(board.camera(), p.x, p.y)));
+      }
+    } else if ((g.kind === 'pan' || g.kind === 'marquee' || g.kind === 'frame') && !g.moved && !cancelled) {
       board.select(null);
       // Touch screens have no reliable dblclick: detect a double tap here.
       if (e.pointerType === 'touch') {
@@ -222,6 +272,11 @@ export function installGestures({ viewport, notesLayer }, board) {
       return;
     }
     if (!board.canEdit()) return;
+    if (e.key === ' ' && e.shiftKey) {
+      e.preventDefault();
+      board.toggleNote(id);
+      return;
+    }
     if (e.key === '+' || e.key === '=' || e.key === '-') {
       if (board.vote(id, e.key === '-' ? -1 : 1)) e.preventDefault();
       return;

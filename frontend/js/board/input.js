@@ -31,6 +31,16 @@ export function mountInput(page) {
     deleteNote,
     revealNote,
     vote,
+    toggleNote,
+    showMarquee,
+    selectRect,
+    clearSelection,
+    dragStart,
+    dragMove,
+    dragEnd,
+    frameDragStart,
+    frameDragMove,
+    frameDragEnd,
   } = late(page);
 
   installGestures(
@@ -43,10 +53,21 @@ export function mountInput(page) {
       noteInView,
       frameInView: (id) => (ui.conn && id ? (currentView().frames[id] ?? null) : null),
       isEditing: (id) => ui.editing?.id === id,
-      select,
-      focusNote: (id) => (ui.pick ? completePick(id) : focusNote(id)),
+      select(id) {
+        // A click on the empty board (or Escape) lets the whole selection go.
+        if (id === null) clearSelection();
+        select(id);
+      },
+      focusNote(id) {
+        if (ui.pick) return completePick(id);
+        // A plain click picks this one note; Shift-click adds (toggleNote).
+        if (!ui.selection.includes(id)) clearSelection();
+        focusNote(id);
+      },
       beginDrag(id) {
         if (ui.nudge?.command.note_id === id) flushNudge();
+        // A note of a multi-selection takes the others along (multiselect.js).
+        if (!dragStart(id)) clearSelection();
         ui.draggingId = id;
         select(id);
         renderNow();
@@ -54,6 +75,10 @@ export function mountInput(page) {
       endDrag(id, to) {
         ui.draggingId = null;
         markDropTarget(null);
+        if (dragEnd(to && { x: clampCoord(to.x), y: clampCoord(to.y) })) {
+          renderNow();
+          return;
+        }
         if (to) {
           const x = clampCoord(to.x);
           const y = clampCoord(to.y);
@@ -70,7 +95,10 @@ export function mountInput(page) {
         positionSelectionBar();
         const el = ui.draggingId && renderer.noteElement(ui.draggingId);
         const note = el && noteInView(ui.draggingId);
-        markDropTarget(note ? dropTarget(note, parseFloat(el.style.left), parseFloat(el.style.top)) : null);
+        const at = el && { x: parseFloat(el.style.left), y: parseFloat(el.style.top) };
+        // Several notes move together; only a single note is dropped onto a group.
+        if (dragMove(at)) return;
+        markDropTarget(note ? dropTarget(note, at.x, at.y) : null);
       },
       createNoteAt: startNewNote,
       startEdit: (id) => (ui.pick ? completePick(id) : startEdit(id)),
@@ -79,6 +107,13 @@ export function mountInput(page) {
       deleteNote,
       revealNote,
       vote,
+      toggleNote,
+      selectTool: () => ui.selectTool,
+      showMarquee,
+      selectRect,
+      frameDragStart,
+      frameDragMove,
+      frameDragEnd,
     },
   );
 }

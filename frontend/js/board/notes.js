@@ -21,6 +21,8 @@ export function mountNotes(page) {
     revealNote,
     zoomToNote,
     showNotes,
+    multiNudge,
+    deleteSelection,
   } = late(page);
 
   function noteInView(id) {
@@ -52,6 +54,8 @@ export function mountNotes(page) {
   }
 
   function deleteNote(id) {
+    // Delete on a note of a multi-selection deletes them all (multiselect.js).
+    if (ui.selection.includes(id) && deleteSelection()) return;
     const note = noteInView(id);
     if (!note || (ui.draft?.note_id !== id && refused('delete', note))) return;
     if (ui.draft?.note_id === id) {
@@ -78,6 +82,7 @@ export function mountNotes(page) {
   // Arrow keys: move at once on screen, send one note.move when the keys rest.
   const NUDGE_SETTLE_MS = 400;
   function nudge(id, dx, dy) {
+    if (multiNudge(id, dx, dy)) return;
     const note = noteInView(id);
     if (!note || (ui.draft?.note_id !== id && refused('edit', note))) return;
     if (ui.draft?.note_id === id) return;

@@ -86,6 +86,12 @@ export class BoardRenderer {
       el.classList.toggle('pending', Boolean(frame.pending));
       el.setAttribute('aria-label', `${t('frame')}: ${title}`);
       entry.actions.hidden = !facilitator;
+      // Facilitators move a frame by its head or its ✥ button, resize it by the grip (frame-handles.js).
+      el.classList.toggle('movable', facilitator);
+      entry.grip.hidden = !facilitator;
+      entry.grip.title = t('frame.resize.grip');
+      entry.moveBtn.setAttribute('aria-label', t('frame.move.aria', { title }));
+      entry.moveBtn.title = t('frame.move.aria', { title });
       entry.editBtn.setAttribute('aria-label', t('frame.edit.aria', { title }));
       entry.editBtn.title = t('frame.edit.aria', { title });
       entry.deleteBtn.setAttribute('aria-label', t('frame.delete.aria', { title }));
@@ -127,13 +133,24 @@ export class BoardRenderer {
       'data-testid': 'frame-tidy',
       text: '▦',
     });
-    const actions = h('div', { class: 'frame-actions', hidden: true }, tidyBtn, editBtn, deleteBtn);
+    // Move (arrow keys) and resize (Shift+arrow keys) by keyboard; a drag of the head moves too.
+    const moveBtn = h('button', {
+      type: 'button',
+      class: 'frame-btn frame-move',
+      'data-action': 'frame-move',
+      'data-testid': 'frame-move',
+      'aria-keyshortcuts': 'ArrowLeft ArrowRight ArrowUp ArrowDown Shift+ArrowLeft Shift+ArrowRight Shift+ArrowUp Shift+ArrowDown',
+      text: '✥',
+    });
+    const actions = h('div', { class: 'frame-actions', hidden: true }, moveBtn, tidyBtn, editBtn, deleteBtn);
+    const grip = h('div', { class: 'frame-grip', 'data-testid': 'frame-resize', 'aria-hidden': 'true', hidden: true });
     const el = h(
       'section',
       { class: 'frame', 'data-testid': 'frame', 'data-id': frame.id },
       h('header', { class: 'frame-head' }, h('div', { class: 'frame-texts' }, title, prompt), actions),
+      grip,
     );
-    return { el, title, prompt, actions, editBtn, deleteBtn, tidyBtn, drawn: {} };
+    return { el, title, prompt, actions, moveBtn, editBtn, deleteBtn, tidyBtn, grip, drawn: {} };
   }
 
   // ---- notes --------------------------------------------------------------------

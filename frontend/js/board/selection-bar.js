@@ -10,6 +10,8 @@ import { late } from '../core/page.js';
 export function mountSelectionBar(page) {
   const { dom, ui, renderer } = page;
   const { scheduleRender, noteInView, refused, send, startPick, recolor, startEdit, deleteNote, canEdit } = late(page);
+  // With several notes selected the bar acts on them all (multiselect.js).
+  const { renderMulti, positionMulti, recolorSelection, kindSelection, deleteSelection } = late(page);
 
   function buildKinds() {
     dom.noteKind.replaceChildren(
@@ -21,6 +23,7 @@ export function mountSelectionBar(page) {
   dom.noteKind.addEventListener('change', () => {
     const id = ui.selectedId;
     const kind = dom.noteKind.value;
+    if (kind && kindSelection(kind)) return;
     if (!id) return;
     if (ui.draft?.note_id === id) {
       ui.draft = { ...ui.draft, kind };
@@ -54,6 +57,7 @@ export function mountSelectionBar(page) {
 
   dom.swatches.addEventListener('click', (e) => {
     const button = e.target.closest('[data-color]');
+    if (button && recolorSelection(button.dataset.color)) return;
     if (button && ui.selectedId) recolor(ui.selectedId, button.dataset.color);
   });
   // Keep the note's editor open while a swatch is pressed (a blur would close it).
@@ -61,9 +65,10 @@ export function mountSelectionBar(page) {
     if (!e.target.closest('select')) e.preventDefault();
   });
   dom.noteEdit.addEventListener('click', () => ui.selectedId && startEdit(ui.selectedId));
-  dom.noteDelete.addEventListener('click', () => ui.selectedId && deleteNote(ui.selectedId));
+  dom.noteDelete.addEventListener('click', () => deleteSelection() || (ui.selectedId && deleteNote(ui.selectedId)));
 
   function renderSelectionBar(view) {
+    if (renderMulti(view)) return;
     const note = ui.selectedId ? view.notes[ui.selectedId] : null;
     const show = Boolean(note) && canEdit() && !ui.listMode;
     dom.selectionBar.hidden = !show;
@@ -90,6 +95,7 @@ export function mountSelectionBar(page) {
   }
 
   function positionSelectionBar() {
+    if (positionMulti()) return;
     if (dom.selectionBar.hidden || !ui.selectedId) return;
     const el = renderer.noteElement(ui.selectedId);
     if (!el) return;

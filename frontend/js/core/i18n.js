@@ -5,6 +5,7 @@
 // The dictionaries are plain data (tests check that both languages have the
 // same keys); `applyI18n` is the only function that touches the DOM.
 
+import { CANVAS_STRINGS } from '../board/canvas-strings.js';
 import { MODERATION_STRINGS } from '../moderation/strings.js';
 import { PHONE_STRINGS } from '../phone/strings.js';
 
@@ -150,7 +151,7 @@ export const STRINGS = {
     'note.by': 'by {name}',
     'note.seeded': 'seeded by the facilitator',
     'note.help':
-      'Double-click the board to add a note. Select a note to colour or delete it; arrow keys move it, Enter edits it.',
+      'Double-click the board to add a note. Select a note to colour or delete it; arrow keys move it, Enter edits it. Shift-click, Shift+drag or Shift+Space selects several.',
 
     'color.yellow': 'yellow',
     'color.orange': 'orange',
@@ -927,7 +928,7 @@ export const STRINGS = {
     'note.by': 'av {name}',
     'note.seeded': 'inlagd av processledaren',
     'note.help':
-      'Dubbelklicka på tavlan för att lägga till en lapp. Markera en lapp för att färga eller ta bort den; piltangenterna flyttar den, Enter redigerar.',
+      'Dubbelklicka på tavlan för att lägga till en lapp. Markera en lapp för att färga eller ta bort den; piltangenterna flyttar den, Enter redigerar. Skift-klick, Skift+dra eller Skift+blanksteg markerar flera.',
 
     'color.yellow': 'gul',
     'color.orange': 'orange',
@@ -1563,7 +1564,7 @@ export const STRINGS = {
   },
 };
 // Features with their own folder keep their words there.
-for (const lang of Object.keys(STRINGS)) Object.assign(STRINGS[lang], PHONE_STRINGS[lang], MODERATION_STRINGS[lang]);
+for (const lang of Object.keys(STRINGS)) Object.assign(STRINGS[lang], PHONE_STRINGS[lang], MODERATION_STRINGS[lang], CANVAS_STRINGS[lang]);
 
 export const LANGUAGES = ['sv', 'en'];
 const STORAGE_KEY = 'samskapa:lang';
