@@ -22,6 +22,7 @@ import { mountSession } from './board/session.js';
 import { StructureRenderer } from './board/structure.js';
 import { CursorLayer } from './board/cursors.js';
 import { initialCamera } from './board/camera.js';
+import { isFar, keptRect } from './board/cull.js';
 import { mountViewport } from './board/viewport.js';
 import { mountCollectionOnBoard } from './collection/mount.js';
 import { block, errorText, toast } from './core/dialogs.js';
@@ -70,6 +71,9 @@ const ui = {
   role: null,
   conn: null,
   camera: initialCamera(),
+  kept: null, // the board rectangle whose notes are in the DOM (board/cull.js)
+  voteScale: null, // the vote buttons' size on notes, as last written
+  resting: null, // timer: the camera has stopped moving
   fitted: false,
   selectedId: null,
   selection: [], // note ids selected together (board/multiselect.js); two or more: a multi-selection
@@ -119,7 +123,7 @@ const clampCoord = (v) => Math.round(Math.min(COORD_LIMIT, Math.max(-COORD_LIMIT
 // the features' when they are mounted (below).
 const page = { boardId, token, device, $, dom, ui, presence, renderer, structure, cursors };
 Object.assign(page, { canEdit, mayNow, isFacilitator, clampCoord, useBoardLanguage, relabel });
-Object.assign(page, { currentView, scheduleRender, renderNow, send, refused });
+Object.assign(page, { currentView, scheduleRender, scheduleCull, renderNow, send, refused });
 // What app.js itself calls of the features.
 const { buildKinds, buildSwatches, renderHeader, renderRole, renderStatus, renderZoom, applyCamera } = late(page);
 const { finishEdit, flushNudge, noteBox, shownRound, renderFollow, renderSelectionBar, renderVotes } = late(page);
@@ -185,6 +189,27 @@ function scheduleRender() {
   });
 }
 
+/**
+ * Only the camera moved: draw the notes that came near the screen (and let go
+ * of those that left) with what the last render drew, in the next frame.
+ */
+let cullQueued = false;
+function scheduleCull() {
+  if (cullQueued || renderQueued || !ui.conn) return;
+  cullQueued = true;
+  requestAnimationFrame(() => {
+    cullQueued = false;
+    if (renderQueued || !renderer.last) return; // a full render comes in this frame
+    const { width, height } = page.viewportBox;
+    ui.kept = keptRect(ui.camera, width, height);
+    const screenRect = keptRect(ui.camera, width, height, 0);
+    const { view, ctx } = renderer.last;
+    renderer.render(view, { ...ctx, keptRect: ui.kept, screenRect, far: isFar(ui.camera.scale) });
+    page.collection.render(view, renderer); // its marks on notes that just came
+    if (renderer.unbuilt) scheduleCull(); // the rest of the notes near the screen
+  });
+}
+
 function renderNow() {
   if (!ui.conn || !ui.member) return;
   const view = currentView();
@@ -193,7 +218,15 @@ function renderNow() {
   const voteOpts = { role: ui.role, shownRound: shownRound(view), resultsOnNotes: ui.voteOnNotes };
   const spot = spotlightTargets(view);
   document.body.classList.toggle('spotlight-on', spot.active);
+  // Only the notes near the screen go into the DOM (board/cull.js); the
+  // viewport asks for a cull when the screen nears the edge of what is kept.
+  const box = page.viewportBox;
+  if (!(box.width > 0) && !ui.listMode) page.measureViewport();
+  ui.kept = keptRect(ui.camera, box.width, box.height);
   renderer.render(view, {
+    keptRect: ui.kept,
+    screenRect: keptRect(ui.camera, box.width, box.height, 0),
+    far: isFar(ui.camera.scale),
     spot,
     memberId: ui.member.member_id,
     role: ui.role,
@@ -220,6 +253,7 @@ function renderNow() {
   renderVotes(view, voteOpts.shownRound);
   renderFacilitation(view);
   if (ui.listMode) page.phone.render(view, { memberId: ui.member.member_id, role: ui.role });
+  if (renderer.unbuilt) scheduleCull(); // the rest of the notes near the screen
 }
 
 // ---- commands and the rules they obey ---------------------------------------------------------

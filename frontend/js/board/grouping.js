@@ -30,8 +30,7 @@ export function mountGrouping(page) {
 
   /** A note's box in board units: as tall as its element is drawn. */
   function noteBox(note) {
-    const el = renderer.noteElement(note.id);
-    return { x: note.x, y: note.y, w: NOTE_WIDTH, h: Math.max(NOTE_HEIGHT, el?.offsetHeight ?? 0) };
+    return { x: note.x, y: note.y, w: NOTE_WIDTH, h: Math.max(NOTE_HEIGHT, renderer.noteHeight(note.id)) };
   }
 
   /**

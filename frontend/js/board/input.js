@@ -3,6 +3,7 @@
 // nudge, vote, pan and zoom.
 
 import { installGestures } from './gestures.js';
+import { installNoteTabbing } from './note-tabbing.js';
 import { late } from '../core/page.js';
 
 export function mountInput(page) {
@@ -42,6 +43,11 @@ export function mountInput(page) {
     frameDragMove,
     frameDragEnd,
   } = late(page);
+
+  installNoteTabbing($('notes-layer'), {
+    order: () => (ui.conn ? Object.keys(currentView().notes) : []),
+    showNote: (id) => renderer.showNote(id),
+  });
 
   installGestures(
     { viewport: dom.viewport, notesLayer: $('notes-layer') },

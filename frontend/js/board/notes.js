@@ -115,7 +115,7 @@ export function mountNotes(page) {
       finishEdit(true);
     }
     const note = noteInView(id);
-    const el = renderer.noteElement(id);
+    const el = renderer.showNote(id);
     if (!note || !el) return;
     ui.editing = { id, isDraft, editor: null };
     zoomToNote(id);
@@ -155,7 +155,7 @@ export function mountNotes(page) {
   }
 
   function focusNote(id) {
-    const el = renderer.noteElement(id);
+    const el = renderer.showNote(id);
     select(id);
     if (el) el.focus({ preventScroll: true });
   }

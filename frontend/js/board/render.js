@@ -6,12 +6,24 @@
 // only elements whose entity object changed (state.js replaces an entity on
 // every change, so `!==` is the test), plus those whose selection or author
 // label changed. Boards hold thousands of notes; nothing is rebuilt wholesale.
+//
+// Culled: with `ctx.keptRect` (cull.js) only the notes that meet that board
+// rectangle (the screen and a margin around it) are in the DOM, plus the ones a
+// person is working with (selected, edited, dragged, focused, or just asked for
+// with showNote). A note that leaves keeps its element, detached, and comes
+// back with it. Attached notes stay in board order, which is their drawing
+// order. Without `keptRect` every note is drawn (the replay page).
 
 import { h, setText } from '../core/dom.js';
 import { t } from '../core/i18n.js';
 import { moderationMark } from '../moderation/queue.js';
 import { canDeleteNote, isMine } from '../core/state.js';
+import { noteMeets } from './cull.js';
 
+/** Notes off screen (in the margin) whose inside is built in one render. */
+const BODY_BUDGET = 24;
+/** How long a note asked for with showNote stays in the DOM off screen (ms). */
+const SHOWN_MS = 2000;
 const COLOR_CLASSES = ['yellow', 'orange', 'pink', 'green', 'blue', 'purple', 'grey'];
 /** A small sign per note kind, beside its name (the shape differs too: board.css). */
 export const KIND_ICONS = {
@@ -28,12 +40,40 @@ export class BoardRenderer {
   constructor({ framesLayer, notesLayer }) {
     this.framesLayer = framesLayer;
     this.notesLayer = notesLayer;
-    this.notes = new Map(); // id → {el, text, foot, drawn: {...}}
+    this.notes = new Map(); // id → {el, text, foot, drawn: {...}}; el detached when culled
     this.frames = new Map(); // id → {el, title, prompt, actions, drawn: {...}}
+    this.shown = new Map(); // id → when showNote asked for it (kept in the DOM a while)
+    this.last = null; // {view, ctx} of the last render, for showNote
+    this.unbuilt = 0; // notes near the screen still drawn without their inside
   }
 
+  /** The note's element if it is on the board (in the DOM), else null. */
   noteElement(id) {
-    return this.notes.get(id)?.el ?? null;
+    const el = this.notes.get(id)?.el;
+    return el?.parentNode ? el : null;
+  }
+
+  /**
+   * The note's height as drawn up close (px): measured while it is in the DOM
+   * with its text, remembered while it is not (0: never drawn so).
+   */
+  noteHeight(id) {
+    const entry = this.notes.get(id);
+    if (!entry) return 0;
+    if (entry.el.parentNode && entry.text && !this.last?.ctx.far) entry.height = entry.el.offsetHeight;
+    return entry.height ?? 0;
+  }
+
+  /**
+   * Put the note's element into the DOM even if it is far from the screen (to
+   * focus or edit it) and return it; it stays at least SHOWN_MS, and as long as
+   * it is selected, edited or focused.
+   */
+  showNote(id) {
+    if (this.noteElement(id) || !this.last?.view.notes[id]) return this.noteElement(id);
+    this.shown.set(id, performance.now());
+    this.render(this.last.view, this.last.ctx);
+    return this.noteElement(id);
   }
 
   frameElement(id) {
@@ -46,6 +86,7 @@ export class BoardRenderer {
    * Returns nothing; call as often as you like.
    */
   render(view, ctx) {
+    this.last = { view, ctx };
     this._renderFrames(view, ctx);
     this._renderNotes(view, ctx);
   }
@@ -158,14 +199,42 @@ export class BoardRenderer {
   _renderNotes(view, ctx) {
     const seen = new Set();
     const facilitator = ctx.role === 'facilitator';
+    const rect = ctx.keptRect ?? null;
+    const now = performance.now();
+    for (const [id, at] of this.shown) if (now - at > SHOWN_MS) this.shown.delete(id);
+    const focused = document.activeElement?.closest?.('[data-testid="note"]') ?? null;
+    const far = Boolean(ctx.far);
+    // Building a note's inside is the dear part of drawing it: notes on screen
+    // get theirs at once, those in the margin BODY_BUDGET a frame (`unbuilt`
+    // says how many wait; the page asks for another frame).
+    let budget = BODY_BUDGET;
+    this.unbuilt = 0;
+    let prev = null; // the last note element placed: the next one goes right after it
     for (const note of Object.values(view.notes)) {
       seen.add(note.id);
       let entry = this.notes.get(note.id);
+      const pinned =
+        note.id === ctx.selectedId ||
+        note.id === ctx.editingId ||
+        note.id === ctx.draggingId ||
+        this.shown.has(note.id) ||
+        (entry !== undefined && entry.el === focused);
+      if (!pinned && !noteMeets(note, rect)) {
+        if (entry?.el.parentNode) entry.el.remove();
+        continue;
+      }
       if (!entry) {
         entry = this._createNote(note);
         this.notes.set(note.id, entry);
-        this.notesLayer.append(entry.el);
       }
+      prev = this._place(entry.el, prev);
+      // Far out a note is a coloured block (board-render.css): its inside is
+      // built only once it is seen up close.
+      if (!far && !entry.text) {
+        if (!rect || pinned || noteMeets(note, ctx.screenRect ?? null) || budget-- > 0) this._buildBody(entry);
+        else this.unbuilt += 1;
+      }
+      const body = Boolean(entry.text);
       const author = view.participants[note.author];
       const mine = isMine(note, ctx.memberId);
       // On an anonymous board notes come without author; one's own say `mine`.
@@ -201,7 +270,8 @@ export class BoardRenderer {
         d.flags === flags &&
         d.myFlag === myFlag &&
         d.facilitator === facilitator &&
-        d.lang === ctx.lang
+        d.lang === ctx.lang &&
+        d.body === body
       ) {
         continue;
       }
@@ -213,8 +283,10 @@ export class BoardRenderer {
         el.style.top = `${note.y}px`;
       }
       if (!editing) {
-        setText(entry.text, note.text || t('note.empty'));
-        entry.text.classList.toggle('empty', !note.text);
+        if (body) {
+          setText(entry.text, note.text || t('note.empty'));
+          entry.text.classList.toggle('empty', !note.text);
+        }
         const length = note.text.length;
         el.classList.toggle('note-long', length > 120 && length <= 280);
         el.classList.toggle('note-xlong', length > 280);
@@ -229,41 +301,46 @@ export class BoardRenderer {
       el.classList.toggle('private', Boolean(note.private));
       el.classList.toggle('dimmed', dimmed);
       el.classList.toggle('grouped', Boolean(note.group_id));
-      setText(entry.kindIcon, KIND_ICONS[note.kind] ?? '•');
-      setText(entry.kindName, t(`kind.${note.kind}`));
-      entry.seeded.hidden = !seeded;
-      setText(entry.seeded, t('note.seeded.short'));
-      entry.seeded.title = t('note.seeded');
-      entry.privateMark.hidden = !note.private;
-      setText(entry.privateText, t('note.private'));
       const mark = moderationMark(note, { facilitator });
       el.classList.toggle('withheld', Boolean(mark));
       el.dataset.moderation = note.moderation ?? 'published';
-      entry.modMark.hidden = !mark;
-      if (mark) {
-        entry.modMark.dataset.status = mark.status;
-        setText(entry.modStatus, t(mark.key));
-        setText(entry.modReason, mark.reason);
-        entry.modReason.hidden = !mark.reason;
+      const flagTitle = flags ? t('mod.flag.count', { n: flags }) : myFlag ? t('mod.mark.flagged') : '';
+      if (body) {
+        setText(entry.kindIcon, KIND_ICONS[note.kind] ?? '•');
+        setText(entry.kindName, t(`kind.${note.kind}`));
+        entry.seeded.hidden = !seeded;
+        setText(entry.seeded, t('note.seeded.short'));
+        entry.seeded.title = t('note.seeded');
+        entry.privateMark.hidden = !note.private;
+        setText(entry.privateText, t('note.private'));
+        entry.modMark.hidden = !mark;
+        if (mark) {
+          entry.modMark.dataset.status = mark.status;
+          setText(entry.modStatus, t(mark.key));
+          setText(entry.modReason, mark.reason);
+          entry.modReason.hidden = !mark.reason;
+        }
+        entry.flagMark.hidden = !flags && !myFlag;
+        setText(entry.flagMark, flags ? t('mod.mark.flags', { n: flags }) : '⚑');
+        entry.flagMark.title = flagTitle;
       }
-      entry.flagMark.hidden = !flags && !myFlag;
-      setText(entry.flagMark, flags ? t('mod.mark.flags', { n: flags }) : '⚑');
-      entry.flagMark.title = flags ? t('mod.flag.count', { n: flags }) : myFlag ? t('mod.mark.flagged') : '';
       el.classList.toggle('pending', Boolean(note.pending));
       el.classList.toggle('selected', selected);
       el.classList.toggle('editing', editing);
       el.classList.toggle('dragging', dragging);
       el.dataset.deletable = deletable ? 'true' : 'false';
-      setText(entry.author, authorLabel);
-      entry.author.title = authorLabel && sector ? `${authorLabel} · ${t(`sector.${sector}`)}` : '';
-      entry.sector.className = `sector-dot sector-${sector || 'none'}`;
+      if (body) {
+        setText(entry.author, authorLabel);
+        entry.author.title = authorLabel && sector ? `${authorLabel} · ${t(`sector.${sector}`)}` : '';
+        entry.sector.className = `sector-dot sector-${sector || 'none'}`;
+      }
       const who = authorLabel ? `, ${t('note.by', { name: authorLabel })}` : '';
       const marks = [
         t(`kind.${note.kind}`),
         seeded ? t('note.seeded') : '',
         note.private ? t('note.private') : '',
         mark ? [t(mark.key), mark.reason].filter(Boolean).join(': ') : '',
-        entry.flagMark.title,
+        flagTitle,
       ]
         .filter(Boolean)
         .join(', ');
@@ -283,6 +360,7 @@ export class BoardRenderer {
         myFlag,
         facilitator,
         lang: ctx.lang,
+        body,
         vote: d.vote,
         voteLang: d.voteLang,
       };
@@ -293,6 +371,16 @@ export class BoardRenderer {
         this.notes.delete(id);
       }
     }
+  }
+
+  /** Attach `el` right after `prev` (board order) unless it is there already. */
+  _place(el, prev) {
+    const want = prev ? prev.nextSibling : this.notesLayer.firstChild;
+    // Moving the focused element would blur it: leave it where it is.
+    if (el !== want && !(el.parentNode && el.contains(document.activeElement))) {
+      this.notesLayer.insertBefore(el, want);
+    }
+    return el;
   }
 
   // ---- dot voting on a note ---------------------------------------------------------
@@ -392,7 +480,20 @@ export class BoardRenderer {
     return { el, bar, fill, count, badge };
   }
 
+  /** The note's own element; its inside comes with _buildBody. */
   _createNote(note) {
+    const el = h('div', {
+      class: 'note',
+      'data-testid': 'note',
+      'data-id': note.id,
+      tabindex: '0',
+      role: 'group',
+    });
+    return { el, text: null, drawn: {} };
+  }
+
+  /** The note's kind, marks, text and author line (before any vote controls). */
+  _buildBody(entry) {
     const kindIcon = h('span', { class: 'note-kind-icon', 'aria-hidden': 'true' });
     const kindName = h('span', { class: 'note-kind-name' });
     const seeded = h('span', { class: 'note-seeded', 'data-testid': 'note-seeded', hidden: true });
@@ -424,23 +525,8 @@ export class BoardRenderer {
     const sector = h('span', { class: 'sector-dot', 'aria-hidden': 'true' });
     const author = h('span', { class: 'note-author' });
     const foot = h('div', { class: 'note-foot' }, sector, author);
-    const el = h(
-      'div',
-      {
-        class: 'note',
-        'data-testid': 'note',
-        'data-id': note.id,
-        tabindex: '0',
-        role: 'group',
-      },
-      head,
-      modMark,
-      text,
-      privateMark,
-      foot,
-    );
-    return {
-      el,
+    entry.el.prepend(head, modMark, text, privateMark, foot);
+    Object.assign(entry, {
       text,
       author,
       sector,
@@ -453,8 +539,7 @@ export class BoardRenderer {
       modMark,
       modStatus,
       modReason,
-      drawn: {},
-    };
+    });
   }
 }
 

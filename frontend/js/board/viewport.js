@@ -5,31 +5,61 @@
 
 import { boardBounds, fitBounds, panBy, screenToWorld, viewCentre, worldToScreen, zoomAt } from './camera.js';
 import { viewRect } from './cursors.js';
+import { isFar, needsCull } from './cull.js';
+import { h, setText } from '../core/dom.js';
 import { NOTE_HEIGHT, NOTE_WIDTH } from '../core/state.js';
 import { late } from '../core/page.js';
 
 export function mountViewport(page) {
   const { ui, dom, cursors, $ } = page;
-  const { positionSelectionBar, currentView, noteInView, scheduleRender } = late(page);
+  const { positionSelectionBar, currentView, noteInView, scheduleRender, scheduleCull } = late(page);
+
+  // The dots under the board, on a layer of their own (css/board-render.css).
+  const grid = h('div', { class: 'board-grid', 'aria-hidden': 'true' });
+  dom.viewport.prepend(grid);
+
+  /** How long the camera stays still before the world is drawn sharp again (ms). */
+  const REST_MS = 250;
 
   function applyCamera() {
     const { x, y, scale } = ui.camera;
-    dom.world.style.transform = `translate(${x}px, ${y}px) scale(${scale})`;
-    // The dotted background moves with the board.
+    // Whole pixels: the compositor then copies the world's pixels instead of
+    // filtering them (software compositing).
+    dom.world.style.transform = `translate(${Math.round(x)}px, ${Math.round(y)}px) scale(${scale})`;
+    // Far out, notes draw as coloured blocks; while moving, the world is one
+    // composited layer (css/board-render.css).
+    const far = isFar(scale);
+    const wasFar = dom.world.classList.contains('far');
+    dom.world.classList.toggle('far', far);
+    dom.world.classList.add('moving');
+    clearTimeout(ui.resting);
+    ui.resting = setTimeout(() => dom.world.classList.remove('moving'), REST_MS);
+    if (far !== wasFar || needsCull(ui.kept, ui.camera, viewportBox.width, viewportBox.height)) scheduleCull();
+    // The dotted background moves with the board, on its own layer: a pan
+    // moves that layer instead of painting the dots again.
     const step = 24 * scale;
-    dom.viewport.style.backgroundSize = `${step}px ${step}px`;
-    dom.viewport.style.backgroundPosition = `${x}px ${y}px`;
+    const shift = (v) => Math.round((((v % step) + step) % step) - step);
+    grid.style.transform = `translate(${shift(x)}px, ${shift(y)}px)`;
+    if (grid.dataset.step !== String(step)) {
+      grid.dataset.step = String(step);
+      grid.style.backgroundSize = `${step}px ${step}px`;
+    }
     renderZoom();
     positionSelectionBar();
     cursors.setScale(scale);
     // Vote buttons on notes stay big enough to hit when the board is zoomed out.
-    dom.world.style.setProperty('--vote-ui-scale', String(Math.min(1.6, Math.max(1, 1 / scale))));
+    // Written only when it changes: a custom property on the world restyles every note.
+    const voteScale = String(Math.round(Math.min(1.6, Math.max(1, 1 / scale)) * 20) / 20);
+    if (voteScale !== ui.voteScale) {
+      ui.voteScale = voteScale;
+      dom.world.style.setProperty('--vote-ui-scale', voteScale);
+    }
     publishView();
     sendCursor(); // the board point under a still pointer has changed
   }
 
   function renderZoom() {
-    dom.zoomLevel.textContent = `${Math.round(ui.camera.scale * 100)}%`;
+    setText(dom.zoomLevel, `${Math.round(ui.camera.scale * 100)}%`);
   }
 
   function setCamera(camera) {
@@ -137,6 +167,7 @@ export function mountViewport(page) {
     viewportBox.width = rect.width;
     viewportBox.height = rect.height;
     publishView();
+    if (needsCull(ui.kept, ui.camera, viewportBox.width, viewportBox.height)) scheduleCull();
   }
 
   /** Tell the server which part of the board is on screen (it throttles and skips repeats). */
@@ -224,5 +255,5 @@ export function mountViewport(page) {
     ui.flight = requestAnimationFrame(step);
   }
 
-  return { applyCamera, renderZoom, setCamera, viewportSize, overlayInsets, fit, zoomToNote, zoomBy, centreOfView, userCamera, publishView, sendCursor, revealNote, showNotes, stopFlight, flyTo, viewportBox };
+  return { applyCamera, renderZoom, setCamera, measureViewport, viewportSize, overlayInsets, fit, zoomToNote, zoomBy, centreOfView, userCamera, publishView, sendCursor, revealNote, showNotes, stopFlight, flyTo, viewportBox };
 }
