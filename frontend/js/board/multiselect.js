@@ -202,8 +202,8 @@ export function mountMultiSelect(page) {
   /** Mark the selected notes (after each render: elements come and go). */
   function markSelection(view) {
     const ids = new Set(present(view, ui.selection).length >= 2 ? ui.selection : []);
-    for (const id of marked) if (!ids.has(id)) renderer.noteElement(id)?.classList.remove('in-selection');
-    for (const id of ids) renderer.noteElement(id)?.classList.add('in-selection');
+    for (const id of marked) if (!ids.has(id)) renderer.noteElementKept(id)?.classList.remove('in-selection');
+    for (const id of ids) renderer.noteElementKept(id)?.classList.add('in-selection');
     marked = ids;
     tool.hidden = !canEdit() || ui.listMode;
   }

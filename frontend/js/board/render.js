@@ -47,6 +47,11 @@ export class BoardRenderer {
     this.unbuilt = 0; // notes near the screen still drawn without their inside
   }
 
+  /** The note's element even while it is culled (marks that must stay right when it comes back). */
+  noteElementKept(id) {
+    return this.notes.get(id)?.el ?? null;
+  }
+
   /** The note's element if it is on the board (in the DOM), else null. */
   noteElement(id) {
     const el = this.notes.get(id)?.el;
