@@ -118,17 +118,185 @@ facilitation = st.one_of(
     st.builds(lambda i: {"type": "note.restore", "note_id": i}, ids),
     st.builds(lambda i: {"type": "note.flag", "note_id": i}, ids),
 )
+# Undo and redo (domain/undo.py): "$undo" sends the inverse of the actor's own
+# latest change, as the browser's undo stack does, "$redo" the change again; and
+# some inverse commands whose preconditions hold or not by chance.
+undo_redo = st.sampled_from([{"type": "$undo"}, {"type": "$undo"}, {"type": "$redo"}])
+undo = st.one_of(
+    undo_redo,
+    st.builds(lambda i: {"type": "note.undelete", "note_id": i}, ids),
+    st.builds(
+        lambda i, x, y: {"type": "note.move", "note_id": i, "x": x, "y": y, "expect": {"x": 0}},
+        ids,
+        coords,
+        coords,
+    ),
+    st.builds(
+        lambda n, g, e: {
+            "type": "note.group",
+            "note_id": n,
+            "group_id": g,
+            "expect": {"group_id": e},
+        },
+        ids,
+        st.one_of(ids, st.none()),
+        st.one_of(ids, st.none()),
+    ),
+    st.builds(
+        lambda i, w: {"type": "frame.delete", "frame_id": i, "expect": {"w": w}},
+        ids,
+        st.sampled_from([300.0, 400.0]),
+    ),
+)
+NOTE_FIELDS = {
+    "note.edit": ("text",),
+    "note.move": ("x", "y"),
+    "note.recolor": ("color",),
+    "note.kind": ("kind",),
+    "note.group": ("group_id",),
+}
+
+
+def inverse(
+    before: BoardState, command: dict[str, Any], after: BoardState
+) -> dict[str, Any] | None:
+    """The undo of an accepted command, worked out as the browser does: set back
+    what it changed, expecting what it left (None: not undoable here)."""
+    kind = command["type"]
+    if kind in NOTE_FIELDS:
+        old, new = before.notes[command["note_id"]], after.notes[command["note_id"]]
+        fields = NOTE_FIELDS[kind]
+        back = {f: getattr(old, f) for f in fields}
+        return {**command, **back, "expect": {f: getattr(new, f) for f in fields}}
+    if kind == "note.create" and command["note_id"] in after.notes:
+        note = after.notes[command["note_id"]]
+        expect = {"text": note.text, "x": note.x, "y": note.y, "color": note.color}
+        return {"type": "note.delete", "note_id": note.id, "expect": expect}
+    if kind == "note.delete":
+        return {"type": "note.undelete", "note_id": command["note_id"]}
+    if kind == "note.undelete":
+        note = after.notes[command["note_id"]]
+        return {"type": "note.delete", "note_id": note.id, "expect": {"text": note.text}}
+    if kind == "frame.update" and "title" in command:
+        old_frame, new_frame = before.frames[command["frame_id"]], after.frames[command["frame_id"]]
+        return {**command, "title": old_frame.title, "expect": {"title": new_frame.title}}
+    if kind == "frame.delete":
+        f = before.frames[command["frame_id"]]
+        return {"type": "frame.create", "frame_id": f.id, "x": f.x, "y": f.y, "w": f.w, "h": f.h}
+    if kind == "frame.create":
+        f = after.frames[command["frame_id"]]
+        return {"type": "frame.delete", "frame_id": f.id, "expect": {"x": f.x, "w": f.w}}
+    return None
+
+
 actors = st.sampled_from([FACILITATOR, PARTICIPANT, OTHER, OBSERVER])
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.tuples(st.one_of(commands, facilitation), actors), max_size=80))
+@given(st.lists(st.tuples(st.one_of(commands, facilitation, undo), actors), max_size=80))
 def test_fold_equals_live_state(steps: list[tuple[dict[str, Any], Any]]) -> None:
+    b = play(steps)
+    check_fold(b)
+
+
+# Changes to few notes by three people, each undoing and redoing their own.
+note_changes = st.one_of(
+    st.builds(
+        lambda i, t: {"type": "note.create", "note_id": i, "text": t, "x": 0, "y": 0},
+        st.sampled_from(["a", "b"]),
+        st.sampled_from(["", "x"]),
+    ),
+    st.builds(
+        lambda i, t: {"type": "note.edit", "note_id": i, "text": t},
+        st.sampled_from(["a", "b"]),
+        st.sampled_from(["", "x", "y"]),
+    ),
+    st.builds(
+        lambda i, x: {"type": "note.move", "note_id": i, "x": x, "y": 0},
+        st.sampled_from(["a", "b"]),
+        st.sampled_from([0.0, 100.0, 200.0]),
+    ),
+    st.builds(
+        lambda i, c: {"type": "note.recolor", "note_id": i, "color": c},
+        st.sampled_from(["a", "b"]),
+        st.sampled_from(["yellow", "pink"]),
+    ),
+    st.builds(lambda i: {"type": "note.delete", "note_id": i}, st.sampled_from(["a", "b"])),
+    st.builds(
+        lambda g: {"type": "group.create", "group_id": g, "note_ids": ["a", "b"]},
+        st.sampled_from(["g", "h"]),
+    ),
+    st.builds(
+        lambda n, g: {"type": "note.group", "note_id": n, "group_id": g},
+        st.sampled_from(["a", "b"]),
+        st.sampled_from(["g", "h", None]),
+    ),
+    undo_redo,
+    undo_redo,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(note_changes, st.sampled_from([PARTICIPANT, OTHER, FACILITATOR])), max_size=60
+    )
+)
+def test_undo_never_overwrites_a_later_change(steps: list[tuple[dict[str, Any], Any]]) -> None:
+    """Whenever an undo or redo is accepted, the note held exactly what the
+    change it reverses left there: nobody else's later value is overwritten."""
+
+    def accepted(before: BoardState, command: dict[str, Any]) -> None:
+        expect = command.get("expect")
+        if expect is None:
+            return
+        note = before.notes[command["note_id"]]
+        assert all(getattr(note, k) == v for k, v in expect.items()), (note, command)
+
+    start = [
+        ({"type": "note.create", "note_id": "a", "x": 0, "y": 0}, PARTICIPANT),
+        ({"type": "note.create", "note_id": "b", "x": 0, "y": 0}, OTHER),
+    ]
+    b = play(start + steps, accepted)
+    check_fold(b)
+
+
+def play(steps: list[tuple[dict[str, Any], Any]], accepted: Any = None) -> Board:
     b = Board()
+    # Per actor, as the browser keeps them: the inverses of their own changes
+    # (undo) and the changes undone (redo).
+    undos: dict[str, list[dict[str, Any]]] = {}
+    redos: dict[str, list[dict[str, Any]]] = {}
     for command, actor in steps:
+        done, undone = undos.setdefault(actor.member_id, []), redos.setdefault(actor.member_id, [])
+        if command["type"] == "$undo" and done:
+            back = done.pop()
+            with contextlib.suppress(DomainError):
+                before = b.state.copy()
+                b.run(back, actor)
+                if accepted is not None:
+                    accepted(before, back)
+                redo = inverse(before, back, b.state)
+                if redo is not None:
+                    undone.append(redo)
+            continue
+        if command["type"] == "$redo" and undone:
+            command = undone.pop()
+        elif command["type"].startswith("$"):
+            continue
         # Refused commands leave no event and no trace.
         with contextlib.suppress(DomainError):
+            before = b.state.copy()
             b.run(command, actor)
+            if accepted is not None:
+                accepted(before, command)
+            back = inverse(before, command, b.state)
+            if back is not None:
+                done.append(back)
+    return b
+
+
+def check_fold(b: Board) -> None:
     wire = [StoredEvent.from_wire(e.to_wire()) for e in b.log]
     assert [e.seq for e in wire] == list(range(1, len(wire) + 1))
     assert fold(wire).to_json() == b.state.to_json()
@@ -149,6 +317,8 @@ def test_fold_equals_live_state(steps: list[tuple[dict[str, Any], Any]]) -> None
         ends = (state.notes.get(link.from_id), state.notes.get(link.to_id))
         assert all(n is not None and n.public for n in ends)
     assert set(state.flags) <= set(state.notes)
+    # A note is on the board or remembered as deleted, never both.
+    assert not set(state.deleted) & set(state.notes)
     for note_id in state.taken_down:
         note = state.notes.get(note_id)
         assert note is None or note.moderation == "hidden"

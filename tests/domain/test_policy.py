@@ -17,7 +17,8 @@ from .helpers import FACILITATOR, OBSERVER, OTHER, PARTICIPANT, Board
 # The board (see _board): frame f1; notes n_own (PARTICIPANT's), n_other and
 # n_third (OTHER's); group g1 holding n_own and n_other; a conflict link l1
 # between them; an open vote round r1 (except for vote.open); OTHER's note
-# n_wait waiting for approval and n_hidden hidden by a facilitator.
+# n_wait waiting for approval and n_hidden hidden by a facilitator; n_gone_own
+# (PARTICIPANT's) and n_gone_other (OTHER's) deleted by their authors.
 COMMANDS: list[tuple[str, dict[str, Any]]] = [
     ("create", {"type": "note.create", "note_id": "n_new", "x": 0, "y": 0}),
     ("change_other", {"type": "note.edit", "note_id": "n_other", "text": "x"}),
@@ -29,6 +30,9 @@ COMMANDS: list[tuple[str, dict[str, Any]]] = [
     ("change_other", {"type": "note.kind", "note_id": "n_other", "kind": "goal"}),
     ("delete_own", {"type": "note.delete", "note_id": "n_own"}),
     ("delete_other", {"type": "note.delete", "note_id": "n_other"}),
+    # Undoing a deletion follows the rule for deleting.
+    ("delete_own", {"type": "note.undelete", "note_id": "n_gone_own"}),
+    ("delete_other", {"type": "note.undelete", "note_id": "n_gone_other"}),
     (
         "facilitator",
         {"type": "frame.create", "frame_id": "f_new", "x": 0, "y": 0, "w": 99, "h": 99},
@@ -144,6 +148,10 @@ def _board(command_type: str, context: str) -> Board:
     b.run({"type": "note.create", "note_id": "n_own", "x": 0, "y": 0}, PARTICIPANT)
     b.run({"type": "note.create", "note_id": "n_other", "x": 0, "y": 0}, OTHER)
     b.run({"type": "note.create", "note_id": "n_third", "x": 9, "y": 9}, OTHER)
+    b.run({"type": "note.create", "note_id": "n_gone_own", "x": 9, "y": 300}, PARTICIPANT)
+    b.run({"type": "note.delete", "note_id": "n_gone_own"}, PARTICIPANT)
+    b.run({"type": "note.create", "note_id": "n_gone_other", "x": 9, "y": 500}, OTHER)
+    b.run({"type": "note.delete", "note_id": "n_gone_other"}, OTHER)
     b.run({"type": "group.create", "group_id": "g1", "note_ids": ["n_own", "n_other"]}, OTHER)
     b.run({"type": "link.create", "link_id": "l1", "from_id": "n_own", "to_id": "n_other"}, OTHER)
     b.run({"type": "note.create", "note_id": "n_hidden", "x": 300, "y": 0}, OTHER)

@@ -1,8 +1,9 @@
 """A scripted workshop for the replay and record tests: a facilitator, six
 participants in three sectors and an observer, over real websockets — silent
-writing with a note taken back before the reveal, the reveal, grouping, a goal
+writing with a note taken back before the reveal and one deleted and brought
+back by undo, the reveal, grouping, a move undone, a goal
 conflict, the board made fully anonymous half-way, an anonymous blind vote, and
-a last private note that is never revealed."""
+a last private note (deleted and brought back) that is never revealed."""
 
 import re
 from typing import Any
@@ -90,6 +91,10 @@ async def workshop(server: ServerProcess) -> tuple[dict[str, Any], list[Client],
     # Written and taken back before the reveal: nobody but its author ever saw it.
     await ok(p6, {"type": "note.create", "note_id": "n_gone", "text": SECRET_TEXT, "x": 9, "y": 9})
     await ok(p6, {"type": "note.delete", "note_id": "n_gone"})
+    # Deleted and brought back by its author's undo while private: revealed later.
+    await ok(p5, {"type": "note.create", "note_id": "n53", "text": "Idé 5.3", "x": 500, "y": 450})
+    await ok(p5, {"type": "note.delete", "note_id": "n53"})
+    await ok(p5, {"type": "note.undelete", "note_id": "n53"})
     await ok(p1, {"type": "step.ready", "ready": True})
     await ok(fac, {"type": "agenda.go", "step_id": "s2"})
     await ok(fac, {"type": "notes.reveal"})
@@ -104,6 +109,10 @@ async def workshop(server: ServerProcess) -> tuple[dict[str, Any], list[Client],
         {"type": "link.update", "link_id": "l1", "status": "balanced", "resolution": "Stegvis"},
     )
     await ok(p4, {"type": "note.recolor", "note_id": "n42", "color": "pink"})
+    # A move and its undo (the note where the move left it).
+    await ok(p4, {"type": "note.move", "note_id": "n41", "x": 700, "y": 700})
+    undo = {"type": "note.move", "note_id": "n41", "x": 400, "y": 150}
+    await ok(p4, {**undo, "expect": {"x": 700, "y": 700}})
     # Half-way, the board becomes fully anonymous: replay hides every earlier name too.
     await ok(fac, {"type": "board.anonymity", "mode": "full"})
     await ok(p5, {"type": "note.edit", "note_id": "n51", "text": "Idé 5.1, anonym nu"})
@@ -136,6 +145,9 @@ async def workshop(server: ServerProcess) -> tuple[dict[str, Any], list[Client],
     await ok(fac, {"type": "vote.close", "round_id": "r1"})
     await ok(fac, {"type": "agenda.go", "step_id": "s4"})
     await ok(p5, {"type": "note.create", "note_id": "n_late", "text": SECRET_TEXT, "x": 5, "y": 5})
+    # Never revealed, also after a deletion undone.
+    await ok(p5, {"type": "note.delete", "note_id": "n_late"})
+    await ok(p5, {"type": "note.undelete", "note_id": "n_late"})
     await ok(fac, {"type": "board.replay", "allowed": True})
     return board, clients, credentials
 

@@ -63,6 +63,7 @@ from .events import (
 )
 from .moderation import remember_note_time
 from .state import NOTE_HEIGHT, NOTE_WIDTH, BoardState, Frame
+from .undo import remember_deleted
 from .values import Moderation, Origin
 from .voting import VoteStatus
 
@@ -132,7 +133,10 @@ def apply(state: BoardState, event: StoredEvent) -> BoardState:
             note = body.note
             state.notes[note.id] = note
             state.private_count += note.private
-            if note.origin is Origin.PARTICIPANT:
+            if state.deleted:
+                state.deleted.pop(note.id, None)
+            # A note brought back by undo is not a new one for the rate limit.
+            if note.origin is Origin.PARTICIPANT and not body.restored:
                 times = state.note_times.get(note.author, ())
                 state.note_times[note.author] = remember_note_time(times, event.at)
         case NoteEdited():
@@ -159,6 +163,7 @@ def apply(state: BoardState, event: StoredEvent) -> BoardState:
             state.votes.refund_note(body.note_id)
             state.flags.pop(body.note_id, None)
             _forget_note(state, body.note_id, note.group_id)
+            remember_deleted(state.deleted, note)
         case NotesRevealed():
             for note in body.notes:
                 state.notes[note.id] = note

@@ -53,6 +53,36 @@ class Mission(BaseModel):
     deadline: Annotated[str, Field(max_length=40)] = ""
 
 
+class NoteExpect(BaseModel):
+    """What a note must still hold for a command to apply (an undo or redo): the
+    values the sender's own change left. Only the fields given are checked; an
+    explicit `"group_id": null` expects the note to be in no group. A note that
+    holds something else — someone changed it since — refuses the command with
+    `undo_conflict` (domain/undo.py), so an undo never overwrites a later change."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: NoteText | None = None
+    x: Coord | None = None
+    y: Coord | None = None
+    color: Color | None = None
+    kind: NoteKind | None = None
+    group_id: Id | None = None
+
+
+class FrameExpect(BaseModel):
+    """Like `NoteExpect`, for a frame (only the fields given are checked)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: Title | None = None
+    prompt: Prompt | None = None
+    x: Coord | None = None
+    y: Coord | None = None
+    w: Size | None = None
+    h: Size | None = None
+
+
 class CreateNote(_Command):
     """A note at `x`, `y`; or, without a position, at a free place the server
     chooses in `frame_id` (default: the current step's frame) — domain/placement.py."""
@@ -79,6 +109,7 @@ class EditNote(_Command):
     type: Literal["note.edit"]
     note_id: Id
     text: NoteText
+    expect: NoteExpect | None = None
 
 
 class MoveNote(_Command):
@@ -86,16 +117,28 @@ class MoveNote(_Command):
     note_id: Id
     x: Coord
     y: Coord
+    expect: NoteExpect | None = None
 
 
 class RecolorNote(_Command):
     type: Literal["note.recolor"]
     note_id: Id
     color: Color
+    expect: NoteExpect | None = None
 
 
 class DeleteNote(_Command):
     type: Literal["note.delete"]
+    note_id: Id
+    expect: NoteExpect | None = None
+
+
+class UndeleteNote(_Command):
+    """Bring back a note its sender deleted (their undo): as it was, with its
+    author, text, place, colour, kind and group (if the group is still there);
+    its links and votes do not come back. Not moderation's `note.restore`."""
+
+    type: Literal["note.undelete"]
     note_id: Id
 
 
@@ -119,6 +162,7 @@ class UpdateFrame(_Command):
     y: Coord | None = None
     w: Size | None = None
     h: Size | None = None
+    expect: FrameExpect | None = None
 
 
 class MoveFrame(_Command):
@@ -135,6 +179,7 @@ class MoveFrame(_Command):
 class DeleteFrame(_Command):
     type: Literal["frame.delete"]
     frame_id: Id
+    expect: FrameExpect | None = None
 
 
 class TidyFrame(_Command):
@@ -209,6 +254,7 @@ class ChangeNoteKind(_Command):
     type: Literal["note.kind"]
     note_id: Id
     kind: NoteKind
+    expect: NoteExpect | None = None
 
 
 # --- the facilitator's structure -------------------------------------------
@@ -325,6 +371,7 @@ class GroupNote(_Command):
     type: Literal["note.group"]
     note_id: Id
     group_id: Id | None
+    expect: NoteExpect | None = None
 
 
 class CreateLink(_Command):
@@ -470,6 +517,7 @@ ClientCommand = Annotated[
     | MoveNote
     | RecolorNote
     | DeleteNote
+    | UndeleteNote
     | FacilitationCommand
     | ModerationCommand
     | CreateFrame

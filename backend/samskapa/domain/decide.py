@@ -31,6 +31,7 @@ from .commands import (
     RestoreBoard,
     SetVoteStatus,
     TidyFrame,
+    UndeleteNote,
     UpdateBoard,
     UpdateFrame,
     UpdateParticipant,
@@ -69,6 +70,7 @@ from .moderation import check_note_rate, decide_moderation, need_note, new_note_
 from .placement import frame_grid, free_place, loose_grid, tidy
 from .policy import Actor, author_key, authorize, is_author, may_see
 from .state import BoardInfo, BoardState, Frame, Note, Participant
+from .undo import decide_undelete, expected_frame, expected_note
 from .values import (
     COORD_LIMIT,
     MAX_FRAMES_PER_BOARD,
@@ -165,7 +167,7 @@ def decide(
             raise DomainError(ErrorCode.NOT_FOUND, "No such member on this board.")
         return ParticipantErased(participant_id=command.member_id)
     authorize(state, command, actor, secret)
-    if isinstance(command, CreateNote | EditNote):
+    if isinstance(command, CreateNote | EditNote | UndeleteNote):
         check_contribution(state.schedules, state.current_step, actor.role, now)
     if isinstance(command, CreateNote):
         check_note_rate(state, actor, now, secret)
@@ -207,12 +209,12 @@ def decide(
                 private_count=state.private_count + 1 if private else None,
             )
         case EditNote():
-            note = need_note(state, command.note_id)
+            note = expected_note(state, command.note_id, command.expect)
             return NoteEdited(
                 note_id=note.id, text=command.text, private=note.private, withheld=held(note)
             )
         case MoveNote():
-            note = need_note(state, command.note_id)
+            note = expected_note(state, command.note_id, command.expect)
             return NoteMoved(
                 note_id=note.id,
                 x=command.x,
@@ -222,12 +224,12 @@ def decide(
                 withheld=held(note),
             )
         case RecolorNote():
-            note = need_note(state, command.note_id)
+            note = expected_note(state, command.note_id, command.expect)
             return NoteRecolored(
                 note_id=note.id, color=command.color, private=note.private, withheld=held(note)
             )
         case DeleteNote():
-            note = need_note(state, command.note_id)
+            note = expected_note(state, command.note_id, command.expect)
             return NoteDeleted(
                 note_id=note.id,
                 private=note.private,
@@ -252,15 +254,17 @@ def decide(
                     h=command.h,
                 )
             )
+        case UndeleteNote():
+            return decide_undelete(state, command)
         case UpdateFrame():
-            _frame(state, command.frame_id)
-            return FrameUpdated(**command.model_dump(exclude={"type"}))
+            expected_frame(state, command.frame_id, command.expect)
+            return FrameUpdated(**command.model_dump(exclude={"type", "expect"}))
         case MoveFrame():
             frame = _frame(state, command.frame_id)
             _check_carried(state, frame, command.x - frame.x, command.y - frame.y)
             return FrameMoved(frame_id=frame.id, x=command.x, y=command.y)
         case DeleteFrame():
-            _frame(state, command.frame_id)
+            expected_frame(state, command.frame_id, command.expect)
             return FrameDeleted(frame_id=command.frame_id)
         case TidyFrame():
             frame = _frame(state, command.frame_id)

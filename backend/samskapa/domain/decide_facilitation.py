@@ -63,6 +63,7 @@ from .moderation import need_note, published_note
 from .placement import lay_out_revealed
 from .policy import Actor, author_key, author_pseudonym
 from .state import BoardState, Note
+from .undo import check_group_there, expected_note
 from .values import (
     ANONYMITY_STRENGTH,
     MAX_GROUPS_PER_BOARD,
@@ -106,7 +107,7 @@ def decide_facilitation(
 ) -> EventBody:
     match command:
         case ChangeNoteKind():
-            note = need_note(state, command.note_id)
+            note = expected_note(state, command.note_id, command.expect)
             return NoteKindChanged(
                 note_id=note.id,
                 kind=command.kind,
@@ -180,6 +181,8 @@ def decide_facilitation(
             _group(state, command.group_id)
             return GroupDeleted(group_id=command.group_id)
         case GroupNote():
+            expected_note(state, command.note_id, command.expect)
+            check_group_there(state, command.group_id, command.expect)
             _public_note(state, command.note_id)
             if command.group_id is not None:
                 _group(state, command.group_id)

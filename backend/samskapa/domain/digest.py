@@ -54,7 +54,8 @@ def digest(
         body = event.body
         if isinstance(body, NoteCreated | NoteApproved):
             # Created while waiting (or private): counted from its approval (reveal).
-            if isinstance(body, NoteApproved) or body.note.public:
+            # A deletion undone (`restored`) brings back an old note, not a new one.
+            if isinstance(body, NoteApproved) or (body.note.public and not body.restored):
                 new.setdefault(body.note.id)
         elif isinstance(body, NotesRevealed):
             for revealed in body.notes:

@@ -37,6 +37,8 @@ class ErrorCode(StrEnum):
     COLLECTION_NOT_OPEN = "collection_not_open"
     COLLECTION_STATE = "collection_state"
     NO_DEADLINE = "no_deadline"
+    # An undo or redo whose note or frame someone else changed since (domain/undo.py).
+    UNDO_CONFLICT = "undo_conflict"
     # Moderation (docs/collection.md).
     NOTE_WITHHELD = "note_withheld"
     MODERATION_STATE = "moderation_state"

@@ -122,9 +122,14 @@ class FrameTidied(_Event):
 
 
 class NoteCreated(_Event):
+    """Also a deleted note brought back by its sender's undo (`restored`): the
+    same event, so everything that keeps a private or withheld note from others
+    keeps this one from them too; news, digests and activity do not count it."""
+
     type: Literal["note.created"] = "note.created"
     note: Note
     private_count: int | None = None
+    restored: bool = False
 
 
 # Events about one note say whether the note was private when they happened
@@ -479,6 +484,8 @@ def event_data(body: EventBody) -> dict[str, Any]:
         del data["private_count"]
     if "withheld" in data and data["withheld"] is None:
         del data["withheld"]
+    if data.get("restored") is False:
+        del data["restored"]
     return data
 
 

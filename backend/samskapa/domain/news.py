@@ -34,7 +34,8 @@ def new_notes(events: list[StoredEvent], state: BoardState, viewer: Viewer) -> l
     for event in events:
         body = event.body
         if isinstance(body, NoteCreated):
-            order.setdefault(body.note.id)
+            if not body.restored:  # a deletion undone brings back an old note
+                order.setdefault(body.note.id)
         elif isinstance(body, NoteEdited):
             order.setdefault(body.note_id)
         elif isinstance(body, NoteApproved | NoteRestored):

@@ -12,6 +12,8 @@ step rule.
 - Participants do what the current step allows (`StepRules`; the free canvas
   when no step runs), nothing while the board is locked, and never the
   facilitator's structure. "I'm done" and renaming oneself are always allowed.
+- An undo is a command like any other (domain/undo.py): undoing a deletion
+  (`note.undelete`) follows the rule for deleting.
 """
 
 from dataclasses import dataclass
@@ -61,6 +63,7 @@ from .commands import (
     StopTimer,
     Summon,
     TidyFrame,
+    UndeleteNote,
     UpdateBoard,
     UpdateFrame,
     UpdateLink,
@@ -137,11 +140,14 @@ def is_author(note: Note, member_id: str, secret: bytes) -> bool:
     return note.author == member_id or note.author == author_pseudonym(secret, member_id)
 
 
-def visible_note(state: BoardState, note_id: str, actor: Actor, secret: bytes) -> Note | None:
+def visible_note(
+    state: BoardState, note_id: str, actor: Actor, secret: bytes, deleted: bool = False
+) -> Note | None:
     """The note as `actor` may know it: someone else's private note, and for a
     participant someone else's waiting, rejected or hidden note, is "not found",
-    never "forbidden", so that not even its existence leaks."""
-    note = state.notes.get(note_id)
+    never "forbidden", so that not even its existence leaks. `deleted`: look
+    among the recently deleted notes (an undo of a deletion)."""
+    note = (state.deleted if deleted else state.notes).get(note_id)
     if note is None or is_author(note, actor.member_id, secret):
         return note
     if note.private or (note.withheld and not may_see(actor.role, is_author=False)):
@@ -175,6 +181,8 @@ def authorize(state: BoardState, command: ClientCommand, actor: Actor, secret: b
     if actor.role is Role.OBSERVER:
         raise DomainError(ErrorCode.FORBIDDEN, "Observers cannot change the board.")
     notes = [visible_note(state, note_id, actor, secret) for note_id in _touched_notes(command)]
+    if isinstance(command, UndeleteNote):
+        notes = [visible_note(state, command.note_id, actor, secret, deleted=True)]
     if actor.role is Role.FACILITATOR:
         return
     if isinstance(command, FACILITATOR_ONLY):
@@ -187,7 +195,7 @@ def authorize(state: BoardState, command: ClientCommand, actor: Actor, secret: b
     if isinstance(command, CreateNote):
         if rules.write is WriteMode.NONE:
             raise DomainError(ErrorCode.STEP_FORBIDS, "This step is not for writing notes.")
-    elif isinstance(command, NOTE_CHANGES):
+    elif isinstance(command, (*NOTE_CHANGES, UndeleteNote)):
         note = notes[0]
         own = note is None or is_author(note, actor.member_id, secret)
         if rules.edit is EditScope.NONE:
@@ -196,7 +204,8 @@ def authorize(state: BoardState, command: ClientCommand, actor: Actor, secret: b
             raise DomainError(
                 ErrorCode.STEP_FORBIDS, "In this step you may change only your own notes."
             )
-        if isinstance(command, DeleteNote) and not own:
+        if isinstance(command, DeleteNote | UndeleteNote) and not own:
+            # Bringing back a deleted note is deleting undone: the same rule.
             raise DomainError(ErrorCode.FORBIDDEN, "Participants may delete only their own notes.")
     elif isinstance(command, GROUPING):
         if not rules.group:

@@ -351,7 +351,9 @@ def timeline(
         if marker is not None:
             markers.append(marker)
         votes = row.type == "vote.cast"
-        if (votes or row.type in CONTRIBUTIONS) and hidden != "withheld":
+        # A deletion undone (`restored`) is no new contribution.
+        contributes = row.type in CONTRIBUTIONS and not row.data.get("restored")
+        if (votes or contributes) and hidden != "withheld":
             member = member_of_actor.get(row.actor)
             bucket = buckets.get(member) if member is not None else None
             if bucket is not None:

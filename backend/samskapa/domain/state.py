@@ -120,6 +120,10 @@ class BoardState:
     # When each author's latest participant notes were created (the last minute's
     # worth, for the board's notes-per-minute limit). Never sent to a client.
     note_times: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # The most recently deleted notes as they were (values.MAX_UNDELETE of them,
+    # oldest first), for their sender's undo (`note.undelete`, domain/undo.py).
+    # Never sent to a client.
+    deleted: dict[str, Note] = field(default_factory=dict)
 
     def copy(self) -> "BoardState":
         """A copy that shares the (immutable) entities but not the maps."""
@@ -142,6 +146,7 @@ class BoardState:
             flags=dict(self.flags),
             taken_down=self.taken_down,
             note_times=dict(self.note_times),
+            deleted=dict(self.deleted),
         )
 
     @property
@@ -192,6 +197,7 @@ class BoardState:
             "flags": {k: sorted(v) for k, v in self.flags.items()},
             "taken_down": sorted(self.taken_down),
             "note_times": {k: list(v) for k, v in self.note_times.items()},
+            "deleted": {k: d(v) for k, v in self.deleted.items()},
         }
 
     @classmethod
@@ -219,4 +225,5 @@ class BoardState:
             flags={k: frozenset(v) for k, v in data.get("flags", {}).items()},
             taken_down=frozenset(data.get("taken_down", ())),
             note_times={k: tuple(v) for k, v in data.get("note_times", {}).items()},
+            deleted={k: Note.model_validate(v) for k, v in data.get("deleted", {}).items()},
         )

@@ -117,6 +117,9 @@ MAX_FRAMES_PER_BOARD = 200
 MAX_STEPS = 30
 MAX_GROUPS_PER_BOARD = 500
 MAX_LINKS_PER_BOARD = 2000
+# How many deleted notes a board remembers so that their senders can undo the
+# deletion (the most recent ones; older deletions can no longer be undone).
+MAX_UNDELETE = 500
 INSTRUCTIONS_MAX = 1000
 RESOLUTION_MAX = 500
 # A moderation reason is a sentence or two for the note's author.

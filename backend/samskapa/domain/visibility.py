@@ -455,8 +455,9 @@ def shared_state(
     data["flags"] = (
         {k: len(v) for k, v in state.flags.items() if k in data["notes"]} if moderator else {}
     )
-    # Kept for the fold and replay only: they would name authors.
-    del data["taken_down"], data["note_times"]
+    # Kept for the fold, replay and undo only: they would name authors (and the
+    # deleted notes hold others' private text).
+    del data["taken_down"], data["note_times"], data["deleted"]
     return data
 
 
