@@ -29,6 +29,7 @@ import { block, errorText, toast } from './core/dialogs.js';
 import { applyI18n, browserLang, getLang, setLang, storedLang, t, toggleLang } from './core/i18n.js';
 import { parseLocation } from './core/member.js';
 import { late } from './core/page.js';
+import { applyLimits } from './core/vocabulary.js';
 import { canEditNotes, COORD_LIMIT, may, permission, predictAll, spotlightTargets } from './core/state.js';
 import { mountCsv } from './facilitation/csv.js';
 import { mountFollow } from './facilitation/follow.js';
@@ -44,6 +45,8 @@ import { noteVoteInfo } from './voting/voting.js';
 // ---- where we are -------------------------------------------------------------------
 
 const { boardId, token, device } = parseLocation(location);
+// The dialogs' fields take the server's limits (data-limit in board.html).
+applyLimits(document);
 
 const $ = (id) => document.getElementById(id);
 const dom = findElements();

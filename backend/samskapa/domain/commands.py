@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from .facilitation import Spotlight, Step
 from .values import (
+    DEADLINE_MAX,
     MAX_FRAMES_PER_BOARD,
     MAX_GROUPS_PER_BOARD,
     MAX_LINKS_PER_BOARD,
@@ -50,7 +51,7 @@ class Mission(BaseModel):
 
     statement: MissionText = ""
     measure: MissionText = ""
-    deadline: Annotated[str, Field(max_length=40)] = ""
+    deadline: Annotated[str, Field(max_length=DEADLINE_MAX)] = ""
 
 
 class NoteExpect(BaseModel):

@@ -112,6 +112,8 @@ TITLE_MAX = 120
 PROMPT_MAX = 500
 NAME_MAX = 60
 MISSION_FIELD_MAX = 500
+# A mission's deadline is a year or a short phrase ("2030", "end of 2027").
+DEADLINE_MAX = 40
 MAX_NOTES_PER_BOARD = 5000
 MAX_FRAMES_PER_BOARD = 200
 MAX_STEPS = 30

@@ -7,7 +7,7 @@ import { freeSpot } from './layout.js';
 import { boxAround, GROUP_PAD, inBox } from './structure.js';
 import { h } from '../core/dom.js';
 import { t } from '../core/i18n.js';
-import { may, NOTE_HEIGHT, NOTE_WIDTH } from '../core/state.js';
+import { GROUP_NAME_MAX, may, NOTE_HEIGHT, NOTE_WIDTH } from '../core/state.js';
 import { newGroupId } from '../core/sync.js';
 import { late } from '../core/page.js';
 
@@ -174,7 +174,7 @@ export function mountGrouping(page) {
       class: 'group-name-input',
       'data-testid': 'group-name-input',
       type: 'text',
-      maxlength: '120',
+      maxlength: String(GROUP_NAME_MAX),
       'aria-label': t('group.rename.aria', { name: group.name }),
     });
     input.value = group.name;

@@ -28,11 +28,12 @@ import {
   RETRYABLE_ERRORS,
   TokenBucket,
 } from './sync.js';
+import { CLOSE_CODES, PROTOCOL_VERSION } from './vocabulary.js';
 
 
 const utf8 = new TextDecoder();
 
-export const PROTOCOL_VERSION = 1;
+export { PROTOCOL_VERSION };
 
 export const ConnState = Object.freeze({
   CONNECTING: 'connecting',
@@ -297,10 +298,10 @@ export class Connection {
     this.online.clear();
     const code = ev?.code ?? 1006;
     const fatal = {
-      4001: 'unauthorized',
-      4004: 'board_not_found',
-      4410: 'board_deleted',
-      4005: 'reload',
+      [CLOSE_CODES.UNAUTHORIZED]: 'unauthorized',
+      [CLOSE_CODES.BOARD_NOT_FOUND]: 'board_not_found',
+      [CLOSE_CODES.BOARD_DELETED]: 'board_deleted',
+      [CLOSE_CODES.UNSUPPORTED_PROTOCOL]: 'reload',
     }[code];
     if (fatal) {
       this.stopped = true;
@@ -312,7 +313,7 @@ export class Connection {
     // 4008 (resync), 4009 (heartbeat), 1006 (network, refused handshake) …
     // all mean: come back with last_seq.
     this.emit('presence', { online: [] });
-    if (code === 4029) {
+    if (code === CLOSE_CODES.OVER_BUDGET) {
       // §2.8: this page sent far more than its budget (a bug, or a stuck
       // loop). The server refuses us for a while; coming back sooner would
       // only be refused again, so wait it out instead of retrying in a loop.

@@ -14,22 +14,16 @@
 //   object and the one map it touches.
 
 import { predictPlace } from './placement.js';
+import { ENUMS, LIMITS } from './vocabulary.js';
 
-export const COLORS = ['yellow', 'orange', 'pink', 'green', 'blue', 'purple', 'grey'];
-export const KINDS = ['idea', 'goal', 'challenge', 'conflict', 'initiative', 'commitment', 'question'];
-export const SECTORS = ['public', 'business', 'academia', 'civil_society', 'citizen', 'other'];
-export const ROLES = ['facilitator', 'participant', 'observer'];
+export const COLORS = ENUMS.colors;
+export const KINDS = ENUMS.note_kinds;
+export const SECTORS = ENUMS.sectors;
+export const ROLES = ENUMS.roles;
 
-// Limits from backend/samskapa/domain/values.py.
-export const NOTE_TEXT_MAX = 500;
-export const TITLE_MAX = 120;
-export const PROMPT_MAX = 500;
-export const NAME_MAX = 60;
-export const MISSION_FIELD_MAX = 500;
-export const DEADLINE_MAX = 40;
-export const COORD_LIMIT = 1_000_000;
-export const FRAME_MIN = 40;
-export const FRAME_MAX = 20_000;
+// Limits from backend/samskapa/domain/values.py (vocabulary.js).
+export const { NOTE_TEXT_MAX, TITLE_MAX, PROMPT_MAX, NAME_MAX, MISSION_FIELD_MAX, DEADLINE_MAX } = LIMITS;
+export const { COORD_LIMIT, FRAME_MIN, FRAME_MAX } = LIMITS;
 
 // The nominal size of a note in board units. The server decides frame
 // membership by the point at the centre of this box (BoardState.frame_at).
@@ -67,11 +61,11 @@ export function emptyState() {
 
 // ---- facilitation (backend/samskapa/domain/facilitation.py, docs/protocol.md §2.3) ----
 
-export const LINK_KINDS = ['conflicts', 'supports', 'depends'];
-export const CONFLICT_STATUSES = ['open', 'balanced', 'accepted'];
-export const ANONYMITY_MODES = ['off', 'facilitators', 'full'];
-export const GROUP_NAME_MAX = 120;
-export const RESOLUTION_MAX = 500;
+export const LINK_KINDS = ENUMS.link_kinds;
+export const CONFLICT_STATUSES = ENUMS.conflict_statuses;
+export const ANONYMITY_MODES = ENUMS.anonymity;
+export const GROUP_NAME_MAX = LIMITS.TITLE_MAX; // a group's name is a Title
+export const { RESOLUTION_MAX } = LIMITS;
 
 /** What participants may do when no step runs (the free canvas, `FREE` in facilitation.py). */
 export const FREE_RULES = Object.freeze({ write: 'open', edit: 'all', group: true, link: true, vote: true });
@@ -106,9 +100,8 @@ function emptyFacilitation() {
 }
 
 /** Where a note stands with the facilitators (backend/samskapa/domain/values.py `Moderation`). */
-export const MODERATION = ['published', 'waiting', 'rejected', 'hidden'];
-export const REASON_MAX = 300;
-export const NOTES_PER_MINUTE_MAX = 120;
+export const MODERATION = ENUMS.moderation;
+export const { REASON_MAX, NOTES_PER_MINUTE_MAX } = LIMITS;
 
 /** Is `note` withheld from everyone but its author and the facilitators? */
 export function isWithheld(note) {
@@ -116,10 +109,10 @@ export function isWithheld(note) {
 }
 
 // Dot-voting limits (backend/samskapa/domain/voting.py, commands.py).
-export const BUDGET_MAX = 99;
+export const { BUDGET_MAX } = LIMITS;
 export const BUDGET_DEFAULT = 5;
 export const CAP_DEFAULT = 3;
-export const VOTE_STATUSES = ['voting', 'done', 'abstain'];
+export const VOTE_STATUSES = ENUMS.vote_statuses;
 
 /**
  * The votes as this browser may know them (docs/protocol.md §2.3): the

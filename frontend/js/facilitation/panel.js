@@ -18,20 +18,20 @@ import {
   timerLeft,
   TITLE_MAX,
 } from '../core/state.js';
+import { ENUMS, LIMITS } from '../core/vocabulary.js';
 
 // ---- the rules of the game (backend/samskapa/domain/values.py, facilitation.py) -----
 
-export const WRITE_MODES = ['none', 'open', 'private'];
-export const EDIT_SCOPES = ['none', 'own', 'all'];
+export const WRITE_MODES = ENUMS.write_modes;
+export const EDIT_SCOPES = ENUMS.edit_scopes;
 export const RULE_FLAGS = ['group', 'link', 'vote'];
-export const MAX_STEPS = 30;
-export const MINUTES_MAX = 600;
-export const INSTRUCTIONS_MAX = 1000;
-const TIMER_SECONDS_MAX = 21_600;
-// attention.summon takes a rectangle whose sides are 40–20,000 board units.
-const SUMMON_MIN = 40;
-const SUMMON_MAX = 20_000;
-const COORD = 1_000_000;
+export const { MAX_STEPS, INSTRUCTIONS_MAX } = LIMITS;
+export const MINUTES_MAX = LIMITS.STEP_MINUTES_MAX;
+const { TIMER_SECONDS_MAX } = LIMITS;
+// attention.summon takes a rectangle whose sides are a frame's (FRAME_MIN–FRAME_MAX board units).
+const SUMMON_MIN = LIMITS.FRAME_MIN;
+const SUMMON_MAX = LIMITS.FRAME_MAX;
+const COORD = LIMITS.COORD_LIMIT;
 
 const rules = (write, edit, group = false, link = false, vote = false) => ({ write, edit, group, link, vote });
 

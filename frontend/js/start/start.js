@@ -6,6 +6,10 @@ import { applyI18n, browserLang, getLang, setLang, storedLang, t, toggleLang } f
 import { linkItems } from '../share/links.js';
 import { recentBoards } from './recent.js';
 import { mountImport } from '../replay/import.js';
+import { applyLimits } from '../core/vocabulary.js';
+
+// The form's fields take the server's limits (data-limit in index.html).
+applyLimits(document);
 
 const form = byTestId('create-form');
 const errorBox = document.getElementById('create-error');

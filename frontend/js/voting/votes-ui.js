@@ -5,7 +5,7 @@
 
 import { h, setText } from '../core/dom.js';
 import { getLang, t } from '../core/i18n.js';
-import { BUDGET_DEFAULT, BUDGET_MAX, CAP_DEFAULT, KINDS } from '../core/state.js';
+import { BUDGET_DEFAULT, BUDGET_MAX, CAP_DEFAULT, KINDS, TITLE_MAX } from '../core/state.js';
 import {
   canVote,
   checkLimits,
@@ -206,7 +206,7 @@ export class VotePanel {
       type: 'text',
       id: 'vote-title',
       'data-testid': 'vote-title',
-      maxlength: '120',
+      maxlength: String(TITLE_MAX),
       autocomplete: 'off',
       'data-i18n-placeholder': 'vote.title.placeholder',
       placeholder: t('vote.title.placeholder'),
