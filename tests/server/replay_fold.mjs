@@ -12,22 +12,13 @@
 // under that rule too (authors blanked as the page does on a change of
 // anonymity, names and named ballots left out where authors are hidden).
 import { readFileSync } from 'node:fs';
-import { applyEvent, applyOwnNotes, applyOwnVotes, fromSnapshot, hideAuthors } from '../../frontend/js/core/state.js';
+import { applyOwnNotes, applyOwnVotes, fromSnapshot, hideAuthors } from '../../frontend/js/core/state.js';
+import { foldLive, fromReset, sorted } from '../js/fold-compare.mjs';
 
 const input = JSON.parse(readFileSync(0, 'utf8'));
 
 function seesAuthors(mode, member) {
   return mode === 'off' || (mode === 'facilitators' && member.role === 'facilitator');
-}
-
-function sorted(value) {
-  if (Array.isArray(value)) return value.map(sorted);
-  if (value && typeof value === 'object') {
-    const out = {};
-    for (const key of Object.keys(value).sort()) out[key] = sorted(value[key]);
-    return out;
-  }
-  return value;
 }
 
 function underStrictest(state, member, mode) {
@@ -44,10 +35,7 @@ function underStrictest(state, member, mode) {
 }
 
 function fromReplay(answer) {
-  const state = fromSnapshot({ seq: answer.seq, state: answer.state });
-  applyOwnVotes(state, answer.own_votes);
-  applyOwnNotes(state, answer.own_notes);
-  return state;
+  return fromReset({ seq: answer.seq, state: answer.state }, answer.own_votes, answer.own_notes);
 }
 
 const out = [];
@@ -61,8 +49,7 @@ input.clients.forEach((client, index) => {
       applyOwnNotes(state, msg);
       live[state.seq] = JSON.stringify(sorted(underStrictest(state, client.member, input.strictest)));
     } else if (msg.type.includes('.') && state !== null) {
-      applyEvent(state, msg);
-      if (msg.type === 'board.anonymity_changed') hideAuthors(state, client.member);
+      foldLive(state, msg, client.member);
       live[msg.seq] = JSON.stringify(sorted(underStrictest(state, client.member, input.strictest)));
     }
   }
@@ -80,8 +67,7 @@ input.clients.forEach((client, index) => {
   const forward = [];
   for (const event of client.events) {
     if (event.seq <= seqs[0]) continue;
-    applyEvent(folded, event);
-    if (event.type === 'board.anonymity_changed') hideAuthors(folded, client.member);
+    foldLive(folded, event, client.member);
     const expected = JSON.stringify(sorted(fromReplay(client.replays[event.seq])));
     const got = JSON.stringify(sorted(folded));
     if (got !== expected) forward.push({ seq: event.seq, folded: JSON.parse(got), replay: JSON.parse(expected) });

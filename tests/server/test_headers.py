@@ -55,7 +55,7 @@ def test_every_kind_of_answer_carries_the_headers(server: ServerProcess) -> None
             "error": http.get("/api/boards/b_missing/snapshot"),
             "unknown path": http.get("/nothing"),
             "module": http.get(f"{prefix[1]}/js/app.js"),
-            "style": http.get(f"{prefix[1]}/css/board.css"),
+            "style": http.get(f"{prefix[1]}/css/board/page.css"),
             "swagger ui": http.get("/docs"),
             "redoc": http.get("/redoc"),
             "head": http.head("/api/templates"),

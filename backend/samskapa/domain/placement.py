@@ -22,7 +22,7 @@ from .values import FRAME_MAX
 
 GAP = 16.0  # between notes: enough to see two notes as two
 PAD = 24.0  # from the frame's border
-HEADER = 96.0  # the frame's title and a line or two of prompt (board.css .frame-title)
+HEADER = 96.0  # the frame's title and a line or two of prompt (css/board/frames.css .frame-title)
 STEP_X = NOTE_WIDTH + GAP
 STEP_Y = NOTE_HEIGHT + GAP
 # Notes outside every frame are laid out in a band this many notes wide, to the
@@ -31,7 +31,7 @@ LOOSE_COLUMNS = 6
 LOOSE_MARGIN = 80.0
 LOOSE_ROWS = 10_000  # as good as unbounded: a board holds at most 5,000 notes
 # A group is drawn as an outline 18 units around its notes with its name above
-# it (frontend/js/board/structure.js GROUP_PAD, board.css .group-head): a tidied group
+# it (frontend/js/board/structure.js GROUP_PAD, css/board/groups.css .group-head): a tidied group
 # gets that room, so its name covers neither the frame's prompt nor the row above.
 GROUP_ROOM_ABOVE = 52.0
 GROUP_ROOM_BELOW = 20.0

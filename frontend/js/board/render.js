@@ -25,7 +25,7 @@ const BODY_BUDGET = 24;
 /** How long a note asked for with showNote stays in the DOM off screen (ms). */
 const SHOWN_MS = 2000;
 const COLOR_CLASSES = ['yellow', 'orange', 'pink', 'green', 'blue', 'purple', 'grey'];
-/** A small sign per note kind, beside its name (the shape differs too: board.css). */
+/** A small sign per note kind, beside its name (the shape differs too: css/facilitation/note-kinds.css). */
 export const KIND_ICONS = {
   idea: '✦',
   goal: '◎',

@@ -1,7 +1,7 @@
 // On a phone the canvas board's banners (mission, idea collection, step, dot
 // vote) fold to one line each, so that the board under them stays free to see
 // and touch (docs/phone.md); one button opens their details and folds them
-// again. The state is two classes on the body (board.css): `banner-toggle` (the
+// again. The state is two classes on the body (css/phone/banners.css): `banner-toggle` (the
 // page has the button) and `banners-open`.
 
 import { h } from '../core/dom.js';

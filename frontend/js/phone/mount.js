@@ -396,7 +396,7 @@ export function mount(page) {
     return parts.join(' · ');
   }
 
-  /** The note's colour (board.css .note-*) and whether it is still in the outbox. */
+  /** The note's colour (css/board/notes.css .note-*) and whether it is still in the outbox. */
   function paint(el, note) {
     for (const c of COLORS) el.classList.toggle(`note-${c}`, note.color === c);
     el.classList.toggle('pending', Boolean(note.pending));

@@ -1,0 +1,51 @@
+// The golden log (tests/golden/golden_log.json, made by the Python domain with
+// tests/golden/make_golden.py): every event type, as a facilitator and a
+// participant received it. The browser's fold (core/state.js), event by event
+// from an empty state, must hold after every seq exactly what the server's
+// snapshot for that member says.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
+import { emptyState } from '../../frontend/js/core/state.js';
+import { EVENT_TYPES } from '../../frontend/js/core/vocabulary.js';
+import { foldLive, fromReset, sorted } from './fold-compare.mjs';
+
+// One known difference, kept visible: `note.restored` does not tell a viewer
+// that they had flagged the note before it was hidden (it was gone for them
+// meanwhile), so the live page loses its "you flagged this" mark that the next
+// snapshot brings back. {board, viewer, note, fromSeq}: the snapshot's
+// myFlags[note] is not expected of the live fold from that seq on.
+const KNOWN = [{ board: 'workshop', viewer: 'participant', note: 'n2', fromSeq: 53 }];
+
+const golden = JSON.parse(readFileSync(new URL('../golden/golden_log.json', import.meta.url), 'utf8'));
+
+test('the golden log holds every event type the server has', () => {
+  const seen = new Set();
+  for (const board of Object.values(golden)) for (const log of Object.values(board)) for (const e of log.events) seen.add(e.type);
+  assert.deepEqual(EVENT_TYPES.filter((type) => !seen.has(type)), []);
+});
+
+for (const [boardName, board] of Object.entries(golden)) {
+  for (const [viewerName, log] of Object.entries(board)) {
+    test(`${boardName}, as the ${viewerName} received it: the fold equals the snapshot at every seq`, () => {
+      const member = { id: log.member_id, role: log.role };
+      const state = emptyState();
+      let compared = 0;
+      for (const event of log.events) {
+        foldLive(state, event, member);
+        const reset = log.snapshots[String(event.seq)];
+        const expected = sorted(fromReset(reset.snapshot, reset.own_votes, reset.own_notes));
+        for (const known of KNOWN) {
+          if (known.board === boardName && known.viewer === viewerName && event.seq >= known.fromSeq) {
+            assert.equal(expected.myFlags[known.note], true, 'the known difference is still there');
+            delete expected.myFlags[known.note];
+          }
+        }
+        assert.deepEqual(sorted(JSON.parse(JSON.stringify(state))), expected, `after ${event.type} (seq ${event.seq})`);
+        compared += 1;
+      }
+      assert.equal(compared, Object.keys(log.snapshots).length);
+    });
+  }
+}
