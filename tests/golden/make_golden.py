@@ -101,6 +101,7 @@ def workshop() -> list[tuple[dict[str, Any] | Command, Actor]]:
         ({"type": "note.recolor", "note_id": "n1", "color": "green"}, P),
         ({"type": "note.kind", "note_id": "n2", "kind": "challenge"}, P2),
         ({"type": "frame.tidy", "frame_id": "f1"}, F),
+        ({"type": "frame.move", "frame_id": "f1", "x": 20, "y": 10}, F),
         ({"type": "agenda.set", "steps": steps}, F),
         ({"type": "agenda.go", "step_id": "s1"}, F),
         (
