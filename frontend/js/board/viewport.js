@@ -14,7 +14,7 @@ export function mountViewport(page) {
   const { ui, dom, cursors, $ } = page;
   const { positionSelectionBar, currentView, noteInView, scheduleRender, scheduleCull } = late(page);
 
-  // The dots under the board, on a layer of their own (css/board-render.css).
+  // The dots under the board, on a layer of their own (css/board/board-render.css).
   const grid = h('div', { class: 'board-grid', 'aria-hidden': 'true' });
   dom.viewport.prepend(grid);
 
@@ -27,7 +27,7 @@ export function mountViewport(page) {
     // filtering them (software compositing).
     dom.world.style.transform = `translate(${Math.round(x)}px, ${Math.round(y)}px) scale(${scale})`;
     // Far out, notes draw as coloured blocks; while moving, the world is one
-    // composited layer (css/board-render.css).
+    // composited layer (css/board/board-render.css).
     const far = isFar(scale);
     const wasFar = dom.world.classList.contains('far');
     dom.world.classList.toggle('far', far);
