@@ -117,6 +117,7 @@ def climb(args: argparse.Namespace, kind: str, boards: int, run: int) -> Climb:
                 "settleMs": 1000,
                 "maxNotesPerBoard": 1000,
                 "opMix": {"create": 0.2, "move": 0.5, "edit": 0.3},
+                "batchOps": args.batch_ops,
                 "steps": [
                     {
                         "rate": r,
@@ -243,6 +244,12 @@ def render(
         "default); PostgreSQL on the same machine. The per-connection rate limit is raised",
         "for this benchmark (`SAMSKAPA_OPS_PER_SECOND=1000000`, `SAMSKAPA_OPS_BURST=1000000`).",
         "Server pinned to CPU 0, Node.js load generator to CPU 1; PostgreSQL unpinned.",
+        (
+            "One op per frame."
+            if args.batch_ops == 1
+            else f"A connection's ops that fall due at the same moment leave in one `ops` frame "
+            f"(at most {args.batch_ops}), as a browser sends what its outbox holds."
+        ),
         "",
         f"Command: `{h.command_line('ingest.py', argv)}`; server code: {h.code_version()}.",
         "",
@@ -312,6 +319,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--warmup", type=float, default=2.0)
     p.add_argument("--duration", type=float, default=6.0, help="measured seconds per step")
+    p.add_argument(
+        "--batch-ops",
+        type=int,
+        default=1,
+        help="most ops per frame: a connection's ops due at the same moment leave in one "
+        "`ops` frame (1: one op per frame)",
+    )
     p.add_argument("--p99-limit", type=float, default=TARGET_P99, help="ack p99 bound, ms (20)")
     p.add_argument("--server-cpus", default="0")
     p.add_argument("--generator-cpus", default="1")
@@ -329,6 +343,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         p.error("--boards 1..500, --per-board 1..50, --runs 1..10")
     if len(args.rates) > 20 or not 1 <= args.duration <= 60:
         p.error("at most 20 rates; --duration 1..60")
+    if not 1 <= args.batch_ops <= 100:
+        p.error("--batch-ops 1..100")
     return args
 
 

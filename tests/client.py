@@ -105,6 +105,16 @@ class Client:
         await self.send({"type": "op", "op_id": op_id, "command": command})
         return op_id
 
+    async def ops(self, commands: list[tuple[dict[str, Any], str | None]]) -> list[str]:
+        """Several ops in one `ops` frame; (command, op_id or None) each."""
+        op_ids = [op_id or f"o{next(_ids)}" for _, op_id in commands]
+        entries = [
+            {"op_id": op_id, "command": command}
+            for (command, _), op_id in zip(commands, op_ids, strict=True)
+        ]
+        await self.send({"type": "ops", "ops": entries})
+        return op_ids
+
     async def wait_for(self, predicate: Any, timeout: float = TIMEOUT) -> dict[str, Any]:
         """The first message (old or new) that satisfies `predicate`."""
 

@@ -35,6 +35,10 @@ const STOP_AFTER = config.stopAfterFailures ?? 1; // consecutive failing steps b
 // Stop at once when the receivers get less than this share of the offered deliveries.
 const STOP_BELOW_SHARE = config.stopBelowDeliveryShare ?? 0;
 const STEPS = config.steps ?? [];
+// At most this many ops in one frame ("ops", docs/protocol.md §2.3): the ops of a
+// connection that fall due at the same moment leave together, as a browser
+// sends what its outbox holds. 1: one op per frame.
+const BATCH_OPS = config.batchOps ?? 1;
 const HARD_LIMIT_MS = config.hardLimitMs ?? 30 * 60 * 1000;
 const now = () => performance.now();
 
@@ -449,12 +453,32 @@ function nextOp(conn, idx) {
   return { type: "note.edit", note_id: noteId, text: words(2 + Math.floor(rand() * 6)) };
 }
 
+// Ops of one connection waiting to leave together (BATCH_OPS > 1), until flushOps.
+const queued = new Map(); // conn -> [entry JSON]
+
+function flushOps(conn) {
+  const entries = queued.get(conn);
+  if (!entries || entries.length === 0) return;
+  queued.delete(conn);
+  if (!conn.live || conn.ws.readyState !== WebSocket.OPEN) return;
+  conn.ws.send(
+    entries.length === 1
+      ? `{"type":"op",${entries[0].slice(1)}`
+      : `{"type":"ops","ops":[${entries.join(",")}]}`,
+  );
+}
+
+function flushAllOps() {
+  for (const conn of [...queued.keys()]) flushOps(conn);
+}
+
 function sendOp(conn, due) {
   if (opsSent >= MAX_OPS) return;
   if (!conn.live || conn.ws.readyState !== WebSocket.OPEN) return;
   const idx = opsSent++;
   const command = nextOp(conn, idx);
-  const payload = `{"type":"op","op_id":"${PREFIX}${idx}","command":${JSON.stringify(command)}}`;
+  const entry = `{"op_id":"${PREFIX}${idx}","command":${JSON.stringify(command)}}`;
+  const payload = `{"type":"op",${entry.slice(1)}`;
   const t = now();
   sendT[idx] = t;
   if (PROTOCOL === "relay") ackT[idx] = t;
@@ -462,6 +486,13 @@ function sendOp(conn, due) {
     const lag = t - due;
     if (lag > win.sendLagMax) win.sendLagMax = lag;
     if (win.sendLags.length < 200000) win.sendLags.push(lag);
+  }
+  if (BATCH_OPS > 1) {
+    const entries = queued.get(conn) ?? [];
+    entries.push(entry);
+    queued.set(conn, entries);
+    if (entries.length >= BATCH_OPS) flushOps(conn);
+    return;
   }
   conn.ws.send(payload);
 }
@@ -564,6 +595,7 @@ async function runStep(step, n) {
         sendOp(conn, t0 + k * interval);
         k += 1;
       }
+      flushAllOps();
     }
     const nextDue = step.rate > 0 ? t0 + k * interval : end;
     await sleep(Math.max(0, Math.min(nextDue, end, measuring ? end : measureFrom) - now()));

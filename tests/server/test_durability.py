@@ -13,15 +13,19 @@ from tests.services import ServerProcess
 CLIENTS = 10
 
 
-async def _write_until_cut(client: Client, sent: list[str], prefix: str) -> None:
-    """Send note ops every few ms until the connection dies."""
+async def _write_until_cut(client: Client, sent: list[str], prefix: str, batch: int) -> None:
+    """Send note ops every few ms until the connection dies: one op per frame
+    (`batch` 1) or `batch` ops in one `ops` frame (docs/protocol.md §2.3)."""
     i = 0
     with contextlib.suppress(Exception):
         while client.closed_code is None:
-            op_id = f"{prefix}-{i}"
-            sent.append(op_id)
-            await client.op(note(f"n-{op_id}", f"note {op_id}"), op_id=op_id)
-            i += 1
+            op_ids = [f"{prefix}-{i + k}" for k in range(batch)]
+            sent.extend(op_ids)
+            if batch == 1:
+                await client.op(note(f"n-{op_ids[0]}", f"note {op_ids[0]}"), op_id=op_ids[0])
+            else:
+                await client.ops([(note(f"n-{o}", f"note {o}"), o) for o in op_ids])
+            i += batch
             await asyncio.sleep(0.004)
 
 
@@ -41,7 +45,9 @@ async def test_sigkill_loses_no_acknowledged_op(database_url: str, tmp_path: Pat
                 clients.append(c)
             sent: list[list[str]] = [[] for _ in clients]
             writers = [
-                asyncio.create_task(_write_until_cut(c, sent[i], f"c{i}"))
+                # Half the clients send batches of ops: each op of a batch is
+                # acknowledged on its own, and only after its commit.
+                asyncio.create_task(_write_until_cut(c, sent[i], f"c{i}", 1 if i % 2 else 4))
                 for i, c in enumerate(clients)
             ]
             # Let them write, wait for a good number of acks, then crash the server.

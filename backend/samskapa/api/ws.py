@@ -30,6 +30,8 @@ from ..realtime.protocol import (
     CursorMove,
     Hello,
     Op,
+    OpBatch,
+    OpEntry,
     Ping,
     View,
     cursor_point,
@@ -356,22 +358,15 @@ async def _read(conn: Connection, services: Services, credential: str, budget: B
                     continue
                 verdict = budget.excess(MessageKind.CURSOR, now)
             elif isinstance(message, Op):
-                if budget.op.take(now):
-                    services.store.submit_with_reply(
-                        conn.board_id,
-                        message.command,
-                        actor,
-                        message.op_id,
-                        _answer(conn, message.op_id),
-                    )
+                refused = _take_op(conn, services, budget, message, now)
+                if refused is None:
                     continue
-                if budget.may_reply(now):
-                    conn.push(
-                        error_message(
-                            ErrorCode.RATE_LIMITED, "Too many changes; slow down.", message.op_id
-                        )
-                    )
-                verdict = budget.excess(MessageKind.OP, now)
+                verdict = refused
+            elif isinstance(message, OpBatch):
+                refused = _take_ops(conn, services, budget, message, now)
+                if refused is None:
+                    continue
+                verdict = refused
             elif isinstance(message, View):
                 if budget.view.take(now):
                     conn.view = cells_for_view(message.x, message.y, message.w, message.h)
@@ -399,6 +394,47 @@ async def _read(conn: Connection, services: Services, credential: str, budget: B
         # flood is then read at about 1 / EXCESS_PAUSE messages a second and
         # costs next to nothing, however fast the client could send.
         await asyncio.sleep(EXCESS_PAUSE)
+
+
+def _take_op(
+    conn: Connection, services: Services, budget: Budget, op: Op | OpEntry, now: float
+) -> Verdict | None:
+    """Queue one op for the writer if its budget allows (None), else refuse it
+    and say what its excess means for the connection."""
+    if budget.op.take(now):
+        assert conn.actor is not None
+        services.store.submit_with_reply(
+            conn.board_id, op.command, conn.actor, op.op_id, _answer(conn, op.op_id)
+        )
+        return None
+    if budget.may_reply(now):
+        conn.push(error_message(ErrorCode.RATE_LIMITED, "Too many changes; slow down.", op.op_id))
+    return budget.excess(MessageKind.OP, now)
+
+
+# How bad an excess is, for keeping the worst of a frame's ops.
+_SEVERITY = {None: 0, Verdict.WITHIN: 1, Verdict.WARN: 2, Verdict.CLOSE: 3}
+
+
+def _take_ops(
+    conn: Connection, services: Services, budget: Budget, batch: OpBatch, now: float
+) -> Verdict | None:
+    """The ops of one `ops` frame, each exactly as if it had come in a frame of
+    its own (its budget, its error), in order. None if all were within budget;
+    otherwise the worst verdict, and the reader pauses once for the frame."""
+    worst: Verdict | None = None
+    for item in batch.items:
+        if isinstance(item, BadMessage):
+            if budget.may_reply(now):
+                conn.push(error_message(item.code, item.message, item.op_id))
+            verdict: Verdict | None = budget.excess(MessageKind.INVALID, now)
+        else:
+            verdict = _take_op(conn, services, budget, item, now)
+        if _SEVERITY[verdict] > _SEVERITY[worst]:
+            worst = verdict
+        if worst is Verdict.CLOSE:
+            break
+    return worst
 
 
 def _answer(conn: Connection, op_id: str) -> Reply:

@@ -50,4 +50,6 @@ def scrub_snapshot(state: dict[str, Any], member_id: str) -> bool:
 
 def erased_members(events: list[StoredEvent]) -> list[str]:
     """The members erased by these events, in order."""
-    return [e.body.participant_id for e in events if isinstance(e.body, ParticipantErased)]
+    # An exact class test: this runs over every committed event, and a failed
+    # isinstance test against a pydantic model costs about half a microsecond.
+    return [e.body.participant_id for e in events if type(e.body) is ParticipantErased]

@@ -8,6 +8,7 @@ named round; in an anonymous round a pseudonym that only the server can compute
 vote to a person.
 """
 
+import functools
 import hashlib
 import hmac
 from collections.abc import Callable
@@ -73,8 +74,12 @@ class VoteRound(_Entity):
         return self.closed_at is None
 
 
+@functools.lru_cache(maxsize=8192)
 def pseudonym(secret: bytes, round_id: str, member_id: str) -> str:
-    """A voter id that only the holder of `secret` can link to the member."""
+    """A voter id that only the holder of `secret` can link to the member.
+
+    Cached: policy.is_author asks for a member's author pseudonym on every op
+    about someone else's note, and an HMAC costs a few microseconds."""
     digest = hmac.new(secret, f"{round_id}|{member_id}".encode(), hashlib.sha256).hexdigest()
     return f"p_{digest[:24]}"
 

@@ -5,6 +5,7 @@ are built as plain dicts and encoded once (orjson); every server frame is a JSON
 array of them.
 """
 
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Annotated, Any, Literal
 
@@ -76,6 +77,28 @@ class View(_Message):
 ClientMessage = Annotated[Hello | Op | Ping | CursorMove | View, Field(discriminator="type")]
 client_message_adapter: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
 
+# At most this many ops in one `ops` frame (docs/protocol.md §2.3).
+MAX_OPS_PER_FRAME = 100
+
+
+class OpEntry(_Message):
+    """One op of an `ops` frame: an `op` message without its `type`."""
+
+    op_id: Id
+    command: ClientCommand
+
+
+_op_entry_adapter: TypeAdapter[OpEntry] = TypeAdapter(OpEntry)
+_op_entries_adapter: TypeAdapter[list[OpEntry]] = TypeAdapter(list[OpEntry])
+
+
+@dataclass(frozen=True, slots=True)
+class OpBatch:
+    """Several ops in one frame, in order. Each is what a frame of its own would
+    have been: an `Op`, or the `BadMessage` that frame would have got."""
+
+    items: "tuple[OpEntry | BadMessage, ...]"
+
 
 class BadMessage(Exception):
     def __init__(self, code: ErrorCode, message: str, op_id: str | None = None) -> None:
@@ -85,7 +108,7 @@ class BadMessage(Exception):
         self.op_id = op_id
 
 
-def parse_client_message(raw: str | bytes) -> ClientMessage:
+def parse_client_message(raw: str | bytes) -> ClientMessage | OpBatch:
     """Parse one client frame, or raise `BadMessage` with the right stable code."""
     try:
         data = orjson.loads(raw)
@@ -96,11 +119,40 @@ def parse_client_message(raw: str | bytes) -> ClientMessage:
     cursor = _fast_cursor(data)
     if cursor is not None:
         return cursor
+    if data.get("type") == "ops":
+        return _parse_ops(data)
     op_id = data.get("op_id") if isinstance(data.get("op_id"), str) else None
     try:
         return client_message_adapter.validate_python(data)
     except ValidationError as exc:
         raise _explain(exc, op_id) from None
+
+
+def _parse_ops(data: dict[str, Any]) -> OpBatch:
+    """An `ops` frame. The list is validated in one call (the common case: every
+    op is well formed); if that fails, op by op, so that each bad op gets its
+    own error with its `op_id` and the others go on as if sent one by one."""
+    ops = data.get("ops")
+    if len(data) != 2 or not isinstance(ops, list) or not ops:
+        raise BadMessage(
+            ErrorCode.INVALID_MESSAGE, "ops: a non-empty list of {op_id, command} is required."
+        )
+    if len(ops) > MAX_OPS_PER_FRAME:
+        raise BadMessage(
+            ErrorCode.INVALID_MESSAGE, f"ops: at most {MAX_OPS_PER_FRAME} ops in one frame."
+        )
+    try:
+        return OpBatch(tuple(_op_entries_adapter.validate_python(ops)))
+    except ValidationError:
+        return OpBatch(tuple(_parse_entry(entry) for entry in ops))
+
+
+def _parse_entry(entry: Any) -> "OpEntry | BadMessage":
+    op_id = entry.get("op_id") if isinstance(entry, dict) else None
+    try:
+        return _op_entry_adapter.validate_python(entry)
+    except ValidationError as exc:
+        return _explain(exc, op_id if isinstance(op_id, str) else None)
 
 
 def cursor_point(data: Any) -> tuple[float, float] | None:

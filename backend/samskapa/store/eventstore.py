@@ -16,11 +16,12 @@ after COMMIT returned. If the commit fails, every op in the batch fails with
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import orjson
 from sqlalchemy import bindparam, delete, func, insert, select, tuple_, update
@@ -370,7 +371,9 @@ class EventStore:
         created = {
             item.board_id
             for item in batch
-            if isinstance(item, _Append) and isinstance(item.command, CreateBoard)
+            # An exact class test: a failed isinstance test against a pydantic
+            # model costs about half a microsecond, and this runs for every op.
+            if isinstance(item, _Append) and type(item.command) is CreateBoard
         }
         work: dict[str, BoardState] = {}
         outcomes: list[tuple[_Append, AppendResult | DomainError]] = []
@@ -386,16 +389,20 @@ class EventStore:
                 await conn.execute(
                     insert(boards), [{"id": b, "head_seq": 0, "created_at": now} for b in created]
                 )
-            writes = _SqliteWrites(conn) if self._is_sqlite else _CoreWrites(conn)
-            heads = await writes.heads(board_ids, lock=self._is_postgres)
+            writes: _CoreWrites
+            if self._is_sqlite:
+                writes = _SqliteWrites(conn)
+            elif self._is_postgres:
+                writes = _PostgresWrites(conn)
+            else:
+                writes = _CoreWrites(conn)
+            keys = list({(i.board_id, i.op_id) for i in batch if isinstance(i, _Append)})
+            heads, seen = await writes.look(board_ids, keys, lock=self._is_postgres)
             for board_id in board_ids:
                 if board_id not in heads:
                     missing.add(board_id)
                     continue
                 await self._catch_up(conn, board_id, heads[board_id])
-            seen = await writes.applied(
-                list({(i.board_id, i.op_id) for i in batch if isinstance(i, _Append)})
-            )
 
             for item in batch:
                 if isinstance(item, _Sync) or item.board_id in missing:
@@ -588,6 +595,14 @@ class _CoreWrites:
         rows = (await self.conn.execute(query)).all()
         return {row.id: int(row.head_seq) for row in rows}
 
+    async def look(
+        self, board_ids: list[str], keys: list[tuple[str, str]], lock: bool
+    ) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+        """The boards' heads (locked first where `lock`), then which of these
+        (board_id, op_id) were committed before (retries), at what seq."""
+        heads = await self.heads(board_ids, lock)
+        return heads, await self.applied(keys)
+
     async def applied(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
         """Which of these (board_id, op_id) were committed before (retries), at what seq."""
         found: dict[tuple[str, str], int] = {}
@@ -619,50 +634,127 @@ class _SqliteWrites(_CoreWrites):
 
     Through SQLAlchemy's adapter every statement costs four hops to the driver's
     thread (cursor, execute, fetch, close) plus building and compiling the
-    expression; here it is one hop. With small batches these hops were most of
-    the writer's CPU. The transaction itself (BEGIN IMMEDIATE, COMMIT, ROLLBACK)
-    stays with SQLAlchemy: it is the same connection.
+    expression. Here the statements before the decisions (heads, retries) run in
+    one hop, and those after them (events, heads) in another: each hop is a
+    hand-over of the GIL between two threads, which on a busy machine costs far
+    more than the statements. The transaction itself (BEGIN IMMEDIATE, COMMIT,
+    ROLLBACK) stays with SQLAlchemy: it is the same connection.
+    """
+
+    async def _driver(self) -> Any:
+        return (await self.conn.get_raw_connection()).driver_connection
+
+    async def _in_thread(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
+        """Run `work` on the driver's own thread with its sqlite3 connection."""
+        driver = await self._driver()
+        # aiosqlite's own way to run a function on its thread (what its execute
+        # and executemany use); the lock pins the version.
+        return cast(_T, await driver._execute(work, driver._conn))
+
+    async def heads(self, board_ids: list[str], lock: bool) -> dict[str, int]:
+        # No row locks in SQLite: BEGIN IMMEDIATE already holds the database's write lock.
+        return await self._in_thread(lambda db: _sqlite_heads(db, board_ids))
+
+    async def look(
+        self, board_ids: list[str], keys: list[tuple[str, str]], lock: bool
+    ) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+        return await self._in_thread(
+            lambda db: (_sqlite_heads(db, board_ids), _sqlite_applied(db, keys))
+        )
+
+    async def applied(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        return await self._in_thread(lambda db: _sqlite_applied(db, keys))
+
+    async def append(self, event_rows: list[tuple[Any, ...]], heads: list[tuple[str, int]]) -> None:
+        def write(db: sqlite3.Connection) -> None:
+            db.executemany(
+                "INSERT INTO events (board_id, seq, op_id, actor, type, data, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                event_rows,
+            )
+            db.executemany(
+                "UPDATE boards SET head_seq = ? WHERE id = ?", [(head, b) for b, head in heads]
+            )
+
+        await self._in_thread(write)
+
+
+def _sqlite_heads(db: sqlite3.Connection, board_ids: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(board_ids, _PARAMS_PER_STATEMENT):
+        marks = ", ".join("?" * len(chunk))
+        # Only "?" marks are formatted in; the values are bound.
+        sql = f"SELECT id, head_seq FROM boards WHERE id IN ({marks})"  # noqa: S608
+        for board_id, head in db.execute(sql, chunk):
+            found[board_id] = int(head)
+    return found
+
+
+def _sqlite_applied(
+    db: sqlite3.Connection, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], int]:
+    by_board: dict[str, list[str]] = {}
+    for board_id, op_id in keys:
+        by_board.setdefault(board_id, []).append(op_id)
+    found: dict[tuple[str, str], int] = {}
+    for board_id, op_ids in by_board.items():
+        for chunk in _chunks(op_ids, _PARAMS_PER_STATEMENT):
+            marks = ", ".join("?" * len(chunk))
+            # Served by the unique (board_id, op_id) index; only "?" marks are formatted in.
+            sql = f"SELECT op_id, seq FROM events WHERE board_id = ? AND op_id IN ({marks})"  # noqa: S608
+            for op_id, seq in db.execute(sql, [board_id, *chunk]):
+                found[(board_id, op_id)] = int(seq)
+    return found
+
+
+class _PostgresWrites(_CoreWrites):
+    """The same statements as fixed SQL on the transaction's asyncpg connection.
+
+    Through SQLAlchemy every batch had its own statement text (an IN list, a
+    multi-row VALUES and an executemany sized by the batch), so asyncpg prepared
+    new statements batch after batch, each a round trip and a plan. Here the
+    values travel as arrays (`unnest`), the text never changes and asyncpg
+    prepares each statement once per connection; the events and the boards'
+    heads go in one statement. The first statement (the head rows' lock) still
+    goes through SQLAlchemy: that is what begins its transaction.
     """
 
     async def _driver(self) -> Any:
         return (await self.conn.get_raw_connection()).driver_connection
 
     async def heads(self, board_ids: list[str], lock: bool) -> dict[str, int]:
-        # No row locks in SQLite: BEGIN IMMEDIATE already holds the database's write lock.
-        driver = await self._driver()
-        found: dict[str, int] = {}
-        for chunk in _chunks(board_ids, _PARAMS_PER_STATEMENT):
-            marks = ", ".join("?" * len(chunk))
-            # Only "?" marks are formatted in; the values are bound.
-            sql = f"SELECT id, head_seq FROM boards WHERE id IN ({marks})"  # noqa: S608
-            for board_id, head in await driver.execute_fetchall(sql, chunk):
-                found[board_id] = int(head)
-        return found
+        sql = "SELECT id, head_seq FROM boards WHERE id = ANY($1::text[]) ORDER BY id"
+        if lock:
+            # Rows locked in id order: writers on other processes queue per board,
+            # and two batches can never wait for each other in a cycle.
+            sql += " FOR UPDATE"
+        rows: Any = await self.conn.exec_driver_sql(sql, (board_ids,))
+        return {board_id: int(head) for board_id, head in rows}
 
     async def applied(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
         driver = await self._driver()
-        by_board: dict[str, list[str]] = {}
-        for board_id, op_id in keys:
-            by_board.setdefault(board_id, []).append(op_id)
-        found: dict[tuple[str, str], int] = {}
-        for board_id, op_ids in by_board.items():
-            for chunk in _chunks(op_ids, _PARAMS_PER_STATEMENT):
-                marks = ", ".join("?" * len(chunk))
-                # Served by the unique (board_id, op_id) index; only "?" marks are formatted in.
-                sql = f"SELECT op_id, seq FROM events WHERE board_id = ? AND op_id IN ({marks})"  # noqa: S608
-                for op_id, seq in await driver.execute_fetchall(sql, [board_id, *chunk]):
-                    found[(board_id, op_id)] = int(seq)
-        return found
+        rows = await driver.fetch(
+            "SELECT e.board_id, e.op_id, e.seq FROM events e"
+            " JOIN unnest($1::text[], $2::text[]) AS k(board_id, op_id)"
+            " ON e.board_id = k.board_id AND e.op_id = k.op_id",
+            [b for b, _ in keys],
+            [o for _, o in keys],
+        )
+        return {(r[0], r[1]): int(r[2]) for r in rows}
 
     async def append(self, event_rows: list[tuple[Any, ...]], heads: list[tuple[str, int]]) -> None:
         driver = await self._driver()
-        await driver.executemany(
-            "INSERT INTO events (board_id, seq, op_id, actor, type, data, at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            event_rows,
-        )
-        await driver.executemany(
-            "UPDATE boards SET head_seq = ? WHERE id = ?", [(head, b) for b, head in heads]
+        columns = list(zip(*event_rows, strict=True))
+        await driver.execute(
+            "WITH appended AS ("
+            " INSERT INTO events (board_id, seq, op_id, actor, type, data, at)"
+            " SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[],"
+            " $5::text[], $6::text[], $7::bigint[]))"
+            " UPDATE boards SET head_seq = h.head"
+            " FROM unnest($8::text[], $9::bigint[]) AS h(id, head) WHERE boards.id = h.id",
+            *(list(c) for c in columns),
+            [b for b, _ in heads],
+            [head for _, head in heads],
         )
 
 
