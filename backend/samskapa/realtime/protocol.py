@@ -95,7 +95,7 @@ _op_entries_adapter: TypeAdapter[list[OpEntry]] = TypeAdapter(list[OpEntry])
 @dataclass(frozen=True, slots=True)
 class OpBatch:
     """Several ops in one frame, in order. Each is what a frame of its own would
-    have been: an `Op`, or the `BadMessage` that frame would have got."""
+    have been: its op (`OpEntry`), or the `BadMessage` that frame would have got."""
 
     items: "tuple[OpEntry | BadMessage, ...]"
 
