@@ -23,6 +23,7 @@ import { StructureRenderer } from './board/structure.js';
 import { CursorLayer } from './board/cursors.js';
 import { initialCamera } from './board/camera.js';
 import { isFar, keptRect } from './board/cull.js';
+import { mountUndo } from './board/undo-ui.js';
 import { mountViewport } from './board/viewport.js';
 import { mountCollectionOnBoard } from './collection/mount.js';
 import { block, errorText, toast } from './core/dialogs.js';
@@ -126,7 +127,7 @@ const clampCoord = (v) => Math.round(Math.min(COORD_LIMIT, Math.max(-COORD_LIMIT
 // the features' when they are mounted (below).
 const page = { boardId, token, device, $, dom, ui, presence, renderer, structure, cursors };
 Object.assign(page, { canEdit, mayNow, isFacilitator, clampCoord, useBoardLanguage, relabel });
-Object.assign(page, { currentView, scheduleRender, scheduleCull, renderNow, send, refused });
+Object.assign(page, { currentView, sentView, scheduleRender, scheduleCull, renderNow, send, refused });
 // What app.js itself calls of the features.
 const { buildKinds, buildSwatches, renderHeader, renderRole, renderStatus, renderZoom, applyCamera } = late(page);
 const { finishEdit, flushNudge, noteBox, shownRound, renderFollow, renderSelectionBar, renderVotes } = late(page);
@@ -149,6 +150,7 @@ function relabel() {
   buildKinds();
   renderer.invalidate();
   renderHeader();
+  page.undo?.render();
   renderRole();
   renderStatus();
   presence.relabel();
@@ -249,6 +251,7 @@ function renderNow() {
   page.collection.render(view, renderer);
   page.moderation.render(view);
   page.notifications.render();
+  page.undo.render();
   dom.newNote.disabled = !may(view, ui.role, ui.member.member_id, 'write');
   dom.newNote.title = dom.newNote.disabled ? errorText(permission(view, ui.role, ui.member.member_id, 'write')) : '';
   renderFollow(view);
@@ -261,12 +264,23 @@ function renderNow() {
 
 // ---- commands and the rules they obey ---------------------------------------------------------
 
+/**
+ * Send an own change. Returns its undo step (board/undo.js), or null when it
+ * cannot be undone (a vote, a link, the facilitator's structure…).
+ */
 function send(command, options) {
-  if (!ui.conn || !canEdit()) return;
+  if (!ui.conn || !canEdit()) return null;
   // Arrow-key moves not sent yet go first, so the server sees the same order.
   if (ui.nudge && command.note_id === ui.nudge.command.note_id) flushNudge();
+  const before = sentView();
   ui.conn.send(command, options);
   scheduleRender();
+  return page.undo.record(command, before);
+}
+
+/** The board as shown, but for what is only on this screen (a draft, keys not yet sent). */
+function sentView() {
+  return predictAll(ui.conn.board, ui.conn.pendingOps(), ui.member.member_id);
 }
 
 /** Say why `action` is not allowed now (a toast) and return true; false when it is allowed. */
@@ -302,6 +316,7 @@ mount(mountStepBanner(page));
 mount(mountMissionDialog(page));
 mount(mountFollow(page));
 mount(mountListMode(page));
+mount({ undo: mountUndo(page) });
 
 // ---- start ---------------------------------------------------------------------------------------
 

@@ -1,11 +1,13 @@
 // Frames on the canvas: the facilitator's form to add or change one (a new
 // frame goes near the middle of the view where it covers no note or frame),
-// its buttons (edit, delete, tidy; moving and resizing: frame-handles.js), and
+// its buttons (edit, delete — after asking when it holds notes —, tidy; moving and resizing: frame-handles.js), and
 // "New note" (into the step's frame, or the nearest free place in view).
 
 import { fitBounds } from './camera.js';
 import { freeFrameSpot, freeSpot } from './layout.js';
+import { confirmChange } from '../core/confirm.js';
 import { askFrame } from '../core/dialogs.js';
+import { t } from '../core/i18n.js';
 import { currentStep, NOTE_HEIGHT, NOTE_WIDTH } from '../core/state.js';
 import { newFrameId } from '../core/sync.js';
 import { late } from '../core/page.js';
@@ -61,9 +63,24 @@ export function mountFrames(page) {
     const frame = ui.conn && currentView().frames[frameEl?.dataset.id];
     if (!frame) return;
     if (button.dataset.action === 'frame-edit') openFrameDialog(frame);
-    else if (button.dataset.action === 'frame-delete') send({ type: 'frame.delete', frame_id: frame.id });
+    else if (button.dataset.action === 'frame-delete') deleteFrame(frame);
     else if (button.dataset.action === 'frame-tidy') send({ type: 'frame.tidy', frame_id: frame.id });
   });
+
+  /** Delete a frame; one that holds notes only after asking (its notes stay, outside it). */
+  async function deleteFrame(frame) {
+    const inside = Object.values(currentView().notes).filter((n) => n.frame_id === frame.id).length;
+    if (inside > 0) {
+      const title = frame.title || t('frame.untitled');
+      const yes = await confirmChange({
+        title: t('confirm.frame.title'),
+        text: t(inside === 1 ? 'confirm.frame.text.one' : 'confirm.frame.text', { title, n: inside }),
+        confirm: t('confirm.frame.yes'),
+      });
+      if (!yes || !currentView().frames[frame.id]) return;
+    }
+    page.undo.deleted(send({ type: 'frame.delete', frame_id: frame.id }), 'frame');
+  }
 
   return { openFrameDialog };
 }

@@ -61,7 +61,8 @@ export function mountNotes(page) {
     if (ui.draft?.note_id === id) {
       ui.draft = null;
     } else {
-      send({ type: 'note.delete', note_id: id });
+      // "Deleted — Undo" for a few seconds (board/undo-ui.js).
+      page.undo.deleted(send({ type: 'note.delete', note_id: id }), 'note');
     }
     if (ui.selectedId === id) ui.selectedId = null;
     scheduleRender();
@@ -103,7 +104,10 @@ export function mountNotes(page) {
     if (!pending) return;
     clearTimeout(pending.timer);
     ui.nudge = null;
-    ui.conn?.send(pending.command, { coalesce: true });
+    if (!ui.conn) return;
+    const before = page.sentView(); // the note where it was before the keys moved it
+    ui.conn.send(pending.command, { coalesce: true });
+    page.undo.record(pending.command, before);
     scheduleRender();
   }
 

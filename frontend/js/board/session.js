@@ -93,7 +93,9 @@ export function mountSession(page) {
     conn.on('change', onChange);
     conn.on('refused', () => page.collection.refused());
     conn.on('rejected', ({ op, code, message }) => {
-      if (op?.command?.type?.startsWith('vote.')) voteRejected(op.command, code, message);
+      // An undo or redo says why it was not done (undo_conflict: someone changed it since).
+      if (page.undo.rejected(op?.op_id, code, message)) scheduleRender();
+      else if (op?.command?.type?.startsWith('vote.')) voteRejected(op.command, code, message);
       else if (page.collection.rejected(op?.command, code)) setFacPanel(true);
       else if (page.moderation.rejected(op?.command, code, message)) setFacPanel(true);
       else if (!(isFacilitator() && page.facPanel.rejected(op?.command, code, message) && ui.facPanelOpen)) {

@@ -8,6 +8,7 @@
 import { CANVAS_STRINGS } from '../board/canvas-strings.js';
 import { MODERATION_STRINGS } from '../moderation/strings.js';
 import { PHONE_STRINGS } from '../phone/strings.js';
+import { UNDO_STRINGS } from '../board/undo-strings.js';
 
 export const STRINGS = {
   en: {
@@ -1564,7 +1565,9 @@ export const STRINGS = {
   },
 };
 // Features with their own folder keep their words there.
-for (const lang of Object.keys(STRINGS)) Object.assign(STRINGS[lang], PHONE_STRINGS[lang], MODERATION_STRINGS[lang], CANVAS_STRINGS[lang]);
+for (const lang of Object.keys(STRINGS)) {
+  Object.assign(STRINGS[lang], PHONE_STRINGS[lang], MODERATION_STRINGS[lang], CANVAS_STRINGS[lang], UNDO_STRINGS[lang]);
+}
 
 export const LANGUAGES = ['sv', 'en'];
 const STORAGE_KEY = 'samskapa:lang';

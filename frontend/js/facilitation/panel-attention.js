@@ -1,6 +1,7 @@
 // The panel's sections about the room: attention (summon, follow, spotlight,
 // lock), anonymity, and whether others may replay the session.
 
+import { confirmChange } from '../core/confirm.js';
 import { h, setText } from '../core/dom.js';
 import { getLang, t } from '../core/i18n.js';
 import { ANONYMITY_MODES } from '../core/state.js';
@@ -108,11 +109,23 @@ export class AttentionSections {
 
   _buildAnonymity() {
     this.anonSelect = h('select', { id: 'fac-anonymity', 'data-testid': 'fac-anonymity' });
-    this.anonApply = button('fac.anonymity.apply', 'fac-anonymity-apply', () => {
+    this.anonApply = button('fac.anonymity.apply', 'fac-anonymity-apply', async () => {
       const mode = this.anonSelect.value;
-      if (mode && mode !== (this.model?.view.board?.anonymity ?? 'off')) {
-        this._send('anonymity', { type: 'board.anonymity', mode });
+      const now = this.model?.view.board?.anonymity ?? 'off';
+      if (!mode || mode === now) return;
+      // Stricter cannot be taken back once people have written or voted: ask first.
+      if (ANONYMITY_MODES.indexOf(mode) > ANONYMITY_MODES.indexOf(now)) {
+        const yes = await confirmChange({
+          title: t('confirm.anonymity.title'),
+          text: t(`confirm.anonymity.${mode}`),
+          confirm: t('confirm.anonymity.yes'),
+        });
+        if (!yes) {
+          this.anonSelect.value = now;
+          return;
+        }
       }
+      this._send('anonymity', { type: 'board.anonymity', mode });
     });
     this.anonState = h('p', { class: 'fac-anon-state', 'data-testid': 'fac-anonymity-state', 'aria-live': 'polite' });
     this.anonHelp = h('p', { class: 'muted fac-hint', 'data-testid': 'fac-anonymity-help' });

@@ -1,0 +1,43 @@
+// Undo and redo, in both languages (merged into i18n.js STRINGS, whose test
+// checks that both languages have the same keys). docs/protocol.md §2.11.
+
+export const UNDO_STRINGS = {
+  en: {
+    'undo.undo': 'Undo',
+    'undo.redo': 'Redo',
+    'undo.undo.keys': 'Ctrl+Z',
+    'undo.redo.keys': 'Ctrl+Shift+Z',
+    'undo.deleted': 'Deleted —',
+    'undo.deleted.frame': 'Frame deleted —',
+    'undo.conflict': 'Not undone: someone else has changed it since.',
+    'error.undo_conflict': 'Not undone: someone else has changed it since.',
+    'confirm.cancel': 'Cancel',
+    'confirm.frame.title': 'Delete the frame?',
+    'confirm.frame.text': 'Delete the frame “{title}”? Its {n} notes stay on the board, outside any frame. You can undo it.',
+    'confirm.frame.text.one': 'Delete the frame “{title}”? Its note stays on the board, outside any frame. You can undo it.',
+    'confirm.frame.yes': 'Delete frame',
+    'confirm.anonymity.title': 'Make the board more anonymous?',
+    'confirm.anonymity.full': 'From now on nobody, facilitators included, sees who wrote what — also what was written before — and vote rounds name no voters. Once people have written or voted, this cannot be taken back.',
+    'confirm.anonymity.facilitators': 'From now on only facilitators see who wrote what — also for what was done before. Once people have written or voted, this cannot be taken back.',
+    'confirm.anonymity.yes': 'Make it more anonymous',
+  },
+  sv: {
+    'undo.undo': 'Ångra',
+    'undo.redo': 'Gör om',
+    'undo.undo.keys': 'Ctrl+Z',
+    'undo.redo.keys': 'Ctrl+Skift+Z',
+    'undo.deleted': 'Borttagen —',
+    'undo.deleted.frame': 'Ramen borttagen —',
+    'undo.conflict': 'Inte ångrat: någon annan har ändrat det sedan dess.',
+    'error.undo_conflict': 'Inte ångrat: någon annan har ändrat det sedan dess.',
+    'confirm.cancel': 'Avbryt',
+    'confirm.frame.title': 'Ta bort ramen?',
+    'confirm.frame.text': 'Ta bort ramen ”{title}”? Dess {n} lappar ligger kvar på tavlan, utanför ramar. Du kan ångra det.',
+    'confirm.frame.text.one': 'Ta bort ramen ”{title}”? Dess lapp ligger kvar på tavlan, utanför ramar. Du kan ångra det.',
+    'confirm.frame.yes': 'Ta bort ramen',
+    'confirm.anonymity.title': 'Göra tavlan mer anonym?',
+    'confirm.anonymity.full': 'Från och med nu ser ingen, inte heller processledare, vem som skrev vad – även det som redan skrivits – och röstningar visar inte vem som röstade. När någon har skrivit eller röstat går det inte att ta tillbaka.',
+    'confirm.anonymity.facilitators': 'Från och med nu ser bara processledare vem som skrev vad – även för det som redan gjorts. När någon har skrivit eller röstat går det inte att ta tillbaka.',
+    'confirm.anonymity.yes': 'Gör den mer anonym',
+  },
+};
