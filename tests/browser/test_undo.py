@@ -205,7 +205,8 @@ def test_undo_on_a_phone_in_swedish(server: ServerProcess, tabs: Tabs, artifacts
     undo = phone.get_by_test_id("undo")
     expect(undo).to_be_visible(timeout=T)
     expect(undo).to_have_accessible_name(re.compile("Ångra"))
-    expect(phone.get_by_test_id("redo")).to_have_accessible_name(re.compile("Gör om"))
+    # Redo gives its place on a phone's toolbar to the tools a phone needs more.
+    expect(phone.get_by_test_id("redo")).to_be_hidden()
     note_id = new_note(phone, "Laddning vid depåer")
     wait_note(phone, note_id, "!n.pending")
     select_note(phone, note_id)
