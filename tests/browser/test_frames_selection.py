@@ -255,6 +255,23 @@ def test_several_notes_selected_move_recolour_group_and_delete_together(
     wait_settled(amira)
     assert d in state(lina)["notes"]
     expect(count).to_be_hidden(timeout=T)
+
+    # The three went in one step: "Deleted — Undo" says so, and Ctrl+Z brings all
+    # three back at once (as they were: moved, blue goals in one group).
+    expect(amira.get_by_test_id("undo-toast")).to_contain_text("Notes deleted", timeout=T)
+    amira.get_by_test_id("viewport").focus()
+    amira.keyboard.press("Control+z")
+    wait_js(lina, "ids => ids.every(i => window.samskapa.state().notes[i])", [a, b, c])
+    wait_settled(amira)
+    back = state(lina)["notes"]
+    assert {(back[n]["x"], back[n]["y"]) for n in (a, b, c)} == {
+        (after[n][0] + 20, after[n][1]) for n in (a, b, c)
+    }
+    assert {back[n]["color"] for n in (a, b, c)} == {"blue"}
+    # One Ctrl+Z more takes back the grouping (the step before), not one note of the deletion.
+    amira.keyboard.press("Control+z")
+    wait_js(lina, "ids => ids.every(i => !window.samskapa.state().notes[i].group_id)", [a, b, c])
+    assert all(n in state(lina)["notes"] for n in (a, b, c))
     tabs.assert_clean()
 
 

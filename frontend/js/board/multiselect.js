@@ -84,6 +84,17 @@ export function mountMultiSelect(page) {
     Object.assign(marquee.style, { left: `${box.x}px`, top: `${box.y}px`, width: `${box.w}px`, height: `${box.h}px` });
   }
 
+  /**
+   * Send a change to several notes as one undo step (board/undo.js): Ctrl+Z
+   * takes back the whole move, recolour or deletion, not its last note. Returns the step.
+   */
+  function sendAll(commands, options) {
+    if (!commands.length) return null;
+    return page.undo.history.group(() => {
+      for (const command of commands) send(command, options);
+    });
+  }
+
   // ---- moving together -------------------------------------------------------------------
 
   let nudge = null; // {ids, base: view, dx, dy, timer}
@@ -134,7 +145,7 @@ export function mountMultiSelect(page) {
     ui.moving = [];
     const from = base.notes[id];
     if (to && (to.x !== from.x || to.y !== from.y)) {
-      for (const command of moveCommands(base, ids, who(), to.x - from.x, to.y - from.y)) send(command);
+      sendAll(moveCommands(base, ids, who(), to.x - from.x, to.y - from.y));
     }
     scheduleRender();
     return true;
@@ -147,7 +158,7 @@ export function mountMultiSelect(page) {
     const commands = ui.moving;
     nudge = null;
     ui.moving = [];
-    for (const command of commands) ui.conn?.send(command, { coalesce: true });
+    sendAll(commands, { coalesce: true });
     scheduleRender();
   }
 
@@ -156,13 +167,13 @@ export function mountMultiSelect(page) {
   function recolorSelection(color) {
     if (!isMulti()) return false;
     ui.lastColor = color;
-    for (const command of recolorCommands(currentView(), ui.selection, who(), color)) send(command);
+    sendAll(recolorCommands(currentView(), ui.selection, who(), color));
     return true;
   }
 
   function kindSelection(kind) {
     if (!isMulti()) return false;
-    for (const command of kindCommands(currentView(), ui.selection, who(), kind)) send(command);
+    sendAll(kindCommands(currentView(), ui.selection, who(), kind));
     return true;
   }
 
@@ -178,8 +189,7 @@ export function mountMultiSelect(page) {
   function deleteSelection() {
     if (!isMulti()) return false;
     flushMoves();
-    const commands = deleteCommands(currentView(), ui.selection, who());
-    for (const command of commands) send(command);
+    page.undo.deleted(sendAll(deleteCommands(currentView(), ui.selection, who())), 'notes');
     ui.selection = [];
     select(null);
     dom.viewport.focus({ preventScroll: true });

@@ -90,14 +90,14 @@ export function mountUndo(page) {
     notice = null;
   }
 
-  /** "Deleted — Undo" for `step` (a deletion just sent); `what`: 'note' or 'frame'. */
+  /** "Deleted — Undo" for `step` (a deletion just sent); `what`: 'note', 'notes' or 'frame'. */
   function deleted(step, what = 'note') {
     if (!step) return;
     dismiss();
     const item = h(
       'div',
       { class: 'toast undo-toast', role: 'status', 'data-testid': 'undo-toast' },
-      h('span', { text: t(what === 'frame' ? 'undo.deleted.frame' : 'undo.deleted') }),
+      h('span', { text: t({ frame: 'undo.deleted.frame', notes: 'undo.deleted.notes' }[what] ?? 'undo.deleted') }),
       h('button', {
         type: 'button',
         class: 'btn btn-small undo-toast-action',
