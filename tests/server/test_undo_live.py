@@ -162,7 +162,12 @@ async def test_undo_obeys_step_rules_and_the_lock(fast_server: ServerProcess) ->
         assert await _refused(bjorn, {"type": "note.undelete", "note_id": "n3"}) == "not_found"
         assert await _refused(lina, {"type": "note.undelete", "note_id": "n3"}) == "not_found"
         await _ok(amira, {"type": "note.undelete", "note_id": "n3"})
-        await _settled(everyone, lina.last_seq or 0)
+        # Settled on the undelete's own seq, as the author received it: the others
+        # may not have it yet when her ack arrives (anyone else's last seq raced).
+        back = await amira.wait_for(
+            lambda m: m.get("type") == "note.created" and m["data"].get("restored") is True
+        )
+        await _settled(everyone, back["seq"])
         assert amira.events[-1]["data"]["note"]["text"] == CANARY
         for c in everyone:
             if c is amira:
