@@ -1,7 +1,7 @@
-// The phone view's words, in both languages (merged into i18n.js STRINGS,
+// The phone view's words, in both languages (merged into core/i18n.js STRINGS,
 // whose test checks that both languages have the same keys).
 
-export const PHONE_STRINGS = {
+export const WORDS = {
   en: {
     'phone.add.heading': 'Add an idea',
     'phone.add.label': 'Your idea',

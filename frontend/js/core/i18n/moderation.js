@@ -1,7 +1,7 @@
-// Moderation's words, in both languages (merged into i18n.js STRINGS, whose
+// Moderation's words, in both languages (merged into core/i18n.js STRINGS, whose
 // test checks that both languages have the same keys). docs/collection.md §7.
 
-export const MODERATION_STRINGS = {
+export const WORDS = {
   en: {
     // The facilitator panel's section.
     'mod.heading': 'Moderation',
