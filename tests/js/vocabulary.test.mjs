@@ -61,6 +61,15 @@ test('close codes and error words name what the server has', () => {
   }
 });
 
+test('every error code the server has is put into words, in Swedish and in English', () => {
+  // A code without words would reach a person as the server's English
+  // message, or as 'The change was not accepted.' (dialogs.js errorText).
+  for (const [lang, words] of Object.entries(STRINGS)) {
+    const silent = ERROR_CODES.filter((code) => !words[`error.${code}`]);
+    assert.deepEqual(silent, [], `${lang}: error codes without words (core/i18n/errors.js)`);
+  }
+});
+
 test('applyLimits gives each marked field its limit', () => {
   const field = { dataset: { limit: 'NAME_MAX' }, maxLength: -1 };
   applyLimits({ querySelectorAll: () => [field] });

@@ -49,6 +49,24 @@ export const WORDS = {
     'error.moderation_state': 'Someone else has just decided about this note.',
     'error.collection_state': 'The collection is not in that state (any more).',
     'error.no_deadline': 'There is no deadline to add to a calendar.',
+
+    // What the connection and the server itself may answer.
+    'error.invalid_json': 'The server could not read what this page sent. Reload the page.',
+    'error.unknown_type': 'The server does not know this kind of change; the page may be older than the server. Reload the page.',
+    'error.rate_limited': 'Too many changes in a short time. Wait a moment and try again.',
+    'error.server_full': 'The server has no room for more connections right now. Try again in a moment.',
+    'error.method_not_allowed': 'The server does not accept that request. Reload the page.',
+    'error.internal_error': 'Something went wrong on the server; the change was not saved. Try again.',
+    'error.board_deleted': 'This board was deleted; nothing of it is left.',
+    'error.unknown_template': 'That workshop template does not exist (any more). Pick another one.',
+    'error.undo_conflict': 'Not undone: someone else has changed it since.',
+
+    // Replay, export and import (docs/replay.md).
+    'error.seq_out_of_range': 'That moment is not in the board’s history.',
+    'error.replay_off': 'Replay is turned off on this server.',
+    'error.invalid_file': 'This is not a Samskapa board file, or it is damaged.',
+    'error.unknown_version': 'This board file is from a newer or unknown version of Samskapa.',
+    'error.file_too_large': 'The file is too large.',
   },
   sv: {
     'error.round_open': 'En annan röstningsomgång pågår. Stäng den först.',
@@ -95,5 +113,23 @@ export const WORDS = {
     'error.moderation_state': 'Någon annan har just beslutat om den här lappen.',
     'error.collection_state': 'Insamlingen är inte (längre) i det läget.',
     'error.no_deadline': 'Det finns ingen sista dag att lägga i kalendern.',
+
+    // Det anslutningen och servern själv kan svara.
+    'error.invalid_json': 'Servern kunde inte läsa det som sidan skickade. Ladda om sidan.',
+    'error.unknown_type': 'Servern känner inte till den här sortens ändring; sidan kan vara äldre än servern. Ladda om sidan.',
+    'error.rate_limited': 'För många ändringar på kort tid. Vänta en stund och försök igen.',
+    'error.server_full': 'Servern har inte plats för fler anslutningar just nu. Försök igen om en stund.',
+    'error.method_not_allowed': 'Servern tar inte emot den begäran. Ladda om sidan.',
+    'error.internal_error': 'Något gick fel på servern; ändringen sparades inte. Försök igen.',
+    'error.board_deleted': 'Tavlan har tagits bort; inget av den finns kvar.',
+    'error.unknown_template': 'Den workshopmallen finns inte (längre). Välj en annan.',
+    'error.undo_conflict': 'Inte ångrat: någon annan har ändrat det sedan dess.',
+
+    // Uppspelning, export och import (docs/replay.md).
+    'error.seq_out_of_range': 'Den tidpunkten finns inte i tavlans historik.',
+    'error.replay_off': 'Uppspelning är avstängd på den här servern.',
+    'error.invalid_file': 'Det här är ingen tavelfil från Samskapa, eller så är den skadad.',
+    'error.unknown_version': 'Tavelfilen kommer från en nyare eller okänd version av Samskapa.',
+    'error.file_too_large': 'Filen är för stor.',
   },
 };
