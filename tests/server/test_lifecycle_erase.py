@@ -99,9 +99,10 @@ async def test_an_erased_participant_leaves_no_trace_and_the_board_still_folds(
             # A snapshot is written with the commit after the one that passed 500.
             head = (await ok(o, note("n_o2", "Omar again", 300, 200)))["seq"]
             assert any(RENAMED in r for r in all_rows(database_url)["snapshots"])
-            # Replay warmed on both processes: their cached states hold the name.
+            # Replay warmed on both processes: their cached states hold the name
+            # (one before the head: the head itself is the live state, not cached).
             for server in (a, b):
-                assert RENAMED in get(server.http, board_id, fac, f"state?seq={head}").text
+                assert RENAMED in get(server.http, board_id, fac, f"state?seq={head - 1}").text
             assert get(a.http, board_id, omar, f"state?seq={head}").status_code == 403
 
             refused = httpx.delete(

@@ -17,7 +17,7 @@ from sqlalchemy import insert
 
 from samskapa.domain.apply import fold
 from samskapa.domain.errors import DomainError
-from samskapa.domain.replay import replay_view, strictest
+from samskapa.domain.replay import Row, members_by_actor, replay_view, strictest, timeline
 from samskapa.domain.values import Anonymity
 from samskapa.domain.visibility import sees_authors_under
 from samskapa.store import history as history_module
@@ -29,6 +29,7 @@ from tests.domain.helpers import FACILITATOR, OBSERVER, PARTICIPANT, Board, view
 from tests.domain.test_fold_property import actors, commands, facilitation
 
 SNAPSHOT_EVERY = 7
+SECRET = b"timeline-test-secret"
 
 
 async def _check(b: Board, seqs: list[int]) -> None:
@@ -92,6 +93,16 @@ async def _check(b: Board, seqs: list[int]) -> None:
                         assert all(n["author"] == "" for n in shared["notes"].values())
                         assert all(p["name"] == "" for p in shared["participants"].values())
                         assert shared["votes"]["named"] == {}
+            # The timeline kept per viewer and extended with the events since it
+            # was last asked for equals the timeline read from the first event;
+            # an earlier head than the fold's gets its own.
+            rows = [Row(e.seq, e.at, e.actor, e.body.type, e.to_wire()["data"]) for e in b.log]
+            for seq in [*sorted(seqs), head, min(seqs)]:
+                at_seq = fold(b.log[:seq])
+                actors = members_by_actor(at_seq, SECRET)
+                for actor in (FACILITATOR, PARTICIPANT, OBSERVER):
+                    got = await history.timeline("b_1", seq, viewer(actor), at_seq, actors)
+                    assert got == timeline(rows[:seq], viewer(actor), at_seq, actors), seq
             await history.warmed()
             await history.close()
         finally:
@@ -102,6 +113,8 @@ async def _check(b: Board, seqs: list[int]) -> None:
 def _small_checkpoints(monkeypatch: pytest.MonkeyPatch) -> None:
     # Small checkpoint spacing, so seeks go through snapshots, checkpoints and both.
     monkeypatch.setattr(history_module, "CHECKPOINT_EVERY", 3)
+    # …and timelines read the log a few events at a time.
+    monkeypatch.setattr(history_module, "TIMELINE_CHUNK", 4)
 
 
 @settings(

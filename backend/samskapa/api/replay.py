@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..domain.content import content_of
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.policy import Actor
-from ..domain.replay import members_by_actor, replay_view, taken_down_for, timeline
+from ..domain.replay import members_by_actor, replay_view, taken_down_for
 from ..domain.state import BoardState
 from ..domain.values import SEQ_MAX, Instant, Role, Seq, Title
 from .deps import MemberDep, Services, ServicesDep
@@ -91,7 +91,12 @@ async def board_state_at(
     head, now = await _head(board_id, member, services)
     if seq is None:
         seq = head
-    state, at = await services.history.state_at(board_id, seq, head)
+    if seq == head and now.seq == head:
+        # The board at the head is the one this process holds live: no snapshot
+        # to read and fold forward (a replay page opens with this request).
+        state, at = now.copy(), await services.history.instant(board_id, seq)
+    else:
+        state, at = await services.history.state_at(board_id, seq, head)
     mode = await services.history.strictest_anonymity(board_id, head)
     viewer = services.boards.viewer(member)
     # Hidden now means hidden at every moment (for all but author and facilitators).
@@ -107,9 +112,13 @@ async def board_state_at(
 async def board_timeline(board_id: str, member: MemberDep, services: ServicesDep) -> Any:
     """Steppable changes, markers and per-minute activity by sector (counts only)."""
     head, state = await _head(board_id, member, services)
-    rows = await services.history.rows(board_id, head)
     actors = members_by_actor(state, services.store.secret)
-    return _json(timeline(rows, services.boards.viewer(member), state, actors))
+    viewer = services.boards.viewer(member)
+    answer = await services.history.timeline(board_id, head, viewer, state, actors)
+    # A replay page scrubs next: fold the whole log once in the background
+    # (store/history.py), now that the page has what it opens with.
+    services.history.warm(board_id, head)
+    return _json(answer)
 
 
 @router.post(

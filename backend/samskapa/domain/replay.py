@@ -19,6 +19,7 @@ markers a facilitator jumps between, and per-minute activity by actor sector,
 counts only, with small sectors folded together as vote results do.
 """
 
+from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -321,56 +322,118 @@ def timeline(
     author pseudonym, voter pseudonyms) to the member; only the server can
     build it, and nothing of it leaves here but counts per sector bucket.
     """
-    buckets = activity_buckets(head)
-    steps: dict[str, str] = {s.id: s.title for s in head.agenda}
-    changes: list[list[int]] = []
-    markers: list[dict[str, Any]] = []
-    activity: dict[tuple[int, str], list[int]] = {}
-    joined: set[str] = set()
-    first: Row | None = None
-    last: Row | None = None
-    for row in rows:
-        if first is None:
-            first = row
-        if last is not None and row.at - last.at >= QUIET_MS:
-            markers.append(
-                {
-                    "seq": last.seq,
-                    "at": last.at,
-                    "kind": "quiet",
-                    "until_seq": row.seq,
-                    "until": row.at,
-                    "label": LABELS["quiet"],
-                }
-            )
-        last = row
-        hidden = _hidden(row, viewer)
-        if _is_change(row, viewer, hidden):
-            changes.append([row.seq, row.at])
-        marker = _marker(row, steps, joined)
-        if marker is not None:
-            markers.append(marker)
-        votes = row.type == "vote.cast"
-        # A deletion undone (`restored`) is no new contribution.
-        contributes = row.type in CONTRIBUTIONS and not row.data.get("restored")
-        if (votes or contributes) and hidden != "withheld":
-            member = member_of_actor.get(row.actor)
+    fold = TimelineFold()
+    fold.extend(rows, viewer)
+    return fold.result(head, member_of_actor)
+
+
+class TimelineFold:
+    """The timeline of the log up to `seq` as one viewer may see it, kept so that
+    it can be extended with the events that came since (`extend`) instead of
+    read and folded again from the first: on a long log that was seconds of the
+    server's time per replay page opened.
+
+    What depends on the head (the sector buckets, the actors' members, step
+    titles never seen in the log) is applied only by `result`, so a fold stays
+    right however the board changed after its rows. The changes' seqs and
+    instants are kept as machine integers (16 bytes a change, a fraction of a
+    list of Python lists)."""
+
+    __slots__ = (
+        "_activity",
+        "_ats",
+        "_first",
+        "_joined",
+        "_last",
+        "_markers",
+        "_seqs",
+        "_steps",
+        "seq",
+    )
+
+    def __init__(self) -> None:
+        self.seq = 0  # the last event folded in
+        self._first: tuple[int, int] | None = None  # (seq, at)
+        self._last: tuple[int, int] | None = None
+        # Step titles as they were at each moment (agenda.changed); a step the
+        # log never named takes its title at the head (`result`).
+        self._steps: dict[str, str] = {}
+        self._joined: set[str] = set()
+        self._seqs = array("q")
+        self._ats = array("q")
+        self._markers: list[dict[str, Any]] = []
+        # (minute, actor) -> [contributions, votes]; bucketed by sector in `result`.
+        self._activity: dict[tuple[int, str], list[int]] = {}
+
+    def extend(self, rows: Iterable[Row], viewer: Viewer) -> None:
+        """Fold in the rows after `seq`, in order (rows at or before it are
+        skipped, so a fold read twice over the same stretch is still right).
+        Always the same viewer: what it may see decides what is a change."""
+        for row in rows:
+            if row.seq <= self.seq:
+                continue
+            self.seq = row.seq
+            if self._first is None:
+                self._first = (row.seq, row.at)
+            last = self._last
+            if last is not None and row.at - last[1] >= QUIET_MS:
+                self._markers.append(
+                    {
+                        "seq": last[0],
+                        "at": last[1],
+                        "kind": "quiet",
+                        "until_seq": row.seq,
+                        "until": row.at,
+                        "label": LABELS["quiet"],
+                    }
+                )
+            self._last = (row.seq, row.at)
+            hidden = _hidden(row, viewer)
+            if _is_change(row, viewer, hidden):
+                self._seqs.append(row.seq)
+                self._ats.append(row.at)
+            marker = _marker(row, self._steps, self._joined)
+            if marker is not None:
+                self._markers.append(marker)
+            votes = row.type == "vote.cast"
+            # A deletion undone (`restored`) is no new contribution.
+            contributes = row.type in CONTRIBUTIONS and not row.data.get("restored")
+            if (votes or contributes) and hidden != "withheld":
+                key = (row.at // MINUTE_MS * MINUTE_MS, row.actor)
+                counts = self._activity.setdefault(key, [0, 0])
+                counts[1 if votes else 0] += 1
+
+    def result(self, head: BoardState, member_of_actor: Mapping[str, str]) -> dict[str, Any]:
+        """The timeline (`GET …/timeline`) with the sector buckets of `head`."""
+        buckets = activity_buckets(head)
+        titles = {s.id: s.title for s in head.agenda}
+        activity: dict[tuple[int, str], list[int]] = {}
+        for (minute, actor), (c, v) in self._activity.items():
+            member = member_of_actor.get(actor)
             bucket = buckets.get(member) if member is not None else None
             if bucket is not None:
-                counts = activity.setdefault((row.at // MINUTE_MS * MINUTE_MS, bucket), [0, 0])
-                counts[1 if votes else 0] += 1
-    return {
-        "first_seq": first.seq if first else 0,
-        "last_seq": last.seq if last else 0,
-        "start_at": first.at if first else 0,
-        "end_at": last.at if last else 0,
-        "changes": changes,
-        "markers": markers,
-        "activity": [
-            {"minute_at": minute, "sector": bucket, "contributions": c, "votes": v}
-            for (minute, bucket), (c, v) in sorted(activity.items())
-        ],
-    }
+                counts = activity.setdefault((minute, bucket), [0, 0])
+                counts[0] += c
+                counts[1] += v
+        markers = [
+            {**m, "label": titles.get(m["step_id"], m["step_id"])}
+            if m["kind"] == "step" and m["label"] is None
+            else m
+            for m in self._markers
+        ]
+        first, last = self._first, self._last
+        return {
+            "first_seq": first[0] if first else 0,
+            "last_seq": last[0] if last else 0,
+            "start_at": first[1] if first else 0,
+            "end_at": last[1] if last else 0,
+            "changes": [[s, a] for s, a in zip(self._seqs, self._ats, strict=True)],
+            "markers": markers,
+            "activity": [
+                {"minute_at": minute, "sector": bucket, "contributions": c, "votes": v}
+                for (minute, bucket), (c, v) in sorted(activity.items())
+            ],
+        }
 
 
 def _marker(row: Row, steps: dict[str, str], joined: set[str]) -> dict[str, Any] | None:
@@ -386,7 +449,8 @@ def _marker(row: Row, steps: dict[str, str], joined: set[str]) -> dict[str, Any]
         case "agenda.step_changed":
             kind = "step"
             step_id = data.get("step_id")
-            label = steps.get(step_id, step_id) if step_id is not None else LABELS["no_step"]
+            # None: a step the log never named, titled as at the head (TimelineFold.result).
+            label = steps.get(step_id) if step_id is not None else LABELS["no_step"]
             extra["step_id"] = step_id
         case "notes.revealed":
             kind, label = "reveal", LABELS["reveal"]

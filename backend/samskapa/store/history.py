@@ -16,6 +16,11 @@ They are apart because answers come in any order and number: kept in the grid
 they crowded it (which then had to thin itself out) and the seeks between its
 points grew long again. States are immutable once cached: a fold always starts
 on a copy (entities are frozen, so a copy shares them and costs only the maps).
+
+The timeline (`GET …/timeline`) is kept too, one fold per viewer
+(`TimelineFold`, domain/replay.py), and extended with the events that came
+since it was last asked for: read and folded from the first event it cost
+seconds of the server's time on a long log, for every replay page opened.
 """
 
 import asyncio
@@ -23,16 +28,19 @@ import bisect
 import gc
 import logging
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
 from sqlalchemy import select
 
 from ..domain.apply import apply
 from ..domain.errors import DomainError, ErrorCode
-from ..domain.replay import Dumps, Row, entities_of, strictest
+from ..domain.replay import Dumps, Row, TimelineFold, entities_of, strictest
 from ..domain.state import BoardState
 from ..domain.values import Anonymity
+from ..domain.visibility import Viewer
 from .database import Database
 from .eventstore import read_events
 from .tables import boards, events, snapshots
@@ -49,6 +57,12 @@ RECENT = 32
 BOARDS_CACHED = 4
 # The warm-up folds this many events per database read, then lets others run.
 WARM_CHUNK = 1000
+# Timeline folds kept per board (one per viewer: member and role); about 16
+# bytes a change, under 1 MB for a 50,000-event log.
+TIMELINES = 4
+# A timeline reads and folds this many events at a time, then lets others run
+# (a state asked for meanwhile is not held up for the whole log).
+TIMELINE_CHUNK = 5000
 
 
 @dataclass(slots=True)
@@ -65,6 +79,9 @@ class _Board:
     # The head up to which the log was looked at for erasures (_current).
     erasures_seq: int = 0
     warming: "asyncio.Task[None] | None" = None
+    # Timeline folds by (member id, role), the most recently used last.
+    timelines: "OrderedDict[tuple[str, str], TimelineFold]" = field(default_factory=OrderedDict)
+    timeline_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def forget_states(self) -> None:
         """Drop every folded state (and their dumps): a member was erased."""
@@ -72,6 +89,7 @@ class _Board:
         self.grid.clear()
         self.recent.clear()
         self.dumps = Dumps()
+        self.timelines.clear()
 
     def on_grid(self, seq: int) -> bool:
         return seq % self.spacing == 0
@@ -225,22 +243,26 @@ class History:
                     base = BoardState.from_json(orjson.loads(text))
                     cache.keep_recent(base)
             state = base.copy() if base is not None else BoardState()
-            if state.seq == seq:
-                at = (
-                    await conn.execute(
-                        select(events.c.at).where(
-                            events.c.board_id == board_id, events.c.seq == seq
-                        )
-                    )
-                ).scalar_one()
-                return state, int(at)
-            evs = await read_events(conn, board_id, state.seq, seq)
+            if state.seq != seq:
+                evs = await read_events(conn, board_id, state.seq, seq)
+        if state.seq == seq:
+            return state, await self.instant(board_id, seq)
         for ev in evs:
             apply(state, ev)
             if cache.on_grid(ev.seq) and ev.seq != seq:
                 cache.keep_point(state.copy())
         cache.keep_recent(state)
         return state.copy(), evs[-1].at
+
+    async def instant(self, board_id: str, seq: int) -> int:
+        """When event `seq` happened."""
+        async with self.db.read.connect() as conn:
+            at = (
+                await conn.execute(
+                    select(events.c.at).where(events.c.board_id == board_id, events.c.seq == seq)
+                )
+            ).scalar_one()
+        return int(at)
 
     async def _current(self, board_id: str, cache: _Board, head: int) -> None:
         """Drop the cached states if a member was erased since the last look: they
@@ -291,8 +313,41 @@ class History:
         cache.anonymity_seq = head
         return cache.anonymity
 
-    async def rows(self, board_id: str, upto: int) -> list[Row]:
-        """Every event up to `upto` as a light row (no body models: fast on big logs)."""
+    async def timeline(
+        self,
+        board_id: str,
+        head: int,
+        viewer: Viewer,
+        state: BoardState,
+        member_of_actor: Mapping[str, str],
+    ) -> dict[str, Any]:
+        """The timeline up to `head` as `viewer` sees it (domain/replay.py
+        `timeline`), from the fold kept for this viewer, extended first with the
+        events since. `state`: the board at `head`."""
+        cache = self._board(board_id)
+        await self._current(board_id, cache, head)
+        key = (viewer.member_id, viewer.role.value)
+        async with cache.timeline_lock:
+            fold = cache.timelines.get(key)
+            # A fold past this head (asked for by a later request) is not cut back.
+            keep = fold is None or fold.seq <= head
+            if fold is None or not keep:
+                fold = TimelineFold()
+            while fold.seq < head:
+                upto = min(head, fold.seq + TIMELINE_CHUNK)
+                fold.extend(await self.rows(board_id, upto, after=fold.seq), viewer)
+                if fold.seq < upto:
+                    break  # the log ends short of `head` (it cannot; never loop)
+            if keep:
+                cache.timelines[key] = fold
+                cache.timelines.move_to_end(key)
+                while len(cache.timelines) > TIMELINES:
+                    cache.timelines.popitem(last=False)
+            return fold.result(state, member_of_actor)
+
+    async def rows(self, board_id: str, upto: int, after: int = 0) -> list[Row]:
+        """Every event after `after` up to `upto` as a light row (no body models:
+        fast on big logs)."""
         async with self.db.read.connect() as conn:
             result = await conn.execute(
                 select(
@@ -303,7 +358,11 @@ class History:
                     events.c.data,
                     events.c.op_id,
                 )
-                .where(events.c.board_id == board_id, events.c.seq <= upto)
+                .where(
+                    events.c.board_id == board_id,
+                    events.c.seq > after,
+                    events.c.seq <= upto,
+                )
                 .order_by(events.c.seq)
             )
             return [

@@ -1,7 +1,7 @@
-// The replay page's first request, sent before the rest of the page's modules
-// have loaded: main.js imports only this module, sends it, then imports the
-// page (whose modules the HTML preloads meanwhile). The board at the log's head
-// is the one answer the first frame waits for. No imports, so it runs at once.
+// The replay page's first request, sent before the style sheets and the rest
+// of the page's modules have loaded (first.js sends it, main.js hands it to the
+// page). The board at the log's head is the one answer the first frame waits
+// for. No imports, so it runs at once.
 
 /**
  * For the replay page at `location`, with a member this browser keeps for that

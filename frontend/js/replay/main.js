@@ -1,7 +1,6 @@
 // The replay page's entry point (frontend/replay.html): the board's first
-// request goes out at once (boot.js), the page's modules load meanwhile.
-import { firstState } from './boot.js';
+// request is already under way (first.js), the page's modules load meanwhile.
+import { first } from './first.js';
 
-const first = firstState(location, localStorage);
 const { mount } = await import('./page.js');
 mount(document, { first });

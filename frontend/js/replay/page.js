@@ -9,6 +9,7 @@
 import { boardBounds, fitBounds, initialCamera } from '../board/camera.js';
 import { block, errorText, toast } from '../core/dialogs.js';
 import { readError } from '../core/dom.js';
+import { isFar as isBlock } from '../board/cull.js';
 import { installGestures } from '../board/gestures.js';
 import { applyI18n, browserLang, getLang, setLang, storedLang, t, toggleLang } from '../core/i18n.js';
 import { loadMember } from '../core/member.js';
@@ -49,7 +50,7 @@ export function replayBoardId(pathname) {
 
 /**
  * GET/POST on the board's API with the member's credential; errors carry `code`.
- * `first` (boot.js): the board at the head, already asked for by main.js; the
+ * `first` (boot.js): the board at the head, already asked for by first.js; the
  * first `state()` without a seq answers with it.
  */
 function boardApi(boardId, credential, first = null) {
@@ -95,10 +96,10 @@ export const BOARD_FPS = 12;
 export const BOARD_FPS_MIN = 4;
 /** A frame that took longer than this (ms) is late: drawing the board still holds the page up. */
 export const LATE_FRAME_MS = 25;
-/** Below this zoom notes show only their text and colour (replay.css `.world.far`). */
+/** Below this zoom notes show only their text and colour, flat (replay.css `.world.far`). */
 export const FAR_SCALE = 0.5;
 
-/** Wire the page; `first`: boot.js's request for the board at the head, if main.js sent it. */
+/** Wire the page; `first`: the request for the board at the head that first.js sent, if any. */
 export function mount(page = document, { first = null } = {}) {
   const $ = (id) => page.getElementById(id);
   const boardId = replayBoardId(location.pathname);
@@ -196,6 +197,11 @@ export function mount(page = document, { first = null } = {}) {
       draggingId: null,
       lang: getLang(),
       voteInfo: (note) => noteVoteInfo(view, note, voteOpts),
+      // Farther out than text can be read, as on the live board (cull.js), a
+      // note is a block of its colour and its inside is made only once it is
+      // seen closer: a fitted board of a thousand notes is drawn (and painted)
+      // in a fraction of the time.
+      far: isBlock(ui.camera.scale),
     });
     structure.render(view, noteBox, { canGroup: false, spot, noteLabel: (note) => shorten(note.text || t('note.empty')) });
     renderMission(dom.mission, view.board, false);
@@ -221,13 +227,27 @@ export function mount(page = document, { first = null } = {}) {
   // ---- camera (pan and zoom the replayed board; nothing else moves it) -------------------
 
   function setCamera(camera) {
+    const wasBlock = isBlock(ui.camera.scale);
     ui.camera = camera;
     const { x, y, scale } = camera;
     dom.world.style.transform = `translate(${x}px, ${y}px) scale(${scale})`;
     dom.world.classList.toggle('far', scale < FAR_SCALE);
+    dom.world.classList.toggle('blocks', isBlock(scale));
+    // Zoomed in from blocks: the notes' insides are made now (once each).
+    if (wasBlock && !isBlock(scale)) redrawSoon();
     const step = 24 * scale;
     dom.viewport.style.backgroundSize = `${step}px ${step}px`;
     dom.viewport.style.backgroundPosition = `${x}px ${y}px`;
+  }
+
+  let redrawing = null;
+  /** Draw the board again in the next frame (however many camera moves ask for it). */
+  function redrawSoon() {
+    redrawing ??= requestAnimationFrame(() => {
+      redrawing = null;
+      ui.drawn.seq = null;
+      draw();
+    });
   }
 
   function fitTo(bounds) {

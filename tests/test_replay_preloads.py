@@ -1,0 +1,42 @@
+"""The replay page names every module its first frame needs in `modulepreload`
+links (frontend/replay.html): a module found only when the one importing it has
+arrived and been parsed costs the first frame another round trip, and each
+level of such imports one more. A module added to the graph without its link
+fails here."""
+
+import re
+from pathlib import Path
+
+JS = Path(__file__).resolve().parents[1] / "frontend" / "js"
+PAGE = JS.parent / "replay.html"
+# Static imports and re-exports (`import … from '…'`, `import '…'`); JSON
+# modules cannot be preloaded as modules, their importer is.
+IMPORT = re.compile(
+    r"^\s*(?:import|export)\b[^'\"]*?\bfrom\s*'([^']+)'|^\s*import\s*'([^']+)'", re.M
+)
+
+
+def module_graph(*entries: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [JS / e for e in entries]
+    while todo:
+        path = todo.pop().resolve()
+        name = path.relative_to(JS).as_posix()
+        if name in seen or not name.endswith(".js"):
+            continue
+        seen.add(name)
+        for found in IMPORT.finditer(path.read_text(encoding="utf-8")):
+            todo.append(path.parent / (found.group(1) or found.group(2)))
+    return seen
+
+
+def test_the_replay_page_preloads_its_whole_module_graph() -> None:
+    html = PAGE.read_text(encoding="utf-8")
+    preloaded = set(re.findall(r'rel="modulepreload" href="/static/js/([^"]+)"', html))
+    scripts = set(re.findall(r'<script type="module"[^>]* src="/static/js/([^"]+)"', html))
+    assert scripts == {"replay/first.js", "replay/main.js"}, scripts
+    # page.js: main.js imports it once the first request is sent.
+    graph = module_graph(*scripts, "replay/page.js")
+    assert "board/render.js" in graph and "core/i18n.js" in graph, graph
+    assert graph - scripts - preloaded == set()
+    assert preloaded - graph == set(), "a preload the page does not use"
