@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             on_close=broker.unwatch,
             relay=broker.relay if broker.crosses_processes else None,
             heartbeat_timeout=settings.heartbeat_timeout,
-            board_frames_per_second=settings.board_frames_per_second,
+            fanout_share=settings.fanout_share,
             max_frame_interval=settings.max_frame_interval_ms / 1000,
             cursor_moves_per_second=settings.cursor_moves_per_second,
         )

@@ -77,12 +77,14 @@ class Settings(BaseSettings):
     outbound_queue_messages: int = Field(
         5000, ge=10, description="Messages waiting for one client before it is cut off (4008)."
     )
-    board_frames_per_second: float = Field(
-        20_000,
+    fanout_share: float = Field(
+        0.5,
         gt=0,
-        description="Frames per second one board's connections may take together: the more "
-        "people on a board, the longer each one's frames gather messages (at most "
-        "max_frame_interval_ms apart).",
+        le=1,
+        description="Share of a core one board's sending may take: after a pass that sent "
+        "its clients their frames, the next waits so that passes take at most this share "
+        "(at most max_frame_interval_ms); the more people on a board, the more each "
+        "frame gathers.",
     )
     max_frame_interval_ms: float = Field(50.0, ge=0, le=1000)
     cursor_moves_per_second: float = Field(

@@ -5,12 +5,14 @@ The event store calls `on_events` after each commit with a board's new events in
 watcher's outbox; the board's flush pass then sends each connection what piled
 up as one frame. Nothing here awaits a client.
 
-Frames are paced per board by what they cost: after a pass that sent `n`
-frames, the next waits `n / board_frames_per_second` seconds (at most
-`max_frame_interval`). A pass that answered one client (a pong, an ack, an
-error) holds nobody up; a pass to a thousand clients lets the next one gather
-what arrives in the meantime. So a board of a thousand costs a bounded number of
-frames per second while a small board, or a quiet one, pays no delay.
+Frames are paced per board by what they cost: after a pass that took `t`
+seconds, the next waits `t * (1 - share) / share` (at most
+`max_frame_interval`), so one board's passes take at most `fanout_share` of the
+core. A pass that answered one client (a pong, an ack, an error) holds nobody
+up; a pass to a thousand clients lets the next one gather what arrives in the
+meantime. The measure is the pass's own time, not a count of frames: on a fast
+machine (or with cheap frames) a big board's events wait only as long as a pass
+takes, and on a slow or busy one the pause grows by itself.
 """
 
 import asyncio
@@ -87,7 +89,7 @@ class Hub:
         on_close: Callable[[str], None] | None = None,
         relay: Callable[[str, bytes], None] | None = None,
         heartbeat_timeout: float = 45.0,
-        board_frames_per_second: float = 20_000,
+        fanout_share: float = 0.5,
         max_frame_interval: float = 0.05,
         cursor_moves_per_second: float = MOVES_PER_SECOND,
     ) -> None:
@@ -101,7 +103,8 @@ class Hub:
         self._relay = relay
         self._ticker: asyncio.Task[None] | None = None
         self.heartbeat_timeout = heartbeat_timeout
-        self.board_frames_per_second = board_frames_per_second
+        # Seconds of pause per second a pass took (fanout_share of the core).
+        self._pause_per_pass_second = (1 - fanout_share) / fanout_share
         self.max_frame_interval = max_frame_interval
         self.cursor_moves_per_second = cursor_moves_per_second
         self.rooms: dict[str, Room] = {}
@@ -240,8 +243,6 @@ class Hub:
         started = time.perf_counter()
         room.flush_at = None
         dirty, room.dirty = room.dirty, []
-        cost = min(self.max_frame_interval, len(dirty) / self.board_frames_per_second)
-        room.next_flush = asyncio.get_running_loop().time() + cost
         frames = self._frames
         # Equal frames are built once per pass and written to every socket.
         cache = FrameCache()
@@ -254,7 +255,10 @@ class Hub:
             if size:
                 frames.add(size)
         frames.commit()
-        metrics.FANOUT_PASS_SECONDS.observe(time.perf_counter() - started)
+        spent = time.perf_counter() - started
+        metrics.FANOUT_PASS_SECONDS.observe(spent)
+        pause = min(self.max_frame_interval, spent * self._pause_per_pass_second)
+        room.next_flush = asyncio.get_running_loop().time() + pause
 
     def _announce(self, room: Room) -> None:
         """Tell this process's clients who appeared or went since last time."""
