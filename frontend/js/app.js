@@ -21,8 +21,8 @@ import { mountSelectionBar } from './board/selection-bar.js';
 import { mountSession } from './board/session.js';
 import { StructureRenderer } from './board/structure.js';
 import { CursorLayer } from './board/cursors.js';
-import { initialCamera } from './board/camera.js';
 import { isFar, keptRect } from './board/cull.js';
+import { exposeForTests, newUiState } from './board/ui-state.js';
 import { mountUndo } from './board/undo-ui.js';
 import { mountViewport } from './board/viewport.js';
 import { mountCollectionOnBoard } from './collection/mount.js';
@@ -70,52 +70,10 @@ const cursors = new CursorLayer($('cursors-layer'), {
 
 // ---- page state -------------------------------------------------------------------------
 
-const ui = {
-  member: null, // {member_id, credential, role, name, sector}
-  role: null,
-  conn: null,
-  camera: initialCamera(),
-  kept: null, // the board rectangle whose notes are in the DOM (board/cull.js)
-  voteScale: null, // the vote buttons' size on notes, as last written
-  resting: null, // timer: the camera has stopped moving
-  fitted: false,
-  selectedId: null,
-  selection: [], // note ids selected together (board/multiselect.js); two or more: a multi-selection
-  selectTool: false, // the Select tool: a drag on the empty board draws a selecting rectangle
-  moving: [], // note commands shown as if sent: a drag of several notes, arrow keys not settled
-  frameMoving: [], // the same for a frame moved or resized by hand (board/frame-handles.js)
-  editing: null, // {id, isDraft, editor}
-  draggingId: null,
-  draft: null, // note.create command not sent yet (being written)
-  nudge: null, // {command, timer}: arrow-key moves not sent yet
-  lastColor: 'yellow',
-  listMode: false,
-  explicitLang: storedLang(localStorage) !== null,
-  // Dot voting: the side panel, which closed round it shows, and how.
-  votePanelOpen: false,
-  voteRound: null, // the closed round picked in the panel (null: the latest)
-  voteBySector: false,
-  voteOnNotes: true,
-  voteOpening: null, // round id of a vote.open sent from this page
-  // Facilitation: picking a second note (to group with or link to), following
-  // the facilitator's view, and the camera animation under way.
-  pick: null, // {mode: 'group' | 'link', from: note id}
-  following: true, // follow attention.leader's view until the person moves themselves
-  leaderView: null, // the latest leader_view of the leader
-  flight: null, // requestAnimationFrame id of a camera move
-};
+const ui = newUiState({ explicitLang: storedLang(localStorage) !== null });
+// What the browser tests read of the page (window.samskapa).
+exposeForTests(ui, cursors);
 
-window.samskapa = {
-  state: () => ui.conn?.board ?? null,
-  lastSeq: () => ui.conn?.lastSeq ?? null,
-  outbox: () => ui.conn?.outbox.list() ?? [],
-  connState: () => ui.conn?.state ?? 'offline',
-  camera: () => ({ ...ui.camera }),
-  selection: () => [...ui.selection],
-  cursors: () => cursors.shown(),
-  votes: () => ui.conn?.board.votes ?? null,
-  serverOffset: () => ui.conn?.serverOffset ?? 0,
-};
 
 const canEdit = () => canEditNotes(ui.role);
 /** May I do `action` (state.js `permission`) on the board as shown now? */

@@ -6,7 +6,9 @@
 //
 // The connection owns the confirmed state (what the server has said, folded
 // with state.js) and the outbox (what this browser asked for and has no answer
-// to yet). It tells app.js about changes through a tiny event emitter.
+// to yet). It tells app.js about changes through a tiny event emitter. What
+// the server sends is taken in by incoming.js; what is kept in localStorage,
+// by outbox-store.js.
 //
 // Everything the browser provides (WebSocket, timers, clock, storage) can be
 // handed in, so tests/js/ drive this module with fakes.
@@ -15,25 +17,15 @@
 // pointer position is worth sending only now, so while the connection is not
 // live it is dropped, not kept.
 
-import { KEPT_WHEN_REFUSED } from '../collection/collection.js';
-import { CURSOR_EVERY_MS, cursorEveryMs, cursorPoint, sameRect, Throttle, VIEW_EVERY_MS } from '../board/cursors.js';
-import { applyEvent, applyOwnNotes, applyOwnVotes, emptyState, hideAuthors, fromSnapshot, StateError, UnknownEventError } from './state.js';
-import {
-  backoffDelay,
-  classifySeq,
-  mergeSavedOutbox,
-  newOpId,
-  Outbox,
-  parseSavedOutbox,
-  RETRYABLE_ERRORS,
-  TokenBucket,
-} from './sync.js';
+import { CURSOR_EVERY_MS, cursorPoint, sameRect, Throttle, VIEW_EVERY_MS } from '../board/cursors.js';
+import { receive } from './incoming.js';
+import { OutboxStore } from './outbox-store.js';
+import { emptyState } from './state.js';
+import { backoffDelay, newOpId, Outbox, TokenBucket } from './sync.js';
 import { CLOSE_CODES, PROTOCOL_VERSION } from './vocabulary.js';
 
-
-const utf8 = new TextDecoder();
-
 export { PROTOCOL_VERSION };
+export { outboxKey } from './outbox-store.js';
 
 export const ConnState = Object.freeze({
   CONNECTING: 'connecting',
@@ -52,8 +44,6 @@ const WATCHDOG_EVERY_MS = 5_000;
 // Stay under the server's 30 ops/s with bursts of 60.
 const SEND_RATE = 25;
 const SEND_BURST = 50;
-// After `rate_limited` or `internal_error` the op is tried again this much later.
-const RETRY_AFTER_MS = 1_000;
 // §2: client frames are at most 64 KiB.
 const MAX_MESSAGE_BYTES = 64 * 1024;
 // §2.8: after 4029 (too many messages) wait at least this long, or the
@@ -61,15 +51,6 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
 export const OVER_BUDGET_WAIT_MS = 30_000;
 // How many settled op_ids to remember for the multi-tab outbox merge.
 const SETTLED_MEMORY = 1_000;
-
-export function outboxKey(boardId, memberId) {
-  return `samskapa:outbox:${boardId}:${memberId}`;
-}
-
-/** Where refused contributions are kept ("not accepted"), per board and member. */
-export function refusedKey(boardId, memberId) {
-  return `samskapa:refused:${boardId}:${memberId}`;
-}
 
 export function websocketUrl(location, boardId) {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
@@ -95,6 +76,7 @@ export class Connection {
     this.memberId = opts.member.member_id;
     this.credential = opts.member.credential;
     this.storage = opts.storage ?? null;
+    this.store = new OutboxStore(this.storage, this.boardId, this.memberId);
     this.WebSocket = opts.WebSocket ?? globalThis.WebSocket;
     const g = globalThis;
     this.clock = opts.clock ?? {
@@ -271,7 +253,7 @@ export class Connection {
     // The server sends UTF-8 JSON in binary frames (it saves a decode and an
     // encode per frame per receiver on the server); text frames work too.
     ws.binaryType = 'arraybuffer';
-    ws.onmessage = (ev) => this._onMessage(ws, ev);
+    ws.onmessage = (ev) => receive(this, ws, ev);
     ws.onclose = (ev) => this._onClose(ws, ev);
     ws.onerror = () => {}; // a close event always follows
     this._startHeartbeat();
@@ -398,223 +380,11 @@ export class Connection {
     this.emit('status', { state, retryAt: this.retryAt });
   }
 
-  // ---- incoming -------------------------------------------------------------------
-
-  _onMessage(ws, ev) {
-    if (ws !== this.ws) return;
-    this.lastHeard = this.clock.now();
-    let messages;
-    try {
-      messages = JSON.parse(typeof ev.data === 'string' ? ev.data : utf8.decode(ev.data));
-    } catch {
-      this.emit('log', { message: 'a frame that is not JSON' });
-      return;
-    }
-    if (!Array.isArray(messages)) messages = [messages];
-
-    // One `change` per frame, however many events it carried.
-    const change = { reset: false, events: [], ownVotes: false };
-    try {
-      for (const msg of messages) {
-        if (ws !== this.ws) break; // handled a gap or a fatal error
-        this._handle(msg, change);
-      }
-    } finally {
-      if (change.reset || change.ownVotes || change.events.length > 0) this.emit('change', change);
-    }
-  }
-
-  _handle(msg, change) {
-    // §2: a type with a dot is an event; the rest are control messages
-    // (`ack`, `snapshot` and `own_votes` carry a seq too, so never branch on `seq`).
-    if (typeof msg?.type === 'string' && msg.type.includes('.')) {
-      this._handleEvent(msg, change);
-      return;
-    }
-    switch (msg?.type) {
-      case 'welcome':
-        this._handleWelcome(msg);
-        return;
-      case 'snapshot':
-        this._handleSnapshot(msg, change);
-        return;
-      case 'own_votes':
-        this._handleOwnVotes(msg, change);
-        return;
-      case 'own_notes':
-        this._handleOwnNotes(msg, change);
-        return;
-      case 'leader_view':
-        // §2.3: a facilitator's viewport; app.js follows it while asked to.
-        this.emit('leader_view', { memberId: msg.member_id, x: msg.x, y: msg.y, w: msg.w, h: msg.h });
-        return;
-      case 'ack':
-        this._settle(msg.op_id);
-        return;
-      case 'error':
-        this._handleError(msg);
-        return;
-      case 'presence':
-        for (const m of msg.joined ?? []) this.online.set(m.id, m);
-        for (const id of msg.left ?? []) this.online.delete(id);
-        this.emit('presence', { online: this.onlineList(), left: msg.left ?? [] });
-        return;
-      case 'cursors':
-        if (Array.isArray(msg.c)) this.emit('cursors', { entries: msg.c });
-        return;
-      case 'cursor_rate':
-        this._setCursorRate(msg.every_ms);
-        return;
-      case 'warning':
-        // §2.8: over budget. This page never should be; say so, and keep the
-        // server's cooldown for the close that may follow.
-        if (typeof msg.retry_after === 'number' && msg.retry_after >= 0) {
-          this.overBudgetWaitMs = Math.max(OVER_BUDGET_WAIT_MS, msg.retry_after * 1000);
-        }
-        this.emit('log', { message: `server warning ${msg.code}: ${msg.message}` });
-        return;
-      case 'pong':
-        if (typeof msg.server_time === 'number') {
-          this.serverOffset = msg.server_time - this.clock.now();
-        }
-        return;
-      default:
-        // A control message from a newer server: harmless to skip, but say so.
-        this.emit('log', { message: `unknown message type ${msg?.type}` });
-    }
-  }
-
-  /**
-   * §2.5: a crowded board asks for pointer moves less often (and sends them
-   * less often); the others' pointers glide over the same interval.
-   */
-  _setCursorRate(everyMs) {
-    const ms = cursorEveryMs(everyMs);
-    if (ms === this.cursorThrottle.interval) return;
-    this.cursorThrottle.interval = ms;
-    this.emit('cursor_rate', { everyMs: ms });
-  }
-
-  _handleWelcome(msg) {
-    if (this.state !== ConnState.AWAITING_WELCOME) {
-      this.emit('log', { message: 'unexpected welcome' });
-      this._reconnectNow();
-      return;
-    }
-    if (msg.protocol !== PROTOCOL_VERSION) {
-      this.stop();
-      this.emit('fatal', { reason: 'reload', closeCode: null });
-      return;
-    }
-    this.member = msg.member;
-    this.headSeq = msg.head_seq;
-    if (typeof msg.server_time === 'number') this.serverOffset = msg.server_time - this.clock.now();
-    this.online = new Map((msg.online ?? []).map((m) => [m.id, m]));
-    this._setCursorRate(msg.cursor_every_ms);
-    this.emit('welcome', {
-      member: msg.member,
-      resume: msg.resume,
-      online: this.onlineList(),
-      lastSeenSeq: msg.last_seen_seq ?? null,
-    });
-    this.emit('presence', { online: this.onlineList() });
-    this._setState(ConnState.CATCHING_UP);
-    // §2.5: say once per connection which part of the board is on screen.
-    this.sentView = null;
-    if (this.view) this.viewThrottle.sendNow(this.view);
-    if (msg.resume === 'incremental') this._maybeLive();
-    // 'reset': a snapshot follows.
-  }
-
-  _handleSnapshot(msg, change) {
-    if (this.state !== ConnState.CATCHING_UP && this.state !== ConnState.LIVE) {
-      this.emit('log', { message: 'snapshot before welcome' });
-      this._reconnectNow();
-      return;
-    }
-    this.board = fromSnapshot(msg);
-    this.lastSeq = msg.seq;
-    // Ops whose events the old state held are in the snapshot too.
-    change.reset = true;
-    change.events = [];
-    this._maybeLive();
-  }
-
-  /** §2.3: this viewer's own ballots, right after every snapshot (same seq). */
-  _handleOwnVotes(msg, change) {
-    if (this.lastSeq === null || (msg.seq !== undefined && msg.seq !== this.lastSeq)) {
-      // Not for the state we hold: the events since carry `mine` themselves.
-      this.emit('log', { message: `own_votes for seq ${msg.seq}, have ${this.lastSeq}; skipped` });
-      return;
-    }
-    applyOwnVotes(this.board, msg);
-    change.ownVotes = true;
-  }
-
-  /** §2.3: this viewer's private notes, own notes and "I'm done" steps, right after every snapshot. */
-  _handleOwnNotes(msg, change) {
-    if (this.lastSeq === null || (msg.seq !== undefined && msg.seq !== this.lastSeq)) {
-      this.emit('log', { message: `own_notes for seq ${msg.seq}, have ${this.lastSeq}; skipped` });
-      return;
-    }
-    applyOwnNotes(this.board, msg);
-    change.ownVotes = true;
-  }
+  // ---- incoming (the messages themselves: incoming.js) ------------------------------
 
   /** Milliseconds on the server's clock now (`serverOffset` from welcome and pong). */
   serverNow() {
     return this.clock.now() + this.serverOffset;
-  }
-
-  _handleEvent(event, change) {
-    if (this.state !== ConnState.CATCHING_UP && this.state !== ConnState.LIVE) {
-      this.emit('log', { message: 'event before welcome' });
-      this._reconnectNow();
-      return;
-    }
-    const verdict = classifySeq(this.lastSeq, event.seq);
-    if (verdict === 'stale') return;
-    if (verdict === 'gap') {
-      // §2.2: never paper over a gap; come back with last_seq and let the
-      // server send what is missing (or a snapshot).
-      this.emit('log', { message: `gap: have ${this.lastSeq}, got ${event.seq}` });
-      this._reconnectNow();
-      return;
-    }
-    try {
-      applyEvent(this.board, event);
-      if (event.type === 'board.anonymity_changed' && this.member) {
-        // From now on the server sends this page no authors; blank the ones it
-        // already holds so the screen follows the new rule at once.
-        hideAuthors(this.board, this.member);
-      }
-    } catch (err) {
-      if (err instanceof UnknownEventError) {
-        // The server speaks events this page does not know: it is out of date.
-        this.stop();
-        this.emit('fatal', { reason: 'reload', closeCode: null, error: err });
-        return;
-      }
-      if (err instanceof StateError) {
-        // Our state disagrees with the server's. Ask for a snapshot (hello
-        // with last_seq null); the old state stays on screen until it comes.
-        this.emit('log', { message: `state error: ${err.message}; resetting` });
-        this.lastSeq = null;
-        this._reconnectNow();
-        return;
-      }
-      throw err;
-    }
-    this.lastSeq = event.seq;
-    // Our own vote in an anonymous round has an empty actor but keeps its
-    // op_id and says `mine`.
-    // On an anonymous board our own events keep only their op_id.
-    const ours = event.actor === this.memberId || event.data?.mine === true || event.actor === '';
-    if (ours && event.op_id) this.outbox.markEchoed(event.op_id);
-    change.events.push(event);
-    // §2.3: a summons moves the view of live clients only, never on catching up.
-    if (event.type === 'attention.summoned' && this.state === ConnState.LIVE) this.emit('summoned', { ...event.data });
-    if (this.state === ConnState.CATCHING_UP) this._maybeLive();
   }
 
   _maybeLive() {
@@ -625,28 +395,6 @@ export class Connection {
     this._setState(ConnState.LIVE);
     // §3: after welcome (and snapshot), resend every outbox op with its original op_id.
     this._flush();
-  }
-
-  _handleError(msg) {
-    const opId = msg.op_id;
-    if (!opId || !this.outbox.has(opId)) {
-      this.emit('servererror', { code: msg.code, message: msg.message });
-      return;
-    }
-    if (RETRYABLE_ERRORS.has(msg.code)) {
-      // Same op_id again a little later: it is applied at most once.
-      this.outbox.markUnsent(opId);
-      this._scheduleFlush(RETRY_AFTER_MS);
-      return;
-    }
-    const op = this._settle(opId);
-    if (op && KEPT_WHEN_REFUSED.has(msg.code)) {
-      this.refused.push({ op_id: op.op_id, command: op.command, code: msg.code });
-      this._saveRefused();
-      this.emit('refused', { refused: this.refused, op, code: msg.code });
-      return;
-    }
-    this.emit('rejected', { op, code: msg.code, message: msg.message });
   }
 
   _settle(opId) {
@@ -728,47 +476,27 @@ export class Connection {
     }
   }
 
-  // ---- persistence --------------------------------------------------------------
+  // ---- persistence (outbox-store.js) ---------------------------------------------
 
   _loadOutbox() {
-    if (!this.storage) return [];
-    try {
-      return parseSavedOutbox(this.storage.getItem(outboxKey(this.boardId, this.memberId)));
-    } catch {
-      return [];
-    }
+    return this.store.loadOutbox();
   }
 
   _loadRefused() {
-    if (!this.storage) return [];
-    try {
-      return parseSavedOutbox(this.storage.getItem(refusedKey(this.boardId, this.memberId))).filter(
-        (op) => op && typeof op.op_id === 'string' && op.command && typeof op.command.type === 'string',
-      );
-    } catch {
-      return [];
-    }
+    return this.store.loadRefused();
   }
 
   _saveRefused() {
-    if (!this.storage) return;
-    const key = refusedKey(this.boardId, this.memberId);
     try {
-      if (this.refused.length === 0) this.storage.removeItem(key);
-      else this.storage.setItem(key, JSON.stringify(this.refused));
+      this.store.saveRefused(this.refused);
     } catch (err) {
       this.emit('log', { message: `could not save the refused notes: ${err}` });
     }
   }
 
   _saveOutbox() {
-    if (!this.storage) return;
-    const key = outboxKey(this.boardId, this.memberId);
     try {
-      const saved = parseSavedOutbox(this.storage.getItem(key));
-      const merged = mergeSavedOutbox(saved, this.outbox.list(), this.settledHere);
-      if (merged.length === 0) this.storage.removeItem(key);
-      else this.storage.setItem(key, JSON.stringify(merged));
+      this.store.saveOutbox(this.outbox.list(), this.settledHere);
     } catch (err) {
       // Storage full or disabled: the ops are still in memory and will be sent.
       this.emit('log', { message: `could not save the outbox: ${err}` });

@@ -5,23 +5,21 @@
 // likely land, until the server's event arrives. Pure: node --test checks it,
 // and tests/domain/test_placement_mirror.py compares it with the server's.
 
-import { NOTE_HEIGHT, NOTE_WIDTH } from './state.js';
+import { NOTE_HEIGHT, NOTE_WIDTH } from './model.js';
 
 export const GAP = 16;
 export const PAD = 24;
 export const HEADER = 96;
-// Functions, not constants: state.js imports this module and this one imports
-// state.js, so nothing here may read state.js's exports while modules load.
-const stepX = () => NOTE_WIDTH + GAP;
-const stepY = () => NOTE_HEIGHT + GAP;
+const STEP_X = NOTE_WIDTH + GAP;
+const STEP_Y = NOTE_HEIGHT + GAP;
 const LOOSE_COLUMNS = 6;
 const LOOSE_MARGIN = 80;
 const LOOSE_ROWS = 10_000;
 
 export function frameGrid(frame) {
   const header = frame.h >= HEADER + NOTE_HEIGHT + PAD ? HEADER : 0;
-  const cols = Math.max(1, Math.floor((frame.w - 2 * PAD + GAP) / stepX()));
-  const rows = Math.max(1, Math.floor((frame.h - header - PAD + GAP) / stepY()));
+  const cols = Math.max(1, Math.floor((frame.w - 2 * PAD + GAP) / STEP_X));
+  const rows = Math.max(1, Math.floor((frame.h - header - PAD + GAP) / STEP_Y));
   return { x: frame.x + PAD, y: frame.y + header, cols, rows };
 }
 
@@ -34,7 +32,6 @@ export function looseGrid(frames) {
 }
 
 function taken(grid, notes) {
-  const [STEP_X, STEP_Y] = [stepX(), stepY()];
   const cells = new Set();
   for (const note of notes) {
     const dx = note.x - grid.x;
@@ -49,8 +46,8 @@ function taken(grid, notes) {
 }
 
 const cell = (grid, index) => ({
-  x: grid.x + (index % grid.cols) * stepX(),
-  y: grid.y + Math.floor(index / grid.cols) * stepY(),
+  x: grid.x + (index % grid.cols) * STEP_X,
+  y: grid.y + Math.floor(index / grid.cols) * STEP_Y,
 });
 
 /** The first cell of `grid` no note overlaps (a full grid: round again). */

@@ -2,7 +2,7 @@
 // writing and the reveal, readiness, attention (summon, follow, spotlight,
 // lock), anonymity and the goal-conflict register. Shown to facilitators only.
 //
-// Like votes-ui.js: DOM only, what to do goes back to app.js through
+// Like voting/panel.js: DOM only, what to do goes back to app.js through
 // `actions`, user text only ever through textContent (dom.js). One class whose
 // sections live in their own files (panel-agenda.js, panel-editor.js,
 // panel-step.js, panel-attention.js, panel-conflicts.js) and are mixed in

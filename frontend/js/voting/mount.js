@@ -6,7 +6,8 @@
 import { errorText, toast } from '../core/dialogs.js';
 import { t } from '../core/i18n.js';
 import { newRoundId } from '../core/sync.js';
-import { VoteBanner, VotePanel } from './votes-ui.js';
+import { VoteBanner } from './banner.js';
+import { VotePanel } from './panel.js';
 import { canVote, closedRounds, myStatus, openRound, voteProblem } from './voting.js';
 import { late } from '../core/page.js';
 

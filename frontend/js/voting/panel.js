@@ -1,30 +1,13 @@
-// The dot-vote panel (facilitator: open, follow, change limits, close,
-// export; everyone: results) and the banner over the board while a round is
-// open. DOM only; what to show comes from voting.js, what to do goes back to
-// app.js through `actions`. User text only ever through textContent (dom.js).
+// The dot-vote panel: a facilitator opens a round, follows it, changes its
+// limits and closes it; everyone sees the results (drawn by results.js). DOM
+// only; what to show comes from voting.js, what to do goes back to app.js
+// through `actions`. User text only ever through textContent (dom.js).
 
 import { h, setText } from '../core/dom.js';
 import { getLang, t } from '../core/i18n.js';
 import { BUDGET_DEFAULT, BUDGET_MAX, CAP_DEFAULT, KINDS, TITLE_MAX } from '../core/state.js';
-import {
-  canVote,
-  checkLimits,
-  closedRounds,
-  myStatus,
-  openRound,
-  progress,
-  roundNumber,
-  sectorColumns,
-  splitRanking,
-  votesLeft,
-} from './voting.js';
-
-/** A round's name: its title, or "Round 2". */
-export function roundTitle(votes, round) {
-  return round.title || t('vote.untitled', { n: roundNumber(votes, round.id) });
-}
-
-const votesText = (n) => (n === 1 ? t('vote.results.votes.one') : t('vote.results.votes', { n }));
+import { drawResults, roundTitle } from './results.js';
+import { canVote, checkLimits, closedRounds, openRound, progress, splitRanking } from './voting.js';
 
 function rulesText(view, round) {
   const parts = [t('vote.rules', { budget: round.budget, cap: round.cap })];
@@ -60,101 +43,6 @@ const numberInput = (id, testid, value) => {
   input.value = String(value);
   return input;
 };
-
-// ---- the banner ------------------------------------------------------------------
-
-export class VoteBanner {
-  /** `actions`: setStatus(status). */
-  constructor(el, actions) {
-    this.el = el;
-    this.hintTimer = null;
-    this.label = h('strong', { class: 'vote-banner-label' });
-    this.title = h('span', { class: 'vote-banner-title', 'data-testid': 'vote-banner-title' });
-    this.left = h('span', { class: 'vote-left', 'data-testid': 'vote-left' });
-    this.status = h('span', { class: 'vote-status', 'data-testid': 'vote-status' });
-    this.note = h('span', { class: 'vote-banner-note' });
-    const button = (testid, status, primary = false) =>
-      h('button', {
-        type: 'button',
-        class: `btn btn-small ${primary ? 'btn-primary' : ''}`,
-        'data-testid': testid,
-        on: { click: () => actions.setStatus(status) },
-      });
-    this.done = button('vote-done', 'done', true);
-    this.abstain = button('vote-abstain', 'abstain');
-    this.back = button('vote-back', 'voting');
-    this.hint = h('p', { class: 'vote-hint', 'data-testid': 'vote-hint', role: 'status', 'aria-live': 'polite' });
-    el.append(
-      h(
-        'div',
-        { class: 'vote-banner-main' },
-        h(
-          'div',
-          { class: 'vote-banner-text' },
-          h(
-            'div',
-            { class: 'vote-banner-head' },
-            h('span', { class: 'vote-banner-dot', 'aria-hidden': 'true' }),
-            this.label,
-            ' ',
-            this.title,
-          ),
-          h('div', { class: 'vote-banner-sub' }, this.left, this.status, this.note),
-        ),
-        h('div', { class: 'vote-banner-actions' }, this.done, this.abstain, this.back),
-      ),
-      this.hint,
-    );
-  }
-
-  /** `model`: {view, role}. Shown while a round is open. */
-  render({ view, role }) {
-    const votes = view.votes;
-    const round = openRound(votes);
-    this.el.hidden = !round;
-    if (!round) return;
-    setText(this.label, `${t('vote.banner.label')}:`);
-    setText(this.title, roundTitle(votes, round));
-    const voter = canVote(role);
-    const status = myStatus(votes, round.id);
-    this.left.hidden = !voter;
-    if (voter) {
-      const left = votesLeft(votes, round);
-      setText(this.left, t('vote.left', { left, budget: round.budget }));
-      this.left.dataset.left = String(left);
-    }
-    this.status.hidden = !voter || status === 'voting';
-    setText(this.status, status === 'voting' ? '' : t(`vote.status.${status}`));
-    this.status.dataset.status = status;
-    const notes = [];
-    if (voter && status === 'voting') notes.push(t('vote.left.cap', { cap: round.cap }));
-    if (!voter) notes.push(t('vote.banner.observer'));
-    if (round.blind) notes.push(t('vote.banner.blind'));
-    setText(this.note, notes.join(' · '));
-    this.note.hidden = notes.length === 0;
-    this.done.hidden = !voter || status !== 'voting';
-    this.abstain.hidden = !voter || status !== 'voting';
-    this.back.hidden = !voter || status === 'voting';
-    setText(this.done, t('vote.done'));
-    setText(this.abstain, t('vote.abstain'));
-    setText(this.back, t('vote.back'));
-    const pending = Boolean(votes.mine?.statusPending);
-    for (const b of [this.done, this.abstain, this.back]) b.classList.toggle('pending', pending);
-  }
-
-  /** A gentle message under the banner that goes away by itself. */
-  showHint(text) {
-    setText(this.hint, text);
-    this.hint.classList.add('shown');
-    clearTimeout(this.hintTimer);
-    this.hintTimer = setTimeout(() => {
-      this.hint.classList.remove('shown');
-      setText(this.hint, '');
-    }, 4500);
-  }
-}
-
-// ---- the panel ---------------------------------------------------------------------
 
 export class VotePanel {
   /**
@@ -428,167 +316,15 @@ export class VotePanel {
 
   _renderResults(model, round) {
     const { view, role, bySector, onNotes } = model;
-    const votes = view.votes;
-    const rounds = closedRounds(votes);
-    const results = round.results ?? { ranking: [], voters: 0, abstained: 0, by_sector: {} };
-    const { rows, zero } = splitRanking(results.ranking);
-    const texts = rows.map((r) => view.notes[r.note_id]?.text ?? null);
+    const rounds = closedRounds(view.votes);
+    const texts = splitRanking((round.results ?? { ranking: [] }).ranking).rows.map((r) => view.notes[r.note_id]?.text ?? null);
     const roundList = rounds.map((r) => [r.id, r.title]);
-    const key = JSON.stringify([getLang(), role, round.id, roundList, bySector, onNotes, texts, results.voters]);
+    const voters = round.results?.voters ?? 0;
+    const key = JSON.stringify([getLang(), role, round.id, roundList, bySector, onNotes, texts, voters]);
     if (this.drawn.results === key) return;
     this.drawn.results = key;
     const hadFocus = this.results.contains(document.activeElement) ? document.activeElement.dataset.testid : null;
-
-    const select = h('select', {
-      id: 'vote-round-select',
-      'data-testid': 'vote-round-select',
-      on: { change: (e) => this.actions.selectRound(e.target.value) },
-    });
-    for (const r of rounds.slice().reverse()) {
-      const at = new Date(r.closed_at).toLocaleTimeString(getLang() === 'sv' ? 'sv-SE' : 'en-GB', {
-        hour: '2-digit',
-        minute: '2-digit',
-      });
-      select.append(h('option', { value: r.id, text: `${at} · ${roundTitle(votes, r)}` }));
-    }
-    select.value = round.id;
-
-    const noteText = (id) => {
-      const text = view.notes[id]?.text;
-      return text === undefined ? t('vote.note.deleted') : text || t('note.empty');
-    };
-    const list = (items, testid) =>
-      h(
-        'ol',
-        { class: 'vote-ranking' },
-        items.map((r) =>
-          h(
-            'li',
-            {
-              class: `vote-row ${r.tie ? 'tie' : ''}`,
-              'data-testid': testid,
-              'data-note-id': r.note_id,
-              'data-rank': String(r.rank),
-              'data-votes': String(r.votes),
-            },
-            h(
-              'span',
-              { class: 'vote-rank', 'aria-label': t('vote.results.rank.aria', { rank: r.rank }) },
-              String(r.rank),
-              r.tie ? h('span', { class: 'vote-tie', text: t('vote.results.tie') }) : null,
-            ),
-            h('span', { class: 'vote-row-text', text: noteText(r.note_id), title: noteText(r.note_id) }),
-            h('span', { class: 'vote-row-votes', text: votesText(r.votes) }),
-            (() => {
-              const fill = h('span', { class: 'vote-bar-fill' });
-              fill.style.width = `${Math.round(r.fraction * 100)}%`;
-              return h('span', { class: 'vote-bar', 'aria-hidden': 'true' }, fill);
-            })(),
-          ),
-        ),
-      );
-    const zeroLine = (n) => {
-      if (!n) return null;
-      return h('p', { class: 'muted vote-zero', text: n === 1 ? t('vote.results.zero.one') : t('vote.results.zero', { n }) });
-    };
-
-    const sectorToggle = h('button', {
-      type: 'button',
-      class: 'btn btn-small',
-      'data-testid': 'vote-by-sector-toggle',
-      'aria-pressed': bySector ? 'true' : 'false',
-      text: t('vote.by_sector'),
-      on: { click: () => this.actions.toggleBySector() },
-    });
-    const onNotesBox = h('input', {
-      type: 'checkbox',
-      id: 'vote-on-notes',
-      'data-testid': 'vote-on-notes',
-      on: { change: (e) => this.actions.toggleOnNotes(e.target.checked) },
-    });
-    onNotesBox.checked = onNotes;
-
-    let body;
-    let footnote = null;
-    if (bySector) {
-      const columns = sectorColumns(results);
-      if (columns.some((c) => c.suppressed)) {
-        const text = `${t('vote.sector.suppressed')}: ${t('vote.sector.suppressed.help')}`;
-        footnote = h('p', { class: 'muted vote-footnote', text });
-      }
-      body = h(
-        'div',
-        { class: 'vote-sectors', 'data-testid': 'vote-sectors' },
-        columns.map((col) =>
-          h(
-            'section',
-            {
-              class: `vote-sector ${col.suppressed ? 'suppressed' : ''}`,
-              'data-testid': 'vote-sector',
-              'data-sector': col.sector,
-              'data-suppressed': col.suppressed ? 'true' : 'false',
-            },
-            h(
-              'h4',
-              {},
-              h('span', { class: `sector-dot sector-${col.sector}`, 'aria-hidden': 'true' }),
-              ` ${t(`sector.${col.sector}`)}`,
-            ),
-            col.suppressed
-              ? h('p', { class: 'vote-suppressed', text: t('vote.sector.suppressed') })
-              : h('p', { class: 'muted', text: t('vote.sector.voters', { n: col.voters }) }),
-            col.suppressed
-              ? null
-              : col.rows.length
-                ? list(col.rows, 'vote-sector-row')
-                : h('p', { class: 'muted', text: t('vote.sector.empty') }),
-          ),
-        ),
-      );
-    } else {
-      body = rows.length ? list(rows, 'vote-result-row') : h('p', { class: 'muted', text: t('vote.results.none') });
-    }
-
-    const exportButton =
-      role === 'facilitator'
-        ? h('button', {
-            type: 'button',
-            class: 'btn btn-small',
-            'data-testid': 'vote-export',
-            text: t('vote.export'),
-            on: { click: () => this.actions.exportCsv() },
-          })
-        : null;
-
-    const parts = [
-      h('h3', { text: t('vote.results.heading') }),
-      h(
-        'div',
-        { class: 'field vote-round-field' },
-        h('label', { for: 'vote-round-select', text: t('vote.results.round') }),
-        select,
-      ),
-      h('p', {
-        class: 'muted vote-summary',
-        'data-testid': 'vote-summary',
-        text: t('vote.results.summary', { voters: results.voters, abstained: results.abstained }),
-      }),
-      body,
-      bySector ? footnote : zeroLine(zero),
-      h(
-        'div',
-        { class: 'vote-results-tools' },
-        sectorToggle,
-        h(
-          'label',
-          { class: 'check', for: 'vote-on-notes' },
-          onNotesBox,
-          h('span', { text: t('vote.results.on_notes') }),
-        ),
-        exportButton,
-      ),
-    ];
-    this.results.replaceChildren(...parts.filter(Boolean));
+    drawResults(this.results, model, round, this.actions);
     if (hadFocus) this.results.querySelector(`[data-testid="${hadFocus}"]`)?.focus({ preventScroll: true });
   }
 
