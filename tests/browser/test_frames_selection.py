@@ -175,6 +175,24 @@ def test_a_frame_moves_and_resizes_with_its_notes_by_pointer_and_keyboard(
         keyed["h"] - 20,
     )
     assert places(amira, [n1, n2]) == {n: (x + 40, y + 20) for n, (x, y) in before.items()}
+    # Undo: the resize first, then the move, which takes its notes back too; redo moves again.
+    lina.keyboard.press("Control+z")
+    wait_js(lina, "([f, w]) => window.samskapa.state().frames[f].w === w", [f1, keyed["w"]])
+    lina.keyboard.press("Control+z")
+    back = [f1, {"x": resized["x"], "y": resized["y"]}]
+    for page in (lina, amira):
+        wait_js(
+            page,
+            "([f, w]) => { const fr = window.samskapa.state().frames[f];"
+            " return fr.x === w.x && fr.y === w.y; }",
+            back,
+        )
+    wait_settled(lina)
+    assert places(amira, [n1, n2]) == before
+    lina.keyboard.press("Control+Shift+z")
+    wait_js(amira, "([f, x]) => window.samskapa.state().frames[f].x === x", [f1, keyed["x"]])
+    wait_settled(lina)
+    assert places(amira, [n1, n2]) == {n: (x + 40, y + 20) for n, (x, y) in before.items()}
     # Participants have no handles.
     expect(frame_el(amira, f1).get_by_test_id("frame-move")).to_be_hidden()
     expect(frame_el(amira, f1).get_by_test_id("frame-resize")).to_be_hidden()

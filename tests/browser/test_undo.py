@@ -221,4 +221,20 @@ def test_undo_on_a_phone_in_swedish(server: ServerProcess, tabs: Tabs, artifacts
     assert width <= 390, width
     toast.get_by_test_id("undo-toast-undo").click()
     wait_note(phone, note_id, "n.text === 'Laddning vid depåer'")
+    # No room for Redo: the undo offers it for a few seconds instead.
+    redo = phone.get_by_test_id("redo-toast")
+    expect(redo).to_contain_text("Ångrat", timeout=T)
+    expect(redo.get_by_test_id("redo-toast-redo")).to_have_text("Gör om")
+    phone.screenshot(path=str(artifacts / "undo-06-phone-redo-sv.png"))
+    redo.get_by_test_id("redo-toast-redo").click()
+    wait_note(phone, note_id, "gone")
+    # Undo again, let the offer go; a long press on Undo (the browser's
+    # context menu on a touch screen) offers Redo again.
+    undo.click()
+    wait_note(phone, note_id, "n.text === 'Laddning vid depåer'")
+    redo.get_by_role("button", name=re.compile("Dismiss|Stäng")).click()
+    expect(redo).to_have_count(0, timeout=T)
+    undo.dispatch_event("contextmenu")
+    redo.get_by_test_id("redo-toast-redo").click()
+    wait_note(phone, note_id, "gone")
     tabs.assert_clean()

@@ -147,6 +147,17 @@ undo = st.one_of(
         ids,
         st.sampled_from([300.0, 400.0]),
     ),
+    st.builds(
+        lambda i, x: {"type": "frame.move", "frame_id": i, "x": x, "y": 0, "expect": {"x": 0}},
+        ids,
+        coords,
+    ),
+    st.builds(
+        lambda g, t: {"type": "group.rename", "group_id": g, "name": t, "expect": {"name": ""}},
+        ids,
+        texts,
+    ),
+    st.builds(lambda i: {"type": "link.delete", "link_id": i, "expect": {"status": "open"}}, ids),
 )
 NOTE_FIELDS = {
     "note.edit": ("text",),
@@ -186,6 +197,33 @@ def inverse(
     if kind == "frame.create":
         f = after.frames[command["frame_id"]]
         return {"type": "frame.delete", "frame_id": f.id, "expect": {"x": f.x, "w": f.w}}
+    if kind == "frame.move":
+        old_frame, new_frame = before.frames[command["frame_id"]], after.frames[command["frame_id"]]
+        back_to = {"x": old_frame.x, "y": old_frame.y}
+        return {**command, **back_to, "expect": {"x": new_frame.x, "y": new_frame.y}}
+    if kind == "group.rename":
+        old_group = before.groups[command["group_id"]]
+        expect = {"name": after.groups[command["group_id"]].name}
+        return {**command, "name": old_group.name, "expect": expect}
+    if kind == "link.create":
+        link = after.links[command["link_id"]]
+        expect = {"kind": link.kind, "status": link.status, "resolution": link.resolution}
+        return {"type": "link.delete", "link_id": link.id, "expect": expect}
+    if kind == "link.delete":
+        link = before.links[command["link_id"]]
+        # Comes back as it was made; how a conflict was handled is a second step.
+        return {
+            "type": "link.create",
+            "link_id": link.id,
+            "from_id": link.from_id,
+            "to_id": link.to_id,
+            "kind": link.kind,
+        }
+    if kind == "link.update":
+        old_link, new_link = before.links[command["link_id"]], after.links[command["link_id"]]
+        fields = ("kind", "status", "resolution")
+        back = {f: getattr(old_link, f) for f in fields}
+        return {**command, **back, "expect": {f: getattr(new_link, f) for f in fields}}
     return None
 
 

@@ -303,3 +303,69 @@ def test_a_precondition_is_validated_like_the_command() -> None:
     ):
         with pytest.raises(ValidationError):
             client_command_adapter.validate_python(bad)
+
+
+def test_undo_of_a_frame_move_carries_its_notes_back_unless_it_moved_since() -> None:
+    b = Board()
+    b.run(
+        {"type": "frame.create", "frame_id": "f1", "x": 0, "y": 0, "w": 600, "h": 400}, FACILITATOR
+    )
+    b.run({"type": "note.create", "note_id": "n1", "x": 24, "y": 96}, PARTICIPANT)
+    b.run({"type": "frame.move", "frame_id": "f1", "x": 1000, "y": 0}, FACILITATOR)
+    undo = {"type": "frame.move", "frame_id": "f1", "x": 0, "y": 0, "expect": {"x": 1000, "y": 0}}
+    b.run(undo, FACILITATOR)
+    assert (b.state.frames["f1"].x, b.state.notes["n1"].x) == (0, 24)
+    # Moved since (by anyone): the undo would throw that move away.
+    b.run({"type": "frame.move", "frame_id": "f1", "x": 1000, "y": 0}, FACILITATOR)
+    b.run({"type": "frame.move", "frame_id": "f1", "x": 1000, "y": 500}, FACILITATOR)
+    assert refused(b, undo, FACILITATOR) is ErrorCode.UNDO_CONFLICT
+    assert b.state.frames["f1"].y == 500
+    # A resize is a frame.update, undone the same way (only its own fields compared).
+    b.run({"type": "frame.update", "frame_id": "f1", "w": 800, "h": 500}, FACILITATOR)
+    back = {"type": "frame.update", "frame_id": "f1", "w": 600, "h": 400, "expect": {"w": 800}}
+    b.run(back, FACILITATOR)
+    assert (b.state.frames["f1"].w, b.state.frames["f1"].y) == (600, 500)
+
+
+def test_undo_of_a_group_rename_keeps_someone_elses_later_name() -> None:
+    b = board_with_note()
+    b.run({"type": "note.create", "note_id": "n2", "x": 300, "y": 0}, PARTICIPANT)
+    b.run({"type": "group.create", "group_id": "g1", "note_ids": ["n1", "n2"]}, PARTICIPANT)
+    b.run({"type": "group.rename", "group_id": "g1", "name": "Depåer"}, PARTICIPANT)
+    undo = {"type": "group.rename", "group_id": "g1", "name": "", "expect": {"name": "Depåer"}}
+    b.run(undo, PARTICIPANT)
+    assert b.state.groups["g1"].name == ""
+    redo = {"type": "group.rename", "group_id": "g1", "name": "Depåer", "expect": {"name": ""}}
+    b.run(redo, PARTICIPANT)
+    b.run({"type": "group.rename", "group_id": "g1", "name": "Laddning"}, OTHER)
+    assert refused(b, undo, PARTICIPANT) is ErrorCode.UNDO_CONFLICT
+    assert b.state.groups["g1"].name == "Laddning"
+    b.run({"type": "group.delete", "group_id": "g1"}, OTHER)
+    assert refused(b, undo, PARTICIPANT) is ErrorCode.UNDO_CONFLICT
+
+
+def test_a_link_added_or_removed_is_undone_unless_it_changed_since() -> None:
+    b = board_with_note()
+    b.run({"type": "note.create", "note_id": "n2", "x": 300, "y": 0}, PARTICIPANT)
+    link = {"type": "link.create", "link_id": "l1", "from_id": "n1", "to_id": "n2"}
+    b.run(link, PARTICIPANT)
+    remove = {"type": "link.delete", "link_id": "l1", "expect": {"kind": "conflicts"}}
+    b.run(remove, PARTICIPANT)
+    assert "l1" not in b.state.links
+    b.run(link, PARTICIPANT)  # redo: the same link again, same id
+    # Someone else recorded how the conflict was handled: removing it would lose that.
+    handled = {"status": "balanced", "resolution": "Båda"}
+    b.run({"type": "link.update", "link_id": "l1", **handled}, OTHER)
+    strict = {**remove, "expect": {"kind": "conflicts", "status": "open", "resolution": ""}}
+    assert refused(b, strict, PARTICIPANT) is ErrorCode.UNDO_CONFLICT
+    # Undo of that update: back to open, expecting what it left.
+    back = {"type": "link.update", "link_id": "l1", "status": "open", "resolution": ""}
+    b.run({**back, "expect": handled}, OTHER)
+    assert b.state.links["l1"].status == "open"
+    assert refused(b, {**back, "expect": handled}, OTHER) is ErrorCode.UNDO_CONFLICT
+    # A removed link comes back, with how it was handled (create, then update).
+    b.run({"type": "link.update", "link_id": "l1", **handled}, OTHER)
+    b.run({"type": "link.delete", "link_id": "l1"}, OTHER)
+    b.run(link, OTHER)
+    b.run({"type": "link.update", "link_id": "l1", **handled}, OTHER)
+    assert b.state.links["l1"].resolution == "Båda"

@@ -4,11 +4,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { entryFor, inverseOf, UNDO_LIMIT, UndoHistory } from '../../frontend/js/board/undo.js';
+import { emptyState, predict } from '../../frontend/js/core/state.js';
 
 const note = (id, more = {}) => ({ id, text: 'Elvägar', x: 10, y: 20, color: 'yellow', kind: 'idea', group_id: null, ...more });
 const view = {
   notes: { n1: note('n1'), n2: note('n2', { group_id: 'g1' }) },
   frames: { f1: { id: 'f1', title: 'Idéer', prompt: '', x: 0, y: 0, w: 800, h: 600 } },
+  groups: { g1: { id: 'g1', name: 'Laddning' } },
+  links: { l1: { id: 'l1', from_id: 'n1', to_id: 'n2', kind: 'conflicts', status: 'balanced', resolution: 'Båda' } },
 };
 
 describe('inverseOf', () => {
@@ -37,7 +40,8 @@ describe('inverseOf', () => {
     assert.equal(inverseOf({ type: 'note.move', note_id: 'n1', x: 10, y: 20 }, view), null);
     assert.equal(inverseOf({ type: 'note.edit', note_id: 'n_x', text: 'a' }, view), null);
     assert.equal(inverseOf({ type: 'vote.cast', round_id: 'r', note_id: 'n1' }, view), null);
-    assert.equal(inverseOf({ type: 'link.create', link_id: 'l', from_id: 'n1', to_id: 'n2' }, view), null);
+    assert.equal(inverseOf({ type: 'group.rename', group_id: 'g1', name: 'Laddning' }, view), null);
+    assert.equal(inverseOf({ type: 'frame.move', frame_id: 'f_x', x: 1, y: 1 }, view), null);
   });
 
   test('a creation is undone by a deletion that expects the note unchanged; redo brings it back', () => {
@@ -66,6 +70,62 @@ describe('inverseOf', () => {
     assert.equal(gone.redo.expect.w, 800);
     const made = inverseOf({ type: 'frame.create', frame_id: 'f2', title: 'T', x: 1, y: 2, w: 300, h: 200 }, view);
     assert.deepEqual(made.undo, { type: 'frame.delete', frame_id: 'f2', expect: { title: 'T', x: 1, y: 2, w: 300, h: 200 } });
+  });
+});
+
+describe('inverseOf: frames moved, groups renamed, links', () => {
+  test('a frame move goes back, expecting the frame where the move left it', () => {
+    assert.deepEqual(inverseOf({ type: 'frame.move', frame_id: 'f1', x: 500, y: 0 }, view), {
+      undo: { type: 'frame.move', frame_id: 'f1', x: 0, y: 0, expect: { x: 500, y: 0 } },
+      redo: { type: 'frame.move', frame_id: 'f1', x: 500, y: 0, expect: { x: 0, y: 0 } },
+    });
+    // A resize is a frame.update of its size.
+    const resize = inverseOf({ type: 'frame.update', frame_id: 'f1', w: 1000, h: 700 }, view);
+    assert.deepEqual(resize.undo, { type: 'frame.update', frame_id: 'f1', w: 800, h: 600, expect: { w: 1000, h: 700 } });
+  });
+
+  test('a group rename goes back to the old name, if nobody renamed it since', () => {
+    assert.deepEqual(inverseOf({ type: 'group.rename', group_id: 'g1', name: 'Depåer' }, view), {
+      undo: { type: 'group.rename', group_id: 'g1', name: 'Laddning', expect: { name: 'Depåer' } },
+      redo: { type: 'group.rename', group_id: 'g1', name: 'Depåer', expect: { name: 'Laddning' } },
+    });
+  });
+
+  test('a link added is removed if unchanged; a link removed comes back as it was handled', () => {
+    const add = { type: 'link.create', link_id: 'l2', from_id: 'n1', to_id: 'n2', kind: 'supports' };
+    assert.deepEqual(inverseOf(add, view), {
+      undo: { type: 'link.delete', link_id: 'l2', expect: { kind: 'supports', status: 'open', resolution: '' } },
+      redo: add,
+    });
+    const removed = inverseOf({ type: 'link.delete', link_id: 'l1' }, view);
+    assert.deepEqual(removed.undo, [
+      { type: 'link.create', link_id: 'l1', from_id: 'n1', to_id: 'n2', kind: 'conflicts' },
+      { type: 'link.update', link_id: 'l1', status: 'balanced', resolution: 'Båda' },
+    ]);
+    assert.deepEqual(removed.redo.expect, { kind: 'conflicts', status: 'balanced', resolution: 'Båda' });
+    const handled = inverseOf({ type: 'link.update', link_id: 'l1', status: 'accepted' }, view);
+    assert.deepEqual(handled.undo, { type: 'link.update', link_id: 'l1', status: 'balanced', expect: { status: 'accepted' } });
+    // In one step, the commands of one inverse keep their order.
+    const entry = entryFor([{ type: 'link.delete', link_id: 'l1' }], view);
+    assert.deepEqual(entry.undo.map((c) => c.type), ['link.create', 'link.update']);
+  });
+
+  test('an undelete shows the note back at once, before the server answers', () => {
+    const state = emptyState();
+    state.notes.n2 = note('n2');
+    state.groups.g1 = { id: 'g1', name: 'Laddning' };
+    const deletion = inverseOf({ type: 'note.delete', note_id: 'n1' }, view);
+    assert.equal(JSON.stringify(deletion.undo), '{"type":"note.undelete","note_id":"n1"}', 'the wire form is the id only');
+    const shown = predict(state, deletion.undo, 'm_me');
+    assert.equal(shown.notes.n1.text, 'Elvägar');
+    assert.equal(shown.notes.n1.pending, true);
+    assert.equal(state.notes.n1, undefined, 'the state itself is not changed');
+    // Its group went meanwhile: it comes back in none (as the server decides).
+    const grouped = inverseOf({ type: 'note.delete', note_id: 'n2' }, { ...view, notes: { n2: note('n2', { group_id: 'g_gone' }) } });
+    delete state.notes.n2;
+    assert.equal(predict(state, grouped.undo, 'm_me').notes.n2.group_id, null);
+    // Without the note (a reload: the saved outbox is JSON) nothing is predicted.
+    assert.equal(predict(state, JSON.parse(JSON.stringify(deletion.undo)), 'm_me'), state);
   });
 });
 

@@ -181,3 +181,74 @@ async def test_undo_obeys_step_rules_and_the_lock(fast_server: ServerProcess) ->
         assert own["n3"]["private"] is True
         for c in everyone:
             await c.close()
+
+
+@pytest.mark.asyncio
+async def test_frames_groups_and_links_are_undone_without_overwriting_later_changes(
+    fast_server: ServerProcess,
+) -> None:
+    """A frame moved (with its notes) and resized, a group renamed, a link added
+    and removed: each undone and redone over the wire, and refused as a
+    conflict once someone else has changed it since."""
+    server = fast_server
+    async with asyncio.timeout(120):
+        board = create_board(server.http)
+        everyone = await _people(server, board, PEOPLE)
+        lina, amira, bjorn, _olle = everyone
+        frame = {"type": "frame.create", "frame_id": "f1", "x": 0, "y": 0, "w": 600, "h": 400}
+        await _ok(lina, {**frame, "title": "Idéer"})
+        await _ok(amira, note("n1", "Depåer", 24, 96))
+        await _ok(amira, note("n2", "Elvägar", 200, 96))
+
+        # The frame moved, and its move undone: the note comes back with it.
+        await _ok(lina, {"type": "frame.move", "frame_id": "f1", "x": 1000, "y": 200})
+        back = {"type": "frame.move", "frame_id": "f1", "x": 0, "y": 0}
+        await _ok(lina, {**back, "expect": {"x": 1000, "y": 200}})
+        await _ok(lina, {**back, "x": 1000, "y": 200, "expect": {"x": 0, "y": 0}})  # redo
+        # Moved again since: the undo of the first move would throw that away.
+        await _ok(lina, {"type": "frame.move", "frame_id": "f1", "x": 1200, "y": 200})
+        assert await _refused(lina, {**back, "expect": {"x": 1000, "y": 200}}) == ("undo_conflict")
+        # Resized, and undone.
+        await _ok(lina, {"type": "frame.update", "frame_id": "f1", "w": 900, "h": 500})
+        size_back = {"type": "frame.update", "frame_id": "f1", "w": 600, "h": 400}
+        await _ok(lina, {**size_back, "expect": {"w": 900, "h": 500}})
+        await _settled(everyone, lina.last_seq or 0)
+        for c in everyone:
+            state = orjson.loads(_rest(server, board, c, "snapshot"))["state"]
+            f1 = state["frames"]["f1"]
+            assert (f1["x"], f1["y"], f1["w"], f1["h"]) == (1200, 200, 600, 400)
+            assert (state["notes"]["n1"]["x"], state["notes"]["n1"]["y"]) == (1224, 296)
+
+        # A group renamed by Amira; Björn renames it after her: her undo is refused.
+        await _ok(amira, {"type": "group.create", "group_id": "g1", "note_ids": ["n1", "n2"]})
+        await _ok(amira, {"type": "group.rename", "group_id": "g1", "name": "Laddning"})
+        name_back = {"type": "group.rename", "group_id": "g1", "name": ""}
+        await _ok(amira, {**name_back, "expect": {"name": "Laddning"}})
+        await _ok(amira, {**name_back, "name": "Laddning", "expect": {"name": ""}})  # redo
+        await _ok(bjorn, {"type": "group.rename", "group_id": "g1", "name": "Depåladdning"})
+        assert await _refused(amira, {**name_back, "expect": {"name": "Laddning"}}) == (
+            "undo_conflict"
+        )
+
+        # A link added, and undone; again, and removed, and that undone too (as it was handled).
+        link = {"type": "link.create", "link_id": "l1", "from_id": "n1", "to_id": "n2"}
+        fresh = {"kind": "conflicts", "status": "open", "resolution": ""}
+        await _ok(amira, link)
+        await _ok(amira, {"type": "link.delete", "link_id": "l1", "expect": fresh})
+        await _ok(amira, link)  # redo
+        handled = {"status": "balanced", "resolution": "Båda behövs"}
+        await _ok(bjorn, {"type": "link.update", "link_id": "l1", **handled})
+        # Amira's undo of adding it would lose how Björn handled the conflict.
+        assert await _refused(amira, {"type": "link.delete", "link_id": "l1", "expect": fresh}) == (
+            "undo_conflict"
+        )
+        await _ok(bjorn, {"type": "link.delete", "link_id": "l1", "expect": {**fresh, **handled}})
+        await _ok(bjorn, {**link, "kind": "conflicts"})
+        await _ok(bjorn, {"type": "link.update", "link_id": "l1", **handled})
+        await _settled(everyone, lina.last_seq or 0)
+        for c in everyone:
+            state = orjson.loads(_rest(server, board, c, "snapshot"))["state"]
+            assert state["groups"]["g1"]["name"] == "Depåladdning"
+            assert state["links"]["l1"]["resolution"] == "Båda behövs"
+        for c in everyone:
+            await c.close()

@@ -84,6 +84,24 @@ class FrameExpect(BaseModel):
     h: Size | None = None
 
 
+class GroupExpect(BaseModel):
+    """Like `NoteExpect`, for a group: the name an undo of a rename expects."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Title | None = None
+
+
+class LinkExpect(BaseModel):
+    """Like `NoteExpect`, for a link between notes (only the fields given are checked)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: LinkKind | None = None
+    status: ConflictStatus | None = None
+    resolution: Resolution | None = None
+
+
 class CreateNote(_Command):
     """A note at `x`, `y`; or, without a position, at a free place the server
     chooses in `frame_id` (default: the current step's frame) — domain/placement.py."""
@@ -175,6 +193,7 @@ class MoveFrame(_Command):
     frame_id: Id
     x: Coord
     y: Coord
+    expect: FrameExpect | None = None
 
 
 class DeleteFrame(_Command):
@@ -357,6 +376,7 @@ class RenameGroup(_Command):
     type: Literal["group.rename"]
     group_id: Id
     name: Title
+    expect: GroupExpect | None = None
 
 
 class DeleteGroup(_Command):
@@ -389,11 +409,13 @@ class UpdateLink(_Command):
     kind: LinkKind | None = None
     status: ConflictStatus | None = None
     resolution: Resolution | None = None
+    expect: LinkExpect | None = None
 
 
 class DeleteLink(_Command):
     type: Literal["link.delete"]
     link_id: Id
+    expect: LinkExpect | None = None
 
 
 # --- an idea collection over days (collection.py) --------------------------

@@ -275,7 +275,7 @@ def decide(
             expected_frame(state, command.frame_id, command.expect)
             return FrameUpdated(**command.model_dump(exclude={"type", "expect"}))
         case MoveFrame():
-            frame = _frame(state, command.frame_id)
+            frame = expected_frame(state, command.frame_id, command.expect)
             _check_carried(state, frame, command.x - frame.x, command.y - frame.y)
             return FrameMoved(frame_id=frame.id, x=command.x, y=command.y)
         case DeleteFrame():

@@ -63,7 +63,7 @@ from .moderation import need_note, published_note
 from .placement import lay_out_revealed
 from .policy import Actor, author_key, author_pseudonym
 from .state import BoardState, Note
-from .undo import check_group_there, expected_note
+from .undo import check_group_there, expected_group, expected_link, expected_note
 from .values import (
     ANONYMITY_STRENGTH,
     MAX_GROUPS_PER_BOARD,
@@ -86,13 +86,6 @@ def _group(state: BoardState, group_id: str) -> Group:
     if group is None:
         raise DomainError(ErrorCode.NOT_FOUND, f"Group {group_id} does not exist.")
     return group
-
-
-def _link(state: BoardState, link_id: str) -> Link:
-    link = state.links.get(link_id)
-    if link is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"Link {link_id} does not exist.")
-    return link
 
 
 def has_content(state: BoardState) -> bool:
@@ -175,7 +168,7 @@ def decide_facilitation(
                 group=Group(id=command.group_id, name=command.name), note_ids=note_ids
             )
         case RenameGroup():
-            _group(state, command.group_id)
+            expected_group(state, command.group_id, command.expect)
             return GroupRenamed(group_id=command.group_id, name=command.name)
         case DeleteGroup():
             _group(state, command.group_id)
@@ -190,11 +183,11 @@ def decide_facilitation(
         case CreateLink():
             return _decide_link(state, command)
         case UpdateLink():
-            link = _link(state, command.link_id)
-            changes = command.model_dump(exclude={"type", "link_id"}, exclude_none=True)
+            link = expected_link(state, command.link_id, command.expect)
+            changes = command.model_dump(exclude={"type", "link_id", "expect"}, exclude_none=True)
             return LinkUpdated(link=link.model_copy(update=changes))
         case DeleteLink():
-            _link(state, command.link_id)
+            expected_link(state, command.link_id, command.expect)
             return LinkDeleted(link_id=command.link_id)
         case SetReady():
             step = state.step

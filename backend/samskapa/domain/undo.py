@@ -5,13 +5,16 @@ browser keeps the stack: frontend undo module, docs/protocol.md §2.11). It goes
 through the same policy as every command, so it obeys the step's rules, the
 lock and who may change what. Two things make it an undo:
 
-- `expect` (`NoteExpect`, `FrameExpect`) on the commands that change a note or a
-  frame: the values the sender's change left. If the note or frame holds
+- `expect` (`NoteExpect`, `FrameExpect`, `GroupExpect`, `LinkExpect`) on the
+  commands that change a note, a frame (moved or resized), a group's name or a
+  link: the values the sender's change left. If it holds
   anything else now, someone changed it since, and the command is refused with
   `undo_conflict` instead of overwriting that later change. Only the fields
   given are compared, so undoing one's move of a note that someone else has
   recoloured since moves it back and keeps their colour. A note or frame that
   is gone is a conflict too.
+- A deleted link comes back as a new `link.create` with its old id (and a
+  `link.update` for how a conflict was handled), so it needs both notes still there.
 - `note.undelete`: a deleted note comes back as it was (author, text, place,
   colour, kind, privacy, moderation, its group if that still exists) from the
   board's memory of recent deletions (`BoardState.deleted`). Its links and
@@ -23,13 +26,15 @@ Redo is the same: the original command, with `expect` set to what the undo left.
 
 from typing import TypeVar
 
-from .commands import FrameExpect, NoteExpect, UndeleteNote
+from .commands import FrameExpect, GroupExpect, LinkExpect, NoteExpect, UndeleteNote
 from .errors import DomainError, ErrorCode
 from .events import NoteCreated
+from .facilitation import Group, Link
 from .state import BoardState, Frame, Note
 from .values import MAX_NOTES_PER_BOARD, MAX_UNDELETE
 
-T = TypeVar("T", Note, Frame)
+T = TypeVar("T", Note, Frame, Group, Link)
+Expect = NoteExpect | FrameExpect | GroupExpect | LinkExpect
 
 
 def remember_deleted(deleted: dict[str, Note], note: Note) -> None:
@@ -60,9 +65,17 @@ def expected_frame(state: BoardState, frame_id: str, expect: FrameExpect | None)
     )
 
 
-def _expected(
-    found: T | None, expect: NoteExpect | FrameExpect | None, what: str, missing: str
-) -> T:
+def expected_group(state: BoardState, group_id: str, expect: GroupExpect | None) -> Group:
+    return _expected(
+        state.groups.get(group_id), expect, "group", f"Group {group_id} does not exist."
+    )
+
+
+def expected_link(state: BoardState, link_id: str, expect: LinkExpect | None) -> Link:
+    return _expected(state.links.get(link_id), expect, "link", f"Link {link_id} does not exist.")
+
+
+def _expected(found: T | None, expect: Expect | None, what: str, missing: str) -> T:
     if expect is None:
         if found is None:
             raise DomainError(ErrorCode.NOT_FOUND, missing)

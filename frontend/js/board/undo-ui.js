@@ -1,6 +1,8 @@
 // Undo and redo on the board page: the Undo and Redo buttons, Ctrl/Cmd+Z,
 // Ctrl/Cmd+Shift+Z and Ctrl+Y, "Deleted — Undo" for a few seconds after a
-// deletion, and what an undo the server refused says. The stacks and the
+// deletion, and what an undo the server refused says. Where the toolbar has
+// no room for Redo (a phone), an undo offers "Undone — Redo" for a few
+// seconds, and a long press on Undo offers it again. The stacks and the
 // inverse commands live in undo.js; the server decides every undo
 // (backend/samskapa/domain/undo.py).
 
@@ -11,6 +13,8 @@ import { UndoHistory } from './undo.js';
 
 /** How long "Deleted — Undo" stays. */
 export const UNDO_TOAST_MS = 8000;
+/** How long a finger rests on Undo to be offered Redo instead. */
+export const LONG_PRESS_MS = 550;
 
 /** True when the key goes to a text field, whose own undo it is. */
 function typing(target) {
@@ -48,7 +52,7 @@ export function mountUndo(page) {
   const canEdit = () => Boolean(ui.conn) && page.canEdit();
 
   const history = new UndoHistory({ send: (command) => ui.conn?.send(command) ?? null, onChange: render });
-  let notice = null; // the "Deleted — Undo" toast on screen
+  let notice = null; // the "Deleted — Undo" or "Undone — Redo" toast on screen
 
   function render() {
     undoButton.disabled = !history.canUndo;
@@ -66,7 +70,9 @@ export function mountUndo(page) {
   function undo() {
     if (!canEdit()) return false;
     dismiss();
-    return history.undo();
+    const done = history.undo();
+    if (done && !shown(redoButton)) offerRedo();
+    return done;
   }
 
   function redo() {
@@ -75,7 +81,17 @@ export function mountUndo(page) {
     return history.redo();
   }
 
-  undoButton.addEventListener('click', undo);
+  // A long press on Undo (a finger, where Redo has no room) offers Redo.
+  const pressed = { timer: null, long: false };
+  undoButton.addEventListener('click', (e) => {
+    // The click that ends a long press does not undo as well.
+    if (pressed.long) {
+      e.preventDefault();
+      pressed.long = false;
+      return;
+    }
+    undo();
+  });
   redoButton.addEventListener('click', redo);
   document.addEventListener('keydown', (e) => {
     const which = undoKey(e);
@@ -85,28 +101,48 @@ export function mountUndo(page) {
     else redo();
   });
 
+  const release = () => {
+    clearTimeout(pressed.timer);
+    pressed.timer = null;
+  };
+  undoButton.addEventListener('pointerdown', (e) => {
+    pressed.long = false;
+    if (e.pointerType === 'mouse' || !history.canRedo) return;
+    pressed.timer = setTimeout(() => {
+      pressed.long = true;
+      offerRedo();
+    }, LONG_PRESS_MS);
+  });
+  for (const type of ['pointerup', 'pointercancel', 'pointerleave']) undoButton.addEventListener(type, release);
+  // The long press opens no menu of the browser's own over the button.
+  undoButton.addEventListener('contextmenu', (e) => {
+    if (history.canRedo && !shown(redoButton)) {
+      e.preventDefault();
+      offerRedo();
+    }
+  });
+
   function dismiss() {
     notice?.remove();
     notice = null;
   }
 
-  /** "Deleted — Undo" for `step` (a deletion just sent); `what`: 'note', 'notes' or 'frame'. */
-  function deleted(step, what = 'note') {
-    if (!step) return;
+  /** A toast with one action, for a few seconds (or until the next one). */
+  function offer(text, testid, actionTestid, actionText, action) {
     dismiss();
     const item = h(
       'div',
-      { class: 'toast undo-toast', role: 'status', 'data-testid': 'undo-toast' },
-      h('span', { text: t({ frame: 'undo.deleted.frame', notes: 'undo.deleted.notes' }[what] ?? 'undo.deleted') }),
+      { class: 'toast undo-toast', role: 'status', 'data-testid': testid },
+      h('span', { text }),
       h('button', {
         type: 'button',
         class: 'btn btn-small undo-toast-action',
-        'data-testid': 'undo-toast-undo',
-        text: t('undo.undo'),
+        'data-testid': actionTestid,
+        text: actionText,
         on: {
           click: () => {
             dismiss();
-            history.undo(step);
+            action();
           },
         },
       }),
@@ -123,6 +159,20 @@ export function mountUndo(page) {
     setTimeout(() => {
       if (notice === item) dismiss();
     }, UNDO_TOAST_MS);
+  }
+
+  /** "Deleted — Undo" for `step` (a deletion just sent); `what`: 'note', 'notes' or 'frame'. */
+  function deleted(step, what = 'note') {
+    if (!step) return;
+    const text = t({ frame: 'undo.deleted.frame', notes: 'undo.deleted.notes' }[what] ?? 'undo.deleted');
+    offer(text, 'undo-toast', 'undo-toast-undo', t('undo.undo'), () => {
+      if (history.undo(step) && !shown(redoButton)) offerRedo();
+    });
+  }
+
+  /** "Undone — Redo": Redo where the toolbar has no room for its button. */
+  function offerRedo() {
+    if (history.canRedo) offer(t('undo.undone'), 'redo-toast', 'redo-toast-redo', t('undo.redo'), redo);
   }
 
   /** A refused op: true (and said why) when it was an undo or redo. */
@@ -142,6 +192,11 @@ export function mountUndo(page) {
     undo,
     redo,
   };
+}
+
+/** Is `el` on screen (not hidden by the narrow-screen rules)? */
+function shown(el) {
+  return el.getClientRects().length > 0;
 }
 
 function toolButton(which, icon, keys) {

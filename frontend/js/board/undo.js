@@ -18,6 +18,8 @@
 //   history.push(entryFor(commands, view))   after sending `commands`, or
 //   history.group(() => { ...send each... })  where the page's send records
 
+import { undeleteCommand } from '../core/state.js';
+
 /** How many steps back one can go. */
 export const UNDO_LIMIT = 100;
 
@@ -30,6 +32,9 @@ const NOTE_FIELDS = {
   'note.group': ['group_id'],
 };
 const FRAME_FIELDS = ['title', 'prompt', 'x', 'y', 'w', 'h'];
+// A link's fields a change may set (and an undo expects).
+const LINK_FIELDS = ['kind', 'status', 'resolution'];
+const NEW_LINK = { kind: 'conflicts', status: 'open', resolution: '' };
 // What an undo of a creation expects of the note: unchanged since.
 const CREATED_FIELDS = ['text', 'x', 'y', 'color', 'kind'];
 
@@ -45,15 +50,33 @@ function frameCreate(frame) {
   return { type: 'frame.create', frame_id: frame.id, ...pick(frame, FRAME_FIELDS) };
 }
 
+/** A changed entity set back, expecting what the change left; null when it changed nothing. */
+function setBack(base, before, after) {
+  if (Object.keys(after).every((f) => before[f] === after[f])) return null;
+  return { undo: { ...base, ...before, expect: after }, redo: { ...base, ...after, expect: before } };
+}
+
+/** A deleted link again: the same id between the same notes, then how a conflict was handled. */
+function linkAgain(link) {
+  const again = [{ type: 'link.create', link_id: link.id, from_id: link.from_id, to_id: link.to_id, kind: link.kind }];
+  const handled = pick(link, ['status', 'resolution']);
+  if (handled.status !== NEW_LINK.status || handled.resolution !== NEW_LINK.resolution) {
+    again.push({ type: 'link.update', link_id: link.id, ...handled });
+  }
+  return again;
+}
+
 /**
- * The undo and redo of one own change, `{undo: command, redo: command}`, or
- * null when it is not undoable (votes, links, the facilitator's structure…) or
- * changes nothing. `view` is the board as the sender saw it just before
- * (`{notes, frames}`).
+ * The undo and redo of one own change, `{undo, redo}` (each a command or a
+ * list of commands, sent in order), or null when it is not undoable (votes,
+ * the agenda and the timer, a reveal…) or changes nothing. `view` is the board
+ * as the sender saw it just before (`{notes, frames, groups, links}`).
  */
 export function inverseOf(command, view) {
   const notes = view.notes ?? {};
   const frames = view.frames ?? {};
+  const groups = view.groups ?? {};
+  const links = view.links ?? {};
   const type = command.type;
   if (NOTE_FIELDS[type]) {
     const note = notes[command.note_id];
@@ -75,14 +98,15 @@ export function inverseOf(command, view) {
       const expect = pick(made, command.x == null ? ['text', 'color', 'kind'] : CREATED_FIELDS);
       return {
         undo: { type: 'note.delete', note_id: command.note_id, expect },
-        redo: { type: 'note.undelete', note_id: command.note_id },
+        redo: undeleteCommand({ id: command.note_id, group_id: null, ...pick(made, CREATED_FIELDS), mine: true }),
       };
     }
     case 'note.delete': {
       const note = notes[command.note_id];
       if (!note) return null;
       return {
-        undo: { type: 'note.undelete', note_id: note.id },
+        // Carries the note, so the page shows it back at once (core/predict.js).
+        undo: undeleteCommand(note),
         redo: { type: 'note.delete', note_id: note.id, expect: pick(note, CREATED_FIELDS) },
       };
     }
@@ -126,6 +150,37 @@ export function inverseOf(command, view) {
         redo: { type: 'frame.delete', frame_id: frame.id, expect: pick(frame, FRAME_FIELDS) },
       };
     }
+    case 'frame.move': {
+      // Its notes go back with it: those in it when the undo arrives.
+      const frame = frames[command.frame_id];
+      if (!frame) return null;
+      return setBack({ type, frame_id: frame.id }, pick(frame, ['x', 'y']), pick(command, ['x', 'y']));
+    }
+    case 'group.rename': {
+      const group = groups[command.group_id];
+      if (!group) return null;
+      return setBack({ type, group_id: group.id }, { name: group.name ?? '' }, { name: command.name });
+    }
+    case 'link.create':
+      return {
+        undo: { type: 'link.delete', link_id: command.link_id, expect: { ...NEW_LINK, ...pick(command, ['kind']) } },
+        redo: command,
+      };
+    case 'link.update': {
+      const link = links[command.link_id];
+      if (!link) return null;
+      const fields = LINK_FIELDS.filter((f) => command[f] !== undefined && command[f] !== null);
+      return setBack({ type, link_id: link.id }, pick({ ...NEW_LINK, ...link }, fields), pick(command, fields));
+    }
+    case 'link.delete': {
+      const link = links[command.link_id];
+      if (!link) return null;
+      const was = pick({ ...NEW_LINK, ...link }, LINK_FIELDS);
+      return {
+        undo: linkAgain({ ...link, ...was }),
+        redo: { type: 'link.delete', link_id: link.id, expect: was },
+      };
+    }
     default:
       return null;
   }
@@ -135,6 +190,8 @@ export function inverseOf(command, view) {
 function viewAfter(view, command) {
   const notes = { ...view.notes };
   const frames = { ...view.frames };
+  const groups = { ...view.groups };
+  const links = { ...view.links };
   const fields = NOTE_FIELDS[command.type];
   if (fields && notes[command.note_id]) {
     notes[command.note_id] = { ...notes[command.note_id], ...pick(command, fields) };
@@ -144,12 +201,20 @@ function viewAfter(view, command) {
     notes[command.note_id] = { id: command.note_id, group_id: null, ...pick(command, CREATED_FIELDS) };
   } else if (command.type === 'group.create') {
     for (const id of command.note_ids) if (notes[id]) notes[id] = { ...notes[id], group_id: command.group_id };
-  } else if (command.type === 'frame.update' && frames[command.frame_id]) {
+  } else if ((command.type === 'frame.update' || command.type === 'frame.move') && frames[command.frame_id]) {
     frames[command.frame_id] = { ...frames[command.frame_id], ...pick(command, FRAME_FIELDS) };
   } else if (command.type === 'frame.delete') {
     delete frames[command.frame_id];
+  } else if (command.type === 'group.rename' && groups[command.group_id]) {
+    groups[command.group_id] = { ...groups[command.group_id], name: command.name };
+  } else if (command.type === 'link.create') {
+    links[command.link_id] = { id: command.link_id, from_id: command.from_id, to_id: command.to_id, ...NEW_LINK, ...pick(command, ['kind']) };
+  } else if (command.type === 'link.update' && links[command.link_id]) {
+    links[command.link_id] = { ...links[command.link_id], ...pick(command, LINK_FIELDS) };
+  } else if (command.type === 'link.delete') {
+    delete links[command.link_id];
   }
-  return { notes, frames };
+  return { notes, frames, groups, links };
 }
 
 /**
@@ -164,7 +229,9 @@ export function entryFor(commands, view) {
   for (const command of commands) {
     const inverse = inverseOf(command, seen);
     if (inverse) {
-      undo.unshift(...[].concat(inverse.undo).reverse());
+      // The last change is undone first; each inverse's own commands stay in
+      // their order (a link made again before how it was handled).
+      undo.unshift(...[].concat(inverse.undo));
       redo.push(...[].concat(inverse.redo));
     }
     seen = viewAfter(seen, command);

@@ -10,6 +10,19 @@ import { frameAt, VOTE_STATUSES } from './model.js';
 import { predictPlace } from './placement.js';
 import { currentStep, stepRules } from './policy.js';
 
+// The note a `note.undelete` brings back, carried on the command for this
+// page only: the server keeps its own copy (BoardState.deleted), so the
+// command sent is just its id. Not enumerable: JSON (the wire, the saved
+// outbox) leaves it out; after a reload the note shows when the event comes.
+const UNDELETED = Symbol('the note an undelete brings back');
+
+/** `{type: 'note.undelete', note_id}` for `note`, which the page predicts back at once. */
+export function undeleteCommand(note) {
+  const command = { type: 'note.undelete', note_id: note.id };
+  Object.defineProperty(command, UNDELETED, { value: note, enumerable: false });
+  return command;
+}
+
 /**
  * A copy-on-write draft of a state: the top level is copied at once, each map
  * the first time it is written. So predicting many commands copies each map at
@@ -124,6 +137,22 @@ function predictInto(draft, cmd, memberId) {
       if (!note) return;
       delete writableAll(draft)[cmd.note_id];
       forgetNote(draft.next, note);
+      return;
+    }
+    case 'note.undelete': {
+      const note = cmd[UNDELETED];
+      if (!note || state.notes[cmd.note_id]) return;
+      // As domain/undo.py: where it was, in the frame under it now, in its
+      // group if that is still there; its links and votes do not come back.
+      const groupId = note.group_id && state.groups[note.group_id] ? note.group_id : null;
+      writable(draft, 'notes')[cmd.note_id] = {
+        ...note,
+        id: cmd.note_id,
+        author: note.author ?? memberId,
+        frame_id: frameAt(state, note.x, note.y),
+        group_id: groupId,
+        pending: true,
+      };
       return;
     }
     case 'group.create': {

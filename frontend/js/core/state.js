@@ -22,7 +22,7 @@ import { emptyFacilitation, emptyTimer, emptyVotes, StateError, UnknownEventErro
 
 export * from './model.js';
 export { inRound, spentOf, tallyVisible } from './fold-votes.js';
-export { predict, predictAll } from './predict.js';
+export { predict, predictAll, undeleteCommand } from './predict.js';
 export * from './policy.js';
 
 function need(map, id, what) {
