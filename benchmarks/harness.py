@@ -58,9 +58,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def raise_fd_limit() -> int:
-    """Soft limit of open files up to the hard limit; returns the new soft limit."""
+def raise_fd_limit(at_least: int = 0) -> int:
+    """Soft limit of open files up to the hard limit, and both up to `at_least`
+    where the process may (root or CAP_SYS_RESOURCE; children inherit it);
+    returns the new soft limit."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if at_least > hard:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (at_least, at_least))
+            soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]

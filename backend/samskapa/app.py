@@ -34,7 +34,7 @@ from .api.records import router as records_router
 from .api.replay import router as replay_router
 from .api.request_id import RequestId
 from .api.rest import router
-from .api.ws import board_socket
+from .api.ws import BoardSockets
 from .clock import Clock, system_clock
 from .closer import DeadlineCloser
 from .domain.errors import DomainError, ErrorCode
@@ -196,6 +196,8 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    # Added before RequestId, so inside it: a websocket's log lines carry its id.
+    app.add_middleware(BoardSockets)
     app.add_middleware(RequestId)
     app.include_router(router)
     app.include_router(health_router)
@@ -206,7 +208,6 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     app.include_router(replay_router)
     app.include_router(records_router)
     app.include_router(lifecycle_router)
-    app.add_api_websocket_route("/ws/boards/{board_id}", board_socket)
 
     add_pages(app)
     # Outermost, outside Starlette's error middleware, so every answer has them.

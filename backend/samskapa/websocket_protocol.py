@@ -44,16 +44,28 @@ receive, a task switch and the general message parser; a sink that declines it
 answered as always. Only while nothing else waits in the queue, so a move never
 overtakes a message read before it.
 
+Idle sockets are most of a big workshop's connections, so what each one holds
+is kept small: uvicorn's receive queue and its "writable" flag are an
+`asyncio.Queue` and an `asyncio.Event`, about 4 KB together (four deques of 64
+slots); here they are `Inbox` and `Writable`, which do the same for the one
+reader and the one writer a socket has in a few dozen bytes, and the
+handshake's request and response are let go once the socket is accepted.
+
 `samskapa serve` passes this class to uvicorn as its websocket protocol.
 """
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
 from uvicorn._types import ASGIReceiveEvent
+from uvicorn.config import Config
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from uvicorn.server import ServerState
 from websockets.http11 import Request
-from websockets.protocol import State
+from websockets.protocol import Protocol, State
+from websockets.server import ServerProtocol
+from websockets.streams import StreamReader
 
 # The scope extensions under which the protocol offers `write_frame` and the
 # pointer moves' short path.
@@ -72,10 +84,112 @@ CursorSink = Callable[[bytes], bool]
 SLICE = 4096
 
 
+def forget_handshake(conn: ServerProtocol) -> None:
+    """Let go of the handshake request that the websockets parser keeps.
+
+    `ServerProtocol.parse` reads the request into a local variable and then
+    parses frames in the same generator, so the request, headers and all,
+    lives as long as the connection. Between two frames (waiting in
+    `at_eof`, nothing of the next one read) a fresh frame parser takes over
+    from exactly the same place; otherwise the old one is kept.
+    """
+    frames = getattr(conn.parser, "gi_yieldfrom", None)  # Protocol.parse
+    waiting = getattr(frames, "gi_yieldfrom", None)
+    if getattr(waiting, "gi_code", None) is StreamReader.at_eof.__code__:
+        conn.parser = Protocol.parse(conn)
+        next(conn.parser)
+
+
+class Inbox:
+    """What uvicorn asks of its `asyncio.Queue` (put_nowait, empty), for the
+    one task that reads a socket (`WebSocketProtocol.receive`). Messages wait
+    in a plain list: uvicorn stops reading the socket while one waits, so it
+    holds one or two."""
+
+    __slots__ = ("_items", "_waiter")
+
+    def __init__(self) -> None:
+        self._items: list[ASGIReceiveEvent] = []
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put_nowait(self, item: ASGIReceiveEvent) -> None:
+        self._items.append(item)
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def empty(self) -> bool:
+        return not self._items
+
+    def arrival(self) -> "asyncio.Future[None]":
+        """Done when a message is put (awaited directly: no coroutine frame
+        stays suspended for it on an idle socket)."""
+        waiter = self._waiter
+        if waiter is None or waiter.done():
+            waiter = self._waiter = asyncio.get_running_loop().create_future()
+        return waiter
+
+    def pop(self) -> ASGIReceiveEvent:
+        return self._items.pop(0)
+
+
+class Writable:
+    """What uvicorn asks of its `asyncio.Event` (set, clear, is_set, wait):
+    whether the transport takes writes now. `wait` returns at once, without
+    yielding, while it does, as the Event's does (Connection drives sends by
+    hand on that)."""
+
+    __slots__ = ("_set", "_waiters")
+
+    def __init__(self) -> None:
+        self._set = True
+        self._waiters: list[asyncio.Future[None]] | None = None
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def set(self) -> None:
+        self._set = True
+        waiters, self._waiters = self._waiters, None
+        for waiter in waiters or ():
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def clear(self) -> None:
+        self._set = False
+
+    async def wait(self) -> bool:
+        if self._set:
+            return True
+        waiter = asyncio.get_running_loop().create_future()
+        if self._waiters is None:
+            self._waiters = []
+        self._waiters.append(waiter)
+        try:
+            await waiter
+        finally:
+            if self._waiters is not None and waiter in self._waiters:
+                self._waiters.remove(waiter)
+        return True
+
+
 class WebSocketProtocol(WebSocketsSansIOProtocol):
     _discarding = False
     _unparsed: bytearray | None = None
     _cursor_sink: CursorSink | None = None
+
+    def __init__(
+        self,
+        config: Config,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        super().__init__(config, server_state, app_state, _loop)
+        self.queue = Inbox()  # type: ignore[assignment]
+        self.writable = Writable()  # type: ignore[assignment]
 
     def handle_connect(self, event: Request) -> None:
         super().handle_connect(event)
@@ -172,7 +286,10 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
             self.transport.pause_reading()
 
     async def receive(self) -> ASGIReceiveEvent:
-        message = await self.queue.get()
+        inbox: Inbox = self.queue  # type: ignore[assignment]
+        while inbox.empty():
+            await inbox.arrival()
+        message = inbox.pop()
         if self._unparsed is not None and self.queue.empty():
             self._feed()
         if self.read_paused and self.queue.empty() and self._unparsed is None:
@@ -194,6 +311,7 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
             # scope has the request's headers).
             self.__dict__.pop("request", None)
             self.__dict__.pop("response", None)
+            forget_handshake(self.conn)
         if closing and self.close_sent and self.transport.can_write_eof():
             self._discarding = True
             self._unparsed = None

@@ -342,7 +342,7 @@ function onFrame(conn, data) {
 function open(conn) {
   return new Promise((resolve) => {
     const ws = new WebSocket(conn.url, {
-      perMessageDeflate: false,
+      perMessageDeflate: config.perMessageDeflate ?? false,
       skipUTF8Validation: true,
       handshakeTimeout: 30000,
       maxPayload: 256 * 1024 * 1024,

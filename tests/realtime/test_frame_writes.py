@@ -14,7 +14,6 @@ from typing import Any
 
 import orjson
 import pytest
-import uvicorn
 from starlette.websockets import WebSocket, WebSocketDisconnect
 from websockets.client import ClientProtocol
 from websockets.frames import Frame, Opcode
@@ -24,7 +23,7 @@ from websockets.uri import parse_uri
 from samskapa.realtime import connection as connection_module
 from samskapa.realtime.connection import Connection
 from samskapa.realtime.frames import FrameCache
-from samskapa.websocket_protocol import WebSocketProtocol
+from tests.realtime.served import serving
 
 # A message of about 64 KB: a few of them fill any loopback socket's buffers.
 BIG = orjson.dumps({"pad": "x" * 65_000})
@@ -43,9 +42,7 @@ async def serve(queue_limit: int = 10_000) -> AsyncIterator[Server]:
     """uvicorn with samskapa's websocket protocol and an app that hands each
     accepted socket to the test as a Connection, read by a reader task as on a
     board (api/ws.py), and finished the same way when the reader ends."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = Server(sock.getsockname()[1])
+    server: Server | None = None
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         assert scope["type"] == "websocket"
@@ -71,22 +68,14 @@ async def serve(queue_limit: int = 10_000) -> AsyncIterator[Server]:
                 return
 
         conn.reader = asyncio.create_task(read())
+        assert server is not None
         await server.accepted.put(conn)
         await asyncio.wait({conn.reader})
         await conn.finish()
 
-    config = uvicorn.Config(
-        app, ws=WebSocketProtocol, lifespan="off", log_level="warning", ws_per_message_deflate=False
-    )
-    uv = uvicorn.Server(config)
-    task = asyncio.create_task(uv.serve(sockets=[sock]))
-    while not uv.started:
-        await asyncio.sleep(0.01)
-    try:
+    async with serving(app) as port:
+        server = Server(port)
         yield server
-    finally:
-        uv.should_exit = True
-        await task
 
 
 class RawClient:

@@ -4,16 +4,25 @@ A connection goes awaiting hello → catching up → live → closed. Resume is
 either `incremental` (the missed events) or `reset` (a snapshot). The step from
 "compute what the client missed" to "register for new events" has no `await`
 in it, so no event can fall between the two.
+
+The socket is handed to `board_socket` by a small ASGI middleware
+(`BoardSockets`) inside the request-id and security-header middlewares, not
+through FastAPI's router: a socket lives for hours, and every layer between the
+server and the handler stays suspended for as long, with its coroutine frame,
+its exit stack and what the routing added to the scope. The whole session then
+runs in the server's task for the socket (Connection.read).
 """
 
 import asyncio
 import logging
+import re
 import time
 from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
 from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from .. import metrics
@@ -91,6 +100,30 @@ async def _refuse(websocket: WebSocket, response: JSONResponse, close_code: int)
         await websocket.close(code=close_code)
 
 
+# The board's websocket path; the id is one path segment, as a route's `{board_id}`.
+BOARD_SOCKET_PATH = re.compile(r"/ws/boards/([^/]+)")
+
+
+class BoardSockets:
+    """ASGI middleware: a websocket on `/ws/boards/{board_id}` goes straight to
+    `board_socket`; everything else to the app."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            path: str = scope["path"]
+            root: str = scope.get("root_path", "")
+            if root and path.startswith(root):
+                path = path[len(root) :]
+            match = BOARD_SOCKET_PATH.fullmatch(path)
+            if match is not None:
+                await board_socket(WebSocket(scope, receive, send), match[1])
+                return
+        await self.app(scope, receive, send)
+
+
 async def board_socket(websocket: WebSocket, board_id: str) -> None:
     services: Services = websocket.app.state.services
     if not origin_allowed(websocket, services):
@@ -104,19 +137,25 @@ async def board_socket(websocket: WebSocket, board_id: str) -> None:
         return
     try:
         await websocket.accept()
+        # The handshake's headers have been read (the origin, the request id);
+        # a socket lives for hours and needs them no more.
+        websocket.scope["headers"] = []
+        websocket.__dict__.pop("_headers", None)
         opened = time.monotonic()
         metrics.WEBSOCKETS_OPENED.inc()
         conn = Connection(websocket, board_id, services.settings.outbound_queue_messages)
-        reader = asyncio.create_task(_session(conn, services), name=f"ws-reader-{board_id}")
-        conn.reader = reader
         try:
-            # wait() does not raise when the reader is cancelled by an eviction.
-            await asyncio.wait({reader})
-            if not reader.cancelled() and reader.exception() is not None:
-                log.error("websocket session failed", exc_info=reader.exception())
+            # In this task: an eviction or a close cancels the session and
+            # returns here (Connection.read).
+            await conn.read(_session(conn, services))
+        except WebSocketDisconnect:
+            pass
+        except RuntimeError as exc:
+            # Starlette raises this when receiving on a socket that has closed.
+            log.debug("socket ended: %s", exc)
+        except Exception:
+            log.error("websocket session failed", exc_info=True)
         finally:
-            if not reader.done():
-                reader.cancel()
             services.hub.leave(conn)
             await conn.finish()
             _log_close(conn, time.monotonic() - opened)
@@ -172,26 +211,27 @@ def _log_close(conn: Connection, duration: float) -> None:
     )
 
 
-async def _receive(
-    conn: Connection, services: Services, deadline: bool = False
-) -> str | bytes | None:
-    """The next client frame, or None once the client is gone or closed.
+async def _receive_hello(conn: Connection, services: Services) -> str | bytes | None:
+    """The first client frame, or None once the client is gone or closed.
 
-    Only the first message (hello) is awaited with a timeout here (the request
+    Only the first message (hello) is awaited with a timeout (the request
     timeout: a socket that says nothing holds a file descriptor for nobody);
     afterwards the hub's heartbeat sweep closes silent connections, which saves
     a timer per message on the busiest path (cursor moves arrive ten times a
     second).
     """
-    receive = conn.websocket.receive()
     try:
-        if deadline:
-            message = await asyncio.wait_for(receive, services.settings.request_timeout)
-        else:
-            message = await receive
+        message = await asyncio.wait_for(
+            conn.websocket.receive(), services.settings.request_timeout
+        )
     except TimeoutError:
         conn.close(CloseCode.HEARTBEAT_TIMEOUT, "no hello in time")
         return None
+    return _unpack(conn, services, message)
+
+
+def _unpack(conn: Connection, services: Services, message: Any) -> str | bytes | None:
+    """A received ASGI message's frame, or None once the client is gone or closed."""
     conn.last_seen = time.monotonic()
     if message["type"] == "websocket.disconnect":
         conn.peer_close_code = message.get("code", 1005)
@@ -206,38 +246,45 @@ async def _receive(
 
 
 async def _session(conn: Connection, services: Services) -> None:
-    try:
-        await _run_session(conn, services)
-    except WebSocketDisconnect:
-        pass
-    except RuntimeError as exc:
-        # Starlette raises this when receiving on a socket that has closed.
-        log.debug("socket ended: %s", exc)
-
-
-async def _run_session(conn: Connection, services: Services) -> None:
-    raw = await _receive(conn, services, deadline=True)
-    if raw is None:
+    credential = await _join(conn, services)
+    if credential is None:
         return
+    # Live. What joining needed (the welcome, who was online, the catch-up)
+    # went with its frame; only what reading uses stays for the socket's life.
+    budget = Budget(services.limits)
+    short_path = _cursor_sink(conn, services, budget)
+    try:
+        await _read(conn, services, credential, budget)
+    finally:
+        if short_path is not None:
+            short_path["sink"](None)
+
+
+async def _join(conn: Connection, services: Services) -> str | None:
+    """Hello, sign-in and catch-up; the credential once the connection is live,
+    None when it was closed instead."""
+    raw = await _receive_hello(conn, services)
+    if raw is None:
+        return None
     try:
         hello = parse_client_message(raw)
     except BadMessage as bad:
         conn.push(error_message(bad.code, bad.message))
         conn.close(CloseCode.PROTOCOL_ERROR, "the first message must be a valid hello")
-        return
+        return None
     if not isinstance(hello, Hello):
         conn.close(CloseCode.PROTOCOL_ERROR, "the first message must be hello")
-        return
+        return None
     if hello.protocol != PROTOCOL_VERSION:
         conn.close(CloseCode.UNSUPPORTED_PROTOCOL, f"server speaks protocol {PROTOCOL_VERSION}")
-        return
+        return None
     if services.limits.cooling(hello.credential):
         # Closed for flooding a moment ago: refused before any database work,
         # and held a little first, so a client that reconnects in a loop costs
         # one handshake per COOLDOWN_HOLD instead of hundreds a second.
         await asyncio.sleep(COOLDOWN_HOLD)
         conn.close(CloseCode.OVER_BUDGET, COOLDOWN_REASON)
-        return
+        return None
     try:
         actor, seen = await services.boards.sign_in(conn.board_id, hello.credential)
         seen = services.seen.latest(actor.member_id, seen)
@@ -255,7 +302,7 @@ async def _run_session(conn: Connection, services: Services) -> None:
             ErrorCode.BOARD_DELETED: CloseCode.BOARD_DELETED,
         }.get(err.code, CloseCode.UNAUTHORIZED)
         conn.close(code, err.message)
-        return
+        return None
 
     # --- catching up: no await from here until the connection is live ---
     conn.transition(ConnState.CATCHING_UP)
@@ -290,8 +337,7 @@ async def _run_session(conn: Connection, services: Services) -> None:
     conn.went_live = True
     _log_open(conn)
     # --- live ---
-
-    await _live(conn, services, hello.credential)
+    return hello.credential
 
 
 COOLDOWN_REASON = "too many messages; wait before reconnecting"
@@ -304,14 +350,15 @@ COOLDOWN_HOLD = 2.0
 EXCESS_PAUSE = 0.05
 
 
-async def _live(conn: Connection, services: Services, credential: str) -> None:
-    """Read and dispatch client messages, each within its budget (budget.py)."""
-    budget = Budget(services.limits)
-    hub = services.hub
-    # Pointer moves on the short path (websocket_protocol.py): checked, within
-    # budget, handed to the board's cursor field, nothing else. What it declines
-    # arrives below, as every other message does.
+def _cursor_sink(conn: Connection, services: Services, budget: Budget) -> Any | None:
+    """Pointer moves on the short path (websocket_protocol.py): checked, within
+    budget, handed to the board's cursor field, nothing else. What it declines
+    arrives in `_read`, as every other message does. Returns the extension (to
+    unset the sink when reading ends), None where the server has none."""
     short_path = conn.websocket.scope.get("extensions", {}).get(CURSORS_EXTENSION)
+    if short_path is None:
+        return None
+    hub = services.hub
 
     def take_cursor(data: bytes) -> bool:
         now = time.monotonic()
@@ -325,22 +372,22 @@ async def _live(conn: Connection, services: Services, credential: str) -> None:
         hub.move_cursor(conn, point[0], point[1])
         return True
 
-    if short_path is not None:
-        short_path["sink"](take_cursor)
-    try:
-        await _read(conn, services, credential, budget)
-    finally:
-        if short_path is not None:
-            short_path["sink"](None)
+    short_path["sink"](take_cursor)
+    return short_path
 
 
 async def _read(conn: Connection, services: Services, credential: str, budget: Budget) -> None:
+    """Read and dispatch client messages, each within its budget (budget.py)."""
     assert conn.actor is not None
     actor = conn.actor
     limits = services.limits
     hub = services.hub
+    # The server's receive itself: Starlette's wrapper re-checks states that
+    # the loop below already keeps, and would be one more suspended frame on
+    # every idle socket.
+    receive = conn.websocket._receive
     while True:
-        raw = await _receive(conn, services)
+        raw = _unpack(conn, services, await receive())
         if raw is None:
             return
         now = conn.last_seen  # the receive time: one clock read per message

@@ -16,6 +16,10 @@ finishes at once unless the socket's buffer is full. Only a send that has to
 wait (a client that stops reading) goes on in a task of its own, while that
 client's outbox grows; at the limit it is evicted with 4008 (resync) and
 resumes later from its `last_seq`. Nobody else waits.
+
+Reading needs no task of its own either: the session runs in the server's task
+for the socket (`read`), and stopping the reading cancels that task, which
+`read` absorbs so that the handler still finishes the connection.
 """
 
 import asyncio
@@ -95,6 +99,7 @@ class Connection:
         "_in_flight",
         "_pending",
         "_send",
+        "_stop_asked",
         "_write",
         "actor",
         "board_id",
@@ -148,7 +153,10 @@ class Connection:
         self.peer_close_code: int | None = None
         self._close_reason = ""
         self._closing = False
+        # The task that reads this socket (under `samskapa serve`, the server's
+        # own task for it: `read`); stopping the reading cancels it.
         self.reader: asyncio.Task[None] | None = None
+        self._stop_asked = False
         self.last_seen = time.monotonic()
         self.evicted = False
         self.went_live = False
@@ -218,13 +226,46 @@ class Connection:
         if code == CloseCode.RESYNC:
             self._pending.clear()
             self._count = 0
-        if (
-            code in (CloseCode.RESYNC, CloseCode.HEARTBEAT_TIMEOUT, CloseCode.BOARD_DELETED)
-            and self.reader is not None
-        ):
+        if code in (CloseCode.RESYNC, CloseCode.HEARTBEAT_TIMEOUT, CloseCode.BOARD_DELETED):
             # Stop reading now: nothing more from this client will be used.
-            self.reader.cancel()
+            self._stop_reading()
         self._mark()
+
+    def _stop_reading(self) -> None:
+        """Cancel the reading task, once (a second cancel would reach it while
+        it finishes the connection)."""
+        reader, self.reader = self.reader, None
+        if reader is not None:
+            self._stop_asked = True
+            reader.cancel()
+
+    async def read(self, session: Coroutine[Any, Any, None]) -> None:
+        """Run the session that reads this socket in the current task, which
+        becomes the reader that closing or eviction cancels: the server's own
+        task for the socket, so an idle connection costs one task, not two.
+
+        That cancellation ends here and the caller goes on to finish the
+        connection; any other (the server shutting down) goes on too.
+        """
+        task = asyncio.current_task()
+        assert task is not None
+        self.reader = task
+        try:
+            await session
+        except asyncio.CancelledError:
+            if not self._stop_asked or task.uncancel() > 0:
+                raise
+            return
+        finally:
+            self.reader = None
+        if self._stop_asked:
+            # Asked from within the session after its last wait (an eviction
+            # while it handled a message): the cancel is still due and would
+            # hit the caller's next wait; take it here.
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.sleep(0)
+            if task.uncancel() > 0:
+                raise asyncio.CancelledError
 
     def flush(self, frames: FrameCache | None = None) -> int:
         """Send what is pending as one frame, now (the board's flush pass, which
@@ -289,15 +330,13 @@ class Connection:
         self._pending.clear()
         self._count = 0
         self._closing = True  # nothing more can be sent
-        if self.reader is not None:
-            self.reader.cancel()
+        self._stop_reading()
 
     async def _close_socket(self) -> None:
         assert self._close_code is not None
         with contextlib.suppress(Exception):
             await self.websocket.close(self._close_code, self._close_reason)
-        if self.reader is not None:
-            self.reader.cancel()
+        self._stop_reading()
 
     async def finish(self) -> None:
         """Send what is left and wait for it; called once by the handler on its way out.
