@@ -1,7 +1,10 @@
-// The replay page's first request, sent before the style sheets and the rest
-// of the page's modules have loaded (first.js sends it, main.js hands it to the
-// page). The board at the log's head is the one answer the first frame waits
-// for. No imports, so it runs at once.
+// The replay page's first request, the board at the log's head: the one answer
+// the first frame waits for. Sent as soon as this module arrives: the page
+// loads it as an async module script at the top of its head, so the request
+// goes out while the style sheets and the other modules are still on their way
+// (main.js, a deferred module script, runs only once every style sheet has
+// loaded, and hands the same request to the page: a module is evaluated once
+// per page). No imports, so it needs no other request first.
 
 /**
  * For the replay page at `location`, with a member this browser keeps for that
@@ -26,3 +29,6 @@ export function firstState(location, storage) {
   response.catch(() => {}); // the page reports a failure when it reads the answer
   return { boardId, credential, response };
 }
+
+/** `firstState` for this page, sent as this module is evaluated (nothing outside a browser). */
+export const first = globalThis.location ? firstState(globalThis.location, globalThis.localStorage) : null;

@@ -50,7 +50,7 @@ export function replayBoardId(pathname) {
 
 /**
  * GET/POST on the board's API with the member's credential; errors carry `code`.
- * `first` (boot.js): the board at the head, already asked for by first.js; the
+ * `first` (boot.js): the board at the head, already asked for by boot.js; the
  * first `state()` without a seq answers with it.
  */
 function boardApi(boardId, credential, first = null) {
@@ -99,7 +99,7 @@ export const LATE_FRAME_MS = 25;
 /** Below this zoom notes show only their text and colour, flat (replay.css `.world.far`). */
 export const FAR_SCALE = 0.5;
 
-/** Wire the page; `first`: the request for the board at the head that first.js sent, if any. */
+/** Wire the page; `first`: the request for the board at the head that boot.js sent, if any. */
 export function mount(page = document, { first = null } = {}) {
   const $ = (id) => page.getElementById(id);
   const boardId = replayBoardId(location.pathname);
