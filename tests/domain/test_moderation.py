@@ -14,6 +14,7 @@ from samskapa.domain.policy import Actor
 from samskapa.domain.replay import record_event, replay_view, taken_down_for
 from samskapa.domain.values import Anonymity, Moderation
 from samskapa.domain.visibility import (
+    is_public,
     own_notes,
     project,
     shared_state,
@@ -179,6 +180,30 @@ def test_flags_are_counted_for_facilitators_and_name_nobody() -> None:
     assert shared_state(b.state)["flags"] == {}
     assert own_notes(b.state, viewer(PARTICIPANT))["flagged"] == ["n"]
     assert own_notes(b.state, viewer(OBSERVER))["flagged"] == []
+
+
+def test_a_flagged_note_hidden_and_restored_comes_back_flagged_for_who_flagged_it() -> None:
+    """Hidden, the note (and the flag with it) is gone for the participant who
+    flagged it; restored, it comes back with their mark, as the next snapshot
+    says: the live page and a fresh load agree (tests/js/golden.test.mjs)."""
+    for anonymity in ("off", "full"):
+        b = Board()
+        b.run({"type": "board.anonymity", "mode": anonymity}, FACILITATOR)
+        b.run({"type": "note.create", "note_id": "n", "text": "x"}, FACILITATOR)
+        b.run({"type": "note.flag", "note_id": "n"}, PARTICIPANT)
+        b.run({"type": "note.hide", "note_id": "n", "reason": "Off topic"}, FACILITATOR)
+        assert own_notes(b.state, viewer(PARTICIPANT))["flagged"] == []
+        restored = b.run({"type": "note.restore", "note_id": "n"}, FACILITATOR)
+        assert not is_public(b.state, restored)
+        mine = seen(b, PARTICIPANT, restored)
+        assert mine["type"] == "note.restored" and mine["data"]["flagged"] is True
+        assert own_notes(b.state, viewer(PARTICIPANT))["flagged"] == ["n"]
+        for other in (OTHER, OBSERVER, FACILITATOR):
+            assert "flagged" not in seen(b, other, restored)["data"], other
+        if anonymity == "full":
+            # Nobody's author shows, nor the facilitator's op.
+            assert mine["data"]["note"]["author"] == ""
+            assert mine["actor"] == mine["op_id"] == ""
 
 
 def test_notes_per_minute_limit() -> None:

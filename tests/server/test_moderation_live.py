@@ -128,6 +128,15 @@ async def test_moderation_canary(fast_server: ServerProcess) -> None:
         assert snap["flags"] == {"n_h": 1}
         frames = orjson.dumps(lina.messages).decode()
         assert all(canary in frames for canary in CANARIES)
+
+        # Restored, the hidden note comes back to everyone; to Björn, who had
+        # flagged it, with his mark, as his next snapshot says.
+        await _ok(lina, {"type": "note.restore", "note_id": "n_h"})
+        for c in (lina, amira, bjorn, olle, late):
+            back = await c.wait_for(lambda m: m.get("type") == "note.restored")
+            assert back["data"].get("flagged") is (True if c is bjorn else None), c
+        own = orjson.loads(_rest(server, board, bjorn, "snapshot"))["own_notes"]
+        assert own["flagged"] == ["n_h"]
         for c in (lina, amira, bjorn, olle, late):
             await c.close()
     server.stop()

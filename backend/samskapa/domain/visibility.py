@@ -87,6 +87,10 @@ SELF = "self"  # the viewer's own, on a board that hides authors from them
 ANON = "anon"  # anyone else's, on a board that hides authors from the viewer
 WITHHELD = "withheld"  # about a note the viewer may not see (moderation): a seq, nothing more
 GONE = "gone"  # a note hidden by a facilitator, for those who may not see it any more
+# A hidden note restored, for a member who had flagged it: their mark comes back
+# with it (`flagged`), as the next snapshot's own_notes would say.
+FLAGGED = "flagged"
+FLAGGED_ANON = "flagged-anon"  # the same, on a board that hides authors from them
 
 _PRIVATE_NOTE_EVENTS = (NoteEdited, NoteMoved, NoteRecolored, NoteKindChanged, NoteDeleted)
 # Notes whose content everyone else learns with the event (on anonymous boards
@@ -239,9 +243,16 @@ def variant(
         return WITHHELD
     if isinstance(body, NoteHidden) and not viewer.sees_withheld(body.author):
         return GONE
+    if type(body) is NoteRestored and flagged_by(state, body.note.id, viewer):
+        return FLAGGED if authors else FLAGGED_ANON
     if authors:
         return ALL
     return SELF if mine else ANON
+
+
+def flagged_by(state: BoardState, note_id: str, viewer: Viewer) -> bool:
+    """Has `viewer` flagged the note? (A flag outlives the note's hiding.)"""
+    return any(viewer.is_me(member) for member in state.flags.get(note_id, ()))
 
 
 def shown_as_stored(event_type: str, data: Mapping[str, Any], authors: bool) -> bool:
@@ -265,7 +276,7 @@ def per_viewer(event: StoredEvent, which: str) -> bool:
     variant: notes revealed or published on a board that hides authors mark each
     viewer's own, and a reveal that holds withheld notes gives each only theirs."""
     body = event.body
-    if which in (SELF, ANON) and isinstance(body, _NOTE_BATCHES):
+    if which in (SELF, ANON, FLAGGED_ANON) and isinstance(body, _NOTE_BATCHES):
         return True
     return which not in (WITHHELD, HIDDEN) and _batch_withheld(body)
 
@@ -279,6 +290,8 @@ def is_public(state: BoardState, event: StoredEvent) -> bool:
         and not _is_private(body)
         and withheld_author(body) is None
         and not _batch_withheld(body)
+        # Those who had flagged a restored note get their mark back with it.
+        and not (type(body) is NoteRestored and body.note.id in state.flags)
     )
 
 
@@ -358,10 +371,12 @@ def project(event: StoredEvent, which: str, viewer: Viewer | None = None) -> dic
             data["mine"] = True
         else:
             del data["ready"]
+    if which in (FLAGGED, FLAGGED_ANON):
+        data["flagged"] = True
     if (
         (isinstance(body, _PER_VOTER) and body.anonymous)
         or isinstance(body, ReadyChanged)
-        or which in (SELF, ANON)
+        or which in (SELF, ANON, FLAGGED_ANON)
     ):
         # The envelope would give the member away: the actor may be a pseudonym
         # that never leaves the server, and a client's op_id could be recognised.
@@ -376,7 +391,7 @@ def project(event: StoredEvent, which: str, viewer: Viewer | None = None) -> dic
             for dumped, note in zip(data["notes"], body.notes, strict=True)
             if not note.withheld or (viewer is not None and viewer.sees_withheld(note.author))
         ]
-    if which in (SELF, ANON):
+    if which in (SELF, ANON, FLAGGED_ANON):
         if isinstance(body, NoteCreated):
             data["note"] = _anonymous_note(data["note"], which == SELF)
         elif isinstance(body, NoteApproved | NoteRestored):

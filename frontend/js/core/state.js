@@ -150,6 +150,9 @@ export function applyEvent(state, event) {
     case 'note.approved':
     case 'note.restored':
       state.notes[data.note.id] = { ...data.note };
+      // Hidden, the note was gone for this viewer, and their flag with it;
+      // restored, it comes back marked if they had flagged it (visibility.py FLAGGED).
+      if (data.flagged) state.myFlags = { ...state.myFlags, [data.note.id]: true };
       break;
     case 'note.rejected': {
       const note = need(state.notes, data.note_id, 'Note');
