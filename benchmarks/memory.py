@@ -16,7 +16,7 @@ TCP memory the kernel reports (/proc/net/sockstat, both ends of every loopback
 connection) is shown beside it.
 
 What the server needs for that many, as an operator's would: a file descriptor
-per connection (the limit is raised to the connections plus 500 in this process,
+per connection (the limit is raised to the connections plus 100 in this process,
 which the server and the load generator inherit; raising the hard limit needs
 root or CAP_SYS_RESOURCE, else the hard limit is the ceiling), and
 `SAMSKAPA_MAX_CONNECTIONS` at least the connections (10,000 by default).
@@ -51,7 +51,7 @@ import harness as h
 SECTION = "## Memory per idle connection"
 TARGET_BYTES = 24 * 1024
 # Open files the process needs besides its sockets (database, logs, listeners).
-SPARE_FILES = 500
+SPARE_FILES = 100
 
 
 @dataclass

@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Receive, Scope, Send
 
 from . import __version__, metrics
 from .api.collection import router as collection_router
@@ -34,7 +35,7 @@ from .api.records import router as records_router
 from .api.replay import router as replay_router
 from .api.request_id import RequestId
 from .api.rest import router
-from .api.ws import BoardSockets
+from .api.ws import board_socket_path, serve_board_socket
 from .clock import Clock, system_clock
 from .closer import DeadlineCloser
 from .domain.errors import DomainError, ErrorCode
@@ -69,6 +70,20 @@ def _tune_gc() -> None:
     # Modules, schemas and compiled queries live as long as the process; frozen,
     # they are left out of every later collection.
     gc.freeze()
+
+
+class SamskapaApp(FastAPI):
+    """The application. A board's websocket goes straight to its handler
+    (api/ws.py: what the middlewares would add, it adds itself); everything
+    else through FastAPI's stack."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        board_id = board_socket_path(scope)
+        if board_id is None:
+            await super().__call__(scope, receive, send)
+            return
+        scope["app"] = self
+        await serve_board_socket(scope, receive, send, board_id)
 
 
 def create_app(settings: Settings | None = None, clock: Clock = system_clock) -> FastAPI:
@@ -146,7 +161,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             await instance.release()
             await db.dispose()
 
-    app = FastAPI(
+    app = SamskapaApp(
         title="Samskapa",
         version=__version__,
         summary="A real-time co-creation board for mission-oriented innovation workshops.",
@@ -196,8 +211,6 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    # Added before RequestId, so inside it: a websocket's log lines carry its id.
-    app.add_middleware(BoardSockets)
     app.add_middleware(RequestId)
     app.include_router(router)
     app.include_router(health_router)

@@ -63,18 +63,21 @@ class SecurityHeaders:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        path: str = scope["path"]
-        # A websocket's refusal is an HTTP answer too (ASGI's http.response extension).
-        start = (
-            "http.response.start" if scope["type"] == "http" else "websocket.http.response.start"
-        )
+        await self.app(scope, receive, with_headers(scope, send))
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == start:
-                headers = MutableHeaders(scope=message)
-                for name, value in ALWAYS:
-                    headers.setdefault(name, value)
-                headers.setdefault("cache-control", cache_control(path, message["status"]))
-            await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+def with_headers(scope: Scope, send: Send) -> Send:
+    """`send`, adding the headers to the response's start message."""
+    path: str = scope["path"]
+    # A websocket's refusal is an HTTP answer too (ASGI's http.response extension).
+    start = "http.response.start" if scope["type"] == "http" else "websocket.http.response.start"
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == start:
+            headers = MutableHeaders(scope=message)
+            for name, value in ALWAYS:
+                headers.setdefault(name, value)
+            headers.setdefault("cache-control", cache_control(path, message["status"]))
+        await send(message)
+
+    return send_with_headers

@@ -23,7 +23,8 @@ HEADER = b"x-request-id"
 _VALID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
 
 
-def _from(scope: Scope) -> str:
+def request_id_of(scope: Scope) -> str:
+    """The balancer's id of this request, or a new one."""
     for name, value in scope.get("headers", ()):
         if name == HEADER and _VALID.fullmatch(value):
             return str(value.decode("ascii"))
@@ -36,13 +37,13 @@ class RequestId:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
-            current.set(_from(scope))
+            current.set(request_id_of(scope))
             await self.app(scope, receive, send)
             return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _from(scope)
+        request_id = request_id_of(scope)
         current.set(request_id)
         header = (HEADER, request_id.encode("ascii"))
 

@@ -5,12 +5,14 @@ either `incremental` (the missed events) or `reset` (a snapshot). The step from
 "compute what the client missed" to "register for new events" has no `await`
 in it, so no event can fall between the two.
 
-The socket is handed to `board_socket` by a small ASGI middleware
-(`BoardSockets`) inside the request-id and security-header middlewares, not
-through FastAPI's router: a socket lives for hours, and every layer between the
-server and the handler stays suspended for as long, with its coroutine frame,
-its exit stack and what the routing added to the scope. The whole session then
-runs in the server's task for the socket (Connection.read).
+The application hands a board's socket straight to `board_socket`
+(`board_socket_path`, `serve_board_socket`, called by `app.SamskapaApp`), doing
+itself the little that its middlewares would (the request id, the security
+headers on a refusal), rather than through FastAPI's middleware stack and
+router: a socket lives for hours, and every layer between the server and the
+handler would stay suspended for as long, with its coroutine frame, its exit
+stack and what it added to the scope. The whole session then runs in the
+server's task for the socket (Connection.read).
 """
 
 import asyncio
@@ -22,12 +24,13 @@ from urllib.parse import urlsplit
 
 import orjson
 from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from .. import metrics
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.values import Role
+from ..logs import request_id
 from ..realtime.budget import Budget, Verdict
 from ..realtime.budget import Kind as MessageKind
 from ..realtime.connection import Connection, ConnState
@@ -51,6 +54,8 @@ from ..realtime.protocol import (
 from ..store.eventstore import AppendResult, Reply
 from ..websocket_protocol import CURSORS_EXTENSION
 from .deps import Services
+from .headers import with_headers
+from .request_id import request_id_of
 
 log = logging.getLogger(__name__)
 
@@ -104,24 +109,22 @@ async def _refuse(websocket: WebSocket, response: JSONResponse, close_code: int)
 BOARD_SOCKET_PATH = re.compile(r"/ws/boards/([^/]+)")
 
 
-class BoardSockets:
-    """ASGI middleware: a websocket on `/ws/boards/{board_id}` goes straight to
-    `board_socket`; everything else to the app."""
+def board_socket_path(scope: Scope) -> str | None:
+    """The board id when `scope` is a websocket to `/ws/boards/{board_id}`."""
+    if scope["type"] != "websocket":
+        return None
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    match = BOARD_SOCKET_PATH.fullmatch(path)
+    return match[1] if match is not None else None
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "websocket":
-            path: str = scope["path"]
-            root: str = scope.get("root_path", "")
-            if root and path.startswith(root):
-                path = path[len(root) :]
-            match = BOARD_SOCKET_PATH.fullmatch(path)
-            if match is not None:
-                await board_socket(WebSocket(scope, receive, send), match[1])
-                return
-        await self.app(scope, receive, send)
+async def serve_board_socket(scope: Scope, receive: Receive, send: Send, board_id: str) -> None:
+    """A board's socket, with what RequestId and SecurityHeaders give it."""
+    request_id.set(request_id_of(scope))
+    await board_socket(WebSocket(scope, receive, with_headers(scope, send)), board_id)
 
 
 async def board_socket(websocket: WebSocket, board_id: str) -> None:

@@ -61,6 +61,9 @@ class Room:
     # Connections with something to send, and the pass that will send it.
     dirty: list[Connection] = field(default_factory=list)
     flush_at: asyncio.TimerHandle | asyncio.Handle | None = None
+    # What every connection of the room calls when messages start to pile up:
+    # one function per room, not one per connection.
+    on_pending: Callable[[Connection], None] | None = None
     # When the next pass may run (loop time), from the size of the last one.
     next_flush: float = 0.0
     cursors: CursorField = field(default_factory=CursorField)
@@ -189,7 +192,9 @@ class Hub:
             if self._on_open is not None:
                 self._on_open(conn.board_id)
         room.connections.add(conn)
-        conn.on_pending = self._flusher(room)
+        if room.on_pending is None:
+            room.on_pending = self._flusher(room)
+        conn.on_pending = room.on_pending
         if conn.queued:
             room.dirty.append(conn)  # what was queued before it joined
             self._schedule(room)
