@@ -166,10 +166,9 @@ function scheduleCull() {
     const { width, height } = page.viewportBox;
     ui.kept = keptRect(ui.camera, width, height);
     const screenRect = keptRect(ui.camera, width, height, 0);
-    const { view, ctx } = renderer.last;
-    renderer.render(view, { ...ctx, keptRect: ui.kept, screenRect, far: isFar(ui.camera.scale) });
-    page.collection.render(view, renderer); // its marks on notes that just came
-    if (renderer.unbuilt) scheduleCull(); // the rest of the notes near the screen
+    renderer.cull({ keptRect: ui.kept, screenRect, far: isFar(ui.camera.scale) });
+    page.collection.render(renderer.last.view, renderer); // its marks on notes that just came
+    if (renderer.behind) scheduleCull(); // the rest of the notes near the screen
   });
 }
 
@@ -217,7 +216,7 @@ function renderNow() {
   renderVotes(view, voteOpts.shownRound);
   renderFacilitation(view);
   if (ui.listMode) page.phone.render(view, { memberId: ui.member.member_id, role: ui.role });
-  if (renderer.unbuilt) scheduleCull(); // the rest of the notes near the screen
+  if (renderer.behind) scheduleCull(); // the rest of the notes near the screen
 }
 
 // ---- commands and the rules they obey ---------------------------------------------------------

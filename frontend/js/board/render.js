@@ -13,6 +13,13 @@
 // with showNote). A note that leaves keeps its element, detached, and comes
 // back with it. Attached notes stay in board order, which is their drawing
 // order. Without `keptRect` every note is drawn (the replay page).
+//
+// A cull (`cull`: only the camera moved) redraws with what the last render
+// drew: a note it already drew is left alone, and the DOM changes it makes are
+// budgeted per frame (MOUNT_BUDGET notes in, REMOVE_BUDGET out, BODY_BUDGET
+// insides built), so a zoom over a large board spreads its work over frames
+// instead of stalling one. `behind` says how much waits; the page asks for
+// another cull while it is not 0.
 
 import { h, setText } from '../core/dom.js';
 import { t } from '../core/i18n.js';
@@ -20,8 +27,12 @@ import { moderationMark } from '../moderation/queue.js';
 import { canDeleteNote, isMine } from '../core/state.js';
 import { noteMeets } from './cull.js';
 
-/** Notes off screen (in the margin) whose inside is built in one render. */
+/** Notes off screen (in the margin; in a cull, on screen too) whose inside is built in one pass. */
 const BODY_BUDGET = 24;
+/** Notes in the margin put into the DOM in one cull (those on screen come at once). */
+const MOUNT_BUDGET = 48;
+/** Notes that left the kept rectangle taken out of the DOM in one cull. */
+const REMOVE_BUDGET = 96;
 /** How long a note asked for with showNote stays in the DOM off screen (ms). */
 const SHOWN_MS = 2000;
 const COLOR_CLASSES = ['yellow', 'orange', 'pink', 'green', 'blue', 'purple', 'grey'];
@@ -43,9 +54,11 @@ export class BoardRenderer {
     this.notes = new Map(); // id → {el, text, foot, drawn: {...}}; el detached when culled
     this.frames = new Map(); // id → {el, title, prompt, actions, drawn: {...}}
     this.shown = new Map(); // id → when showNote asked for it (kept in the DOM a while)
-    this.last = null; // {view, ctx} of the last render, for showNote
-    this.unbuilt = 0; // notes near the screen still drawn without their inside
+    this.last = null; // {view, ctx} of the last render, for showNote and cull
+    this.pass = 0; // counts renders (not culls): what a note drew in this pass is current
+    this.behind = 0; // notes still to build, put in or take out (a cull budget ran out)
   }
+
 
   /** The note's element even while it is culled (marks that must stay right when it comes back). */
   noteElementKept(id) {
@@ -92,8 +105,20 @@ export class BoardRenderer {
    */
   render(view, ctx) {
     this.last = { view, ctx };
+    this.pass += 1;
     this._renderFrames(view, ctx);
-    this._renderNotes(view, ctx);
+    this._renderNotes(view, ctx, false);
+  }
+
+  /**
+   * Only the camera moved: draw the last render's view again for the new kept
+   * and screen rectangles and form (`far`), within the per-frame budgets.
+   */
+  cull({ keptRect, screenRect, far }) {
+    if (!this.last) return;
+    const ctx = { ...this.last.ctx, keptRect, screenRect, far };
+    this.last = { view: this.last.view, ctx };
+    this._renderNotes(this.last.view, ctx, true);
   }
 
   /** Forget every element (the language changed: labels must be redrawn). */
@@ -201,7 +226,7 @@ export class BoardRenderer {
 
   // ---- notes --------------------------------------------------------------------
 
-  _renderNotes(view, ctx) {
+  _renderNotes(view, ctx, culling) {
     const seen = new Set();
     const facilitator = ctx.role === 'facilitator';
     const rect = ctx.keptRect ?? null;
@@ -209,11 +234,15 @@ export class BoardRenderer {
     for (const [id, at] of this.shown) if (now - at > SHOWN_MS) this.shown.delete(id);
     const focused = document.activeElement?.closest?.('[data-testid="note"]') ?? null;
     const far = Boolean(ctx.far);
-    // Building a note's inside is the dear part of drawing it: notes on screen
-    // get theirs at once, those in the margin BODY_BUDGET a frame (`unbuilt`
-    // says how many wait; the page asks for another frame).
+    // Building a note's inside is the dear part of drawing it: in a render,
+    // notes on screen get theirs at once, those in the margin BODY_BUDGET a
+    // frame; in a cull, BODY_BUDGET in all (until then a note on screen is a
+    // block of its colour). `behind` says how many wait.
     let budget = BODY_BUDGET;
-    this.unbuilt = 0;
+    let mounts = culling ? MOUNT_BUDGET : Infinity;
+    let removals = culling ? REMOVE_BUDGET : Infinity;
+    const screen = ctx.screenRect ?? null;
+    this.behind = 0;
     let prev = null; // the last note element placed: the next one goes right after it
     for (const note of Object.values(view.notes)) {
       seen.add(note.id);
@@ -224,8 +253,19 @@ export class BoardRenderer {
         note.id === ctx.draggingId ||
         this.shown.has(note.id) ||
         (entry !== undefined && entry.el === focused);
+      const attached = Boolean(entry?.el.parentNode);
       if (!pinned && !noteMeets(note, rect)) {
-        if (entry?.el.parentNode) entry.el.remove();
+        if (attached) {
+          if (removals-- > 0) entry.el.remove();
+          else {
+            this.behind += 1; // out in a later frame; until then it stays in its place
+            prev = entry.el;
+          }
+        }
+        continue;
+      }
+      if (!attached && !pinned && !noteMeets(note, screen) && mounts-- <= 0) {
+        this.behind += 1; // in the margin: comes in a later frame
         continue;
       }
       if (!entry) {
@@ -236,10 +276,13 @@ export class BoardRenderer {
       // Far out a note is a coloured block (board-render.css): its inside is
       // built only once it is seen up close.
       if (!far && !entry.text) {
-        if (!rect || pinned || noteMeets(note, ctx.screenRect ?? null) || budget-- > 0) this._buildBody(entry);
-        else this.unbuilt += 1;
+        const now = !culling && (!rect || pinned || noteMeets(note, screen));
+        if (now || budget-- > 0) this._buildBody(entry);
+        else this.behind += 1;
       }
       const body = Boolean(entry.text);
+      // A cull draws the last render's view: a note drawn in that render, in the same form, is as it should be.
+      if (culling && entry.drawn.pass === this.pass && entry.drawn.body === body) continue;
       const author = view.participants[note.author];
       const mine = isMine(note, ctx.memberId);
       // On an anonymous board notes come without author; one's own say `mine`.
@@ -278,6 +321,7 @@ export class BoardRenderer {
         d.lang === ctx.lang &&
         d.body === body
       ) {
+        d.pass = this.pass;
         continue;
       }
       const { el } = entry;
@@ -366,6 +410,7 @@ export class BoardRenderer {
         facilitator,
         lang: ctx.lang,
         body,
+        pass: this.pass,
         vote: d.vote,
         voteLang: d.voteLang,
       };
