@@ -24,7 +24,8 @@ SIZES = [(1280, 800), (1024, 768), (390, 844)]
 
 
 def visible_tools(page: Page) -> list[dict[str, float]]:
-    """The boxes of the toolbar and of each of its shown buttons, and the panel's left edge."""
+    """The boxes of the toolbar, each of its shown buttons and the bar over the selected
+    note, and the panel's left edge."""
     boxes: list[dict[str, float]] = page.evaluate(
         """() => {
           const panel = document.querySelector('[data-testid="fac-panel"]');
@@ -34,7 +35,8 @@ def visible_tools(page: Page) -> list[dict[str, float]]:
           const shown = (el) =>
             el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
           const bar = document.getElementById('toolbar');
-          const items = [bar, ...bar.querySelectorAll('button')].filter(shown);
+          const noteBar = document.getElementById('selection-bar');
+          const items = [bar, ...bar.querySelectorAll('button'), noteBar].filter(shown);
           return items.map((el) => {
             const r = el.getBoundingClientRect();
             return { id: el.id || el.className, left: r.left, right: r.right, limit };

@@ -168,6 +168,9 @@ export function mountViewport(page) {
     viewportBox.height = rect.height;
     publishView();
     if (needsCull(ui.kept, ui.camera, viewportBox.width, viewportBox.height)) scheduleCull();
+    // The board got narrower or wider (the facilitator panel opened or closed):
+    // the bar over the selected note stays inside it.
+    positionSelectionBar();
   }
 
   /** Tell the server which part of the board is on screen (it throttles and skips repeats). */
