@@ -1,6 +1,7 @@
 """Undo and redo in a real Chromium against a real server (docs/protocol.md §2.11):
 "Deleted — Undo", Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y and the buttons, an undo that
-someone else's later change stops (and says so), and the confirmations before
+someone else's later change stops (and says so), a group's rename and a link
+undone and redone, Redo on a phone without a keyboard, and the confirmations before
 deleting a frame that holds notes and before making anonymity stricter — by
 mouse and by keyboard, on a laptop and on a phone."""
 
@@ -16,6 +17,7 @@ from tests.browser.pages import (
     create_board,
     join,
     new_note,
+    note_at,
     note_el,
     use_canvas,
     write_in_editor,
@@ -237,4 +239,64 @@ def test_undo_on_a_phone_in_swedish(server: ServerProcess, tabs: Tabs, artifacts
     undo.dispatch_event("contextmenu")
     redo.get_by_test_id("redo-toast-redo").click()
     wait_note(phone, note_id, "gone")
+    tabs.assert_clean()
+
+
+def test_a_group_rename_and_a_link_are_undone_and_redone(
+    server: ServerProcess, tabs: Tabs, artifacts: Path
+) -> None:
+    links = create_board(server)
+    amira = tabs.open("Amira (participant)")
+    bjorn = tabs.open("Björn (participant)")
+    join(amira, links["participant"], "Amira", "business")
+    join(bjorn, links["participant"], "Björn", "academia")
+    first = note_at(amira, 0.3, 0.5, "Depåladdning")
+    second = note_at(amira, 0.6, 0.5, "Elvägar")
+    wait_note(amira, second, "!n.pending")
+
+    # Grouped with "Group with…", then renamed; undo gives the old name back.
+    select_note(amira, first)
+    amira.get_by_test_id("note-group").click()
+    note_el(amira, second).click()
+    wait_note(amira, first, "n.group_id")
+    amira.keyboard.press("Escape")
+    group = amira.get_by_test_id("group")
+    old_name = group.get_by_test_id("group-name").inner_text()
+    group.get_by_test_id("group-name").dblclick()
+    name_input = amira.get_by_test_id("group-name-input")
+    expect(name_input).to_be_focused(timeout=T)
+    name_input.fill("Laddning")
+    name_input.press("Enter")
+    expect(bjorn.get_by_test_id("group-name")).to_have_text("Laddning", timeout=T)
+    amira.keyboard.press(f"{MOD}+z")
+    expect(bjorn.get_by_test_id("group-name")).to_have_text(old_name, timeout=T)
+    amira.keyboard.press(f"{MOD}+Shift+z")
+    expect(bjorn.get_by_test_id("group-name")).to_have_text("Laddning", timeout=T)
+
+    # A link made, undone (gone for everyone), redone.
+    select_note(amira, first)
+    amira.get_by_test_id("note-link").click()
+    note_el(amira, second).click()
+    expect(amira.get_by_test_id("link-dialog")).to_be_visible(timeout=T)
+    amira.get_by_test_id("link-submit").click()
+    expect(bjorn.get_by_test_id("link-marker")).to_have_count(1, timeout=T)
+    amira.keyboard.press("Escape")
+    amira.keyboard.press(f"{MOD}+z")
+    expect(bjorn.get_by_test_id("link-marker")).to_have_count(0, timeout=T)
+    amira.keyboard.press(f"{MOD}+y")
+    expect(bjorn.get_by_test_id("link-marker")).to_have_count(1, timeout=T)
+    amira.keyboard.press(f"{MOD}+z")
+    expect(bjorn.get_by_test_id("link-marker")).to_have_count(0, timeout=T)
+
+    # Björn renames the group after her: her undo of her rename says so, and keeps his name.
+    bjorn.get_by_test_id("group-name").dblclick()
+    his = bjorn.get_by_test_id("group-name-input")
+    expect(his).to_be_focused(timeout=T)
+    his.fill("Laddning i hamnen")
+    his.press("Enter")
+    expect(amira.get_by_test_id("group-name")).to_have_text("Laddning i hamnen", timeout=T)
+    amira.keyboard.press(f"{MOD}+z")
+    expect(amira.get_by_role("status").filter(has_text="Not undone")).to_be_visible(timeout=T)
+    amira.screenshot(path=str(artifacts / "undo-07-group-rename-conflict.png"))
+    expect(bjorn.get_by_test_id("group-name")).to_have_text("Laddning i hamnen")
     tabs.assert_clean()
