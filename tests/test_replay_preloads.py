@@ -1,8 +1,8 @@
 """The replay page names every module its first frame needs in `modulepreload`
-links (frontend/replay.html): a module found only when the one importing it has
-arrived and been parsed costs the first frame another round trip, and each
-level of such imports one more. A module added to the graph without its link
-fails here."""
+links (frontend/replay.html), and every style sheet that css/board.css imports
+in `preload` links: a file found only when the one importing it has arrived and
+been parsed costs the first frame another round trip, and each level of such
+imports one more. A file added to either without its link fails here."""
 
 import re
 from pathlib import Path
@@ -40,3 +40,12 @@ def test_the_replay_page_preloads_its_whole_module_graph() -> None:
     assert "board/render.js" in graph and "core/i18n.js" in graph, graph
     assert graph - scripts - preloaded == set()
     assert preloaded - graph == set(), "a preload the page does not use"
+
+
+def test_the_replay_page_preloads_the_style_sheets_board_css_imports() -> None:
+    html = PAGE.read_text(encoding="utf-8")
+    preloaded = re.findall(r'rel="preload" as="style" href="/static/css/([^"]+)"', html)
+    css = (JS.parent / "css" / "board.css").read_text(encoding="utf-8")
+    imported = re.findall(r"@import url\('([^']+)'\);", css)
+    assert len(imported) > 10, imported
+    assert preloaded == imported, "in the same order, so they arrive in cascade order"
