@@ -5,6 +5,7 @@ exit status (README, Operations; samskapa/check.py `Exit`).
 """
 
 import os
+import resource
 import subprocess
 import sys
 import warnings
@@ -15,7 +16,7 @@ import pytest
 from samskapa import __version__
 from samskapa.check import Exit
 from samskapa.settings import Settings
-from tests.services import free_port, postgres_database, redis_or_skip
+from tests.services import ServerProcess, free_port, postgres_database, redis_or_skip
 
 
 def samskapa(
@@ -176,3 +177,30 @@ def test_every_setting_is_in_the_readme_table() -> None:
     table = readme[readme.index("## Configuration") : readme.index("## Several processes")]
     missing = [name for name in Settings.model_fields if f"`SAMSKAPA_{name.upper()}`" not in table]
     assert missing == []
+
+
+def test_serve_raises_its_open_files_limit_and_says_when_it_is_too_low(tmp_path: Path) -> None:
+    """Started with the soft limit many services get (1,024), `serve` raises it
+    to the hard limit, since every websocket is an open file; and it warns when
+    even that is below what SAMSKAPA_MAX_CONNECTIONS allows."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard <= 1024 or hard == resource.RLIM_INFINITY:
+        pytest.skip(f"the hard open-files limit ({hard}) leaves nothing to raise")
+    server = ServerProcess(
+        f"sqlite+aiosqlite:///{(tmp_path / 'samskapa.db').as_posix()}",
+        tmp_path / "data",
+        env={"SAMSKAPA_MAX_CONNECTIONS": str(hard)},  # needs hard + 100
+    )
+    resource.setrlimit(resource.RLIMIT_NOFILE, (1024, hard))  # inherited by the server
+    try:
+        server.start()
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    try:
+        assert server.proc is not None and server.log_path is not None
+        limits = Path(f"/proc/{server.proc.pid}/limits").read_text()
+        (line,) = [x for x in limits.splitlines() if x.startswith("Max open files")]
+        assert line.split()[3:5] == [str(hard), str(hard)]
+        assert "SAMSKAPA_MAX_CONNECTIONS" in server.log_path.read_text()
+    finally:
+        server.stop()

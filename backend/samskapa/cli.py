@@ -3,7 +3,9 @@
 import argparse
 import asyncio
 import atexit
+import contextlib
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -101,6 +103,33 @@ def _check(_args: argparse.Namespace) -> None:
     print(f"broker {settings.broker_url.split('://', 1)[0]}://: ok", flush=True)
 
 
+# Open files a process needs besides its sockets: the database, the log, the
+# listening socket, the event loop's own.
+SPARE_FILES = 100
+
+
+def _open_files(max_connections: int) -> None:
+    """Every websocket is an open file. Many systems start a service with a soft
+    limit of 1,024 open files and a far higher hard limit, which would refuse
+    sockets (EMFILE) long before `SAMSKAPA_MAX_CONNECTIONS`: raise the soft
+    limit to the hard one (workers inherit it), and say so when even that is
+    too low for the connections allowed."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+    need = max_connections + SPARE_FILES
+    if max_connections and soft < need:
+        print(
+            f"samskapa: warning: {soft:,} open files allowed, but SAMSKAPA_MAX_CONNECTIONS "
+            f"({max_connections:,}) needs about {need:,}; raise the limit (ulimit -n, "
+            "systemd LimitNOFILE, docker --ulimit nofile) or lower the setting",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 def _serve(args: argparse.Namespace) -> None:
     # Workers are separate processes that read their settings from the
     # environment, so command-line options are passed on that way.
@@ -121,6 +150,7 @@ def _serve(args: argparse.Namespace) -> None:
     if len(broker_down) < len(problems):
         _fail(problems)
     assert settings is not None
+    _open_files(settings.max_connections)
     for problem in broker_down:
         # A running server outlives a broker outage (it polls the database meanwhile),
         # so an absent broker at start does not stop it either.
