@@ -26,9 +26,11 @@ board as the facilitator at 1280 × 800 in a fresh browser context per run:
   percentile, and frames per second (frames / time).
 
 Figures are the median of `--runs` runs (3): the median of the runs' medians,
-and so on. The 1-minute load average at the start of each run is recorded and the
-largest of a size's runs is shown beside its figures. `--trace DIR` also records
-one Chromium performance trace per gesture of the first run (for finding where a
+and so on. A gesture meets the target when its median frame is ≤ 20 ms *and* it
+ran at ≥ 50 fps (a median of 16.7 ms with one long frame in four is 38 fps).
+The 1-minute load average at the start of each run is recorded and the largest
+of a size's runs is shown beside its figures. `--trace DIR` also records one
+Chromium performance trace per gesture of the first run (for finding where a
 frame's time goes; do not take figures from traced runs).
 
 Why. The issue's targets: 2,000 notes in 20 frames pan and zoom at ≥ 50 frames
@@ -67,6 +69,7 @@ from tests.browser.conftest import LAUNCH_ARGS  # the browser tests' Chromium fl
 
 SECTION = "## Board rendering (frame times while panning and zooming, in Chromium)"
 TARGET_FRAME_MS = 20.0  # 50 frames per second
+TARGET_FPS = 50.0  # and as many frames in the whole gesture: a few long frames miss it too
 TARGET_FIRST_MS = 1000.0
 CHROMIUM = "/usr/bin/chromium"
 VIEWPORT = {"width": 1280, "height": 800}
@@ -615,6 +618,8 @@ def main(argv: list[str]) -> int:
             for kind, label in GESTURES:
                 stats = [run["gestures"][(kind, with_cursors)] for run in runs]
                 median = med([s["median"] for s in stats])
+                fps = med([s["fps"] for s in stats])
+                met = median <= TARGET_FRAME_MS and fps >= TARGET_FPS
                 rows.append(
                     [
                         f"{r['notes']:,}",
@@ -622,9 +627,9 @@ def main(argv: list[str]) -> int:
                         label,
                         fmt_ms(median),
                         fmt_ms(med([s["p95"] for s in stats])),
-                        fps_text(med([s["fps"] for s in stats])),
+                        fps_text(fps),
                         f"{med([s['dom_notes'] for s in stats]):,.0f}",
-                        f"≤ {TARGET_FRAME_MS:.0f} ms {h.verdict(median <= TARGET_FRAME_MS)}",
+                        f"≤ {TARGET_FRAME_MS:.0f} ms, ≥ {TARGET_FPS:.0f} fps {h.verdict(met)}",
                         f"{load:.2f}",
                     ]
                 )
