@@ -76,6 +76,13 @@ def test_the_toolbar_stays_whole_with_the_panel_open(
                     fac.wait_for_timeout(300)  # the board makes room for the panel
                 name = f"toolbar-{lang}-{width}x{height}-{mode}-{panel}.png"
                 fac.screenshot(path=str(artifacts / name))
+                # The top bar's two halves do not run into each other either:
+                # the person's role stays clear of the connection state.
+                badge = fac.get_by_test_id("role-badge").bounding_box(timeout=T)
+                right = fac.locator(".topbar-right").bounding_box(timeout=T)
+                assert badge and right
+                if right["y"] < badge["y"] + badge["height"]:  # on one row
+                    assert badge["x"] + badge["width"] <= right["x"], f"{width}×{height} {lang}"
                 for box in visible_tools(fac):
                     where = f"{width}×{height} {mode} {lang} panel {panel}: {box['id']}"
                     assert box["left"] >= 0, f"{where} runs off the left edge"
