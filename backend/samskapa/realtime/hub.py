@@ -63,8 +63,8 @@ class Room:
     flush_at: asyncio.TimerHandle | asyncio.Handle | None = None
     # What every connection of the room calls when messages start to pile up:
     # one function per room, not one per connection.
-    on_pending: Callable[[Connection], None] | None = None
-    # When the next pass may run (loop time), from the size of the last one.
+    on_pending: Callable[[Connection], None] = flush_soon
+    # When the next pass may run (loop time), from how long the last one took.
     next_flush: float = 0.0
     cursors: CursorField = field(default_factory=CursorField)
     # Pointers go out (and come in) every this many ticks (cursors.py).
@@ -189,11 +189,10 @@ class Hub:
         room = self.rooms.get(conn.board_id)
         if room is None:
             room = self.rooms[conn.board_id] = Room(conn.board_id)
+            room.on_pending = self._flusher(room)
             if self._on_open is not None:
                 self._on_open(conn.board_id)
         room.connections.add(conn)
-        if room.on_pending is None:
-            room.on_pending = self._flusher(room)
         conn.on_pending = room.on_pending
         if conn.queued:
             room.dirty.append(conn)  # what was queued before it joined
