@@ -34,7 +34,7 @@ def test_the_replay_page_preloads_its_whole_module_graph() -> None:
     html = PAGE.read_text(encoding="utf-8")
     preloaded = set(re.findall(r'rel="modulepreload" href="/static/js/([^"]+)"', html))
     scripts = set(re.findall(r'<script type="module"[^>]* src="/static/js/([^"]+)"', html))
-    assert scripts == {"replay/boot.js", "replay/main.js"}, scripts
+    assert scripts == {"core/boot.js", "replay/main.js"}, scripts
     # page.js: main.js imports it once the first request is sent.
     graph = module_graph(*scripts, "replay/page.js")
     assert "board/render.js" in graph and "core/i18n.js" in graph, graph

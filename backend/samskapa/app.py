@@ -222,7 +222,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     app.include_router(records_router)
     app.include_router(lifecycle_router)
 
-    add_pages(app)
+    add_pages(app, reload=settings.reload_frontend)
     # Outermost, outside Starlette's error middleware, so every answer has them.
     build_stack = app.build_middleware_stack
     app.build_middleware_stack = lambda: SecurityHeaders(build_stack())  # type: ignore[method-assign]

@@ -196,6 +196,11 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = Field(
         "text", description="text: lines for a terminal; json: one JSON object per line."
     )
+    reload_frontend: bool = Field(
+        False,
+        description="Serve the pages, scripts and styles as they are on disk now (for working "
+        "on the frontend); off, each is read once and kept in memory.",
+    )
 
     @field_validator("log_level", "log_format", "smtp_tls", mode="before")
     @classmethod

@@ -26,6 +26,7 @@ import { exposeForTests, newUiState } from './board/ui-state.js';
 import { mountUndo } from './board/undo-ui.js';
 import { mountViewport } from './board/viewport.js';
 import { mountCollectionOnBoard } from './collection/mount.js';
+import { first } from './core/boot.js';
 import { block, errorText, toast } from './core/dialogs.js';
 import { applyI18n, browserLang, getLang, setLang, storedLang, t, toggleLang } from './core/i18n.js';
 import { parseLocation } from './core/member.js';
@@ -46,6 +47,8 @@ import { noteVoteInfo } from './voting/voting.js';
 // ---- where we are -------------------------------------------------------------------
 
 const { boardId, token, device } = parseLocation(location);
+// The board's websocket, when boot.js could open it before this module loaded.
+const early = first?.ws ? first : null;
 // The dialogs' fields take the server's limits (data-limit in board.html).
 applyLimits(document);
 
@@ -83,7 +86,7 @@ const clampCoord = (v) => Math.round(Math.min(COORD_LIMIT, Math.max(-COORD_LIMIT
 
 // The page object every feature is mounted on; app.js's own functions first,
 // the features' when they are mounted (below).
-const page = { boardId, token, device, $, dom, ui, presence, renderer, structure, cursors };
+const page = { boardId, token, device, early, $, dom, ui, presence, renderer, structure, cursors };
 Object.assign(page, { canEdit, mayNow, isFacilitator, clampCoord, useBoardLanguage, relabel });
 Object.assign(page, { currentView, sentView, scheduleRender, scheduleCull, renderNow, send, refused });
 // What app.js itself calls of the features.

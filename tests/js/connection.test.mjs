@@ -83,8 +83,16 @@ class FakeSocket {
     this.readyState = 3;
     this.onclose?.({ code });
   }
+  /** Every op sent, one by one (an `ops` frame's entries as if each came alone). */
   ops() {
-    return this.sent.filter((m) => m.type === 'op');
+    return this.sent.flatMap((m) => {
+      if (m.type === 'op') return [m];
+      return m.type === 'ops' ? m.ops.map((entry) => ({ type: 'op', ...entry })) : [];
+    });
+  }
+  /** The frames that carried ops: [type, how many ops]. */
+  opFrames() {
+    return this.sent.filter((m) => m.type === 'op' || m.type === 'ops').map((m) => [m.type, m.ops?.length ?? 1]);
   }
 }
 
@@ -379,6 +387,40 @@ describe('outbox', () => {
       Array.from({ length: 80 }, (_, i) => `n_${i}`),
       'in order',
     );
+  });
+
+  test('several waiting ops go in one `ops` frame, one waiting op in an `op` frame', () => {
+    make();
+    const ids = [1, 2, 3].map((i) => conn.send({ type: 'note.delete', note_id: `n_${i}` }));
+    goLive(3);
+    assert.deepEqual(last().opFrames(), [['ops', 3]], 'the outbox after a reconnect, in one frame');
+    assert.deepEqual(last().sent.at(-1), {
+      type: 'ops',
+      ops: ids.map((op_id, i) => ({ op_id, command: { type: 'note.delete', note_id: `n_${i + 1}` } })),
+    });
+    conn.send({ type: 'note.delete', note_id: 'n_4' });
+    assert.deepEqual(last().opFrames().at(-1), ['op', 1]);
+    // An ack for each, as the server sends them: the outbox empties.
+    last().receive(...[...ids, last().ops().at(-1).op_id].map((op_id, i) => ({ type: 'ack', op_id, seq: 4 + i })));
+    assert.equal(conn.outbox.size, 0);
+  });
+
+  test('an `ops` frame holds at most 100 ops and 64 KiB', () => {
+    make();
+    conn.bucket.burst = conn.bucket.tokens = 1000; // beyond the send rate, to fill frames
+    for (let i = 0; i < 230; i++) conn.send({ type: 'note.delete', note_id: `n_${i}` });
+    goLive(3);
+    assert.deepEqual(last().opFrames(), [['ops', 100], ['ops', 100], ['ops', 30]]);
+    storage = new MemoryStorage(); // another page, with long edits waiting
+    make();
+    conn.bucket.burst = conn.bucket.tokens = 1000;
+    const text = 'x'.repeat(490);
+    for (let i = 0; i < 200; i++) conn.send({ type: 'note.edit', note_id: `n_${i}`, text });
+    goLive(3);
+    const frames = last().sent.filter((m) => m.type === 'ops');
+    assert.ok(frames.length >= 2, 'split by size');
+    for (const frame of frames) assert.ok(new TextEncoder().encode(JSON.stringify(frame)).length <= 64 * 1024);
+    assert.equal(last().ops().length, 200);
   });
 
   test('nudges made offline are coalesced into one op', () => {

@@ -427,35 +427,3 @@ describe('the replay source', () => {
     assert.deepEqual(state.votes.mine.ballots, { r1: { n9: 1 } });
   });
 });
-
-describe('the first request (boot.js)', () => {
-  const storage = (items) => ({ getItem: (key) => items[key] ?? null });
-  const stubFetch = () => {
-    const calls = [];
-    const saved = globalThis.fetch;
-    globalThis.fetch = (url, init) => {
-      calls.push({ url, auth: init.headers.Authorization });
-      return Promise.resolve({ ok: true });
-    };
-    return { calls, restore: () => (globalThis.fetch = saved) };
-  };
-
-  test('asks for the board at the head with the kept member, before the page loads', async () => {
-    const { firstState } = await import('../../frontend/js/replay/boot.js');
-    const net = stubFetch();
-    try {
-      const kept = { 'samskapa:member:b_1': JSON.stringify({ member_id: 'm', role: 'facilitator', credential: 'c1' }) };
-      const first = firstState({ pathname: '/b/b_1/replay' }, storage(kept));
-      assert.equal(first.boardId, 'b_1');
-      assert.equal(first.credential, 'c1');
-      assert.deepEqual(net.calls, [{ url: '/api/boards/b_1/state', auth: 'Bearer c1' }]);
-      // Not a replay page, no member kept, or a broken entry: nothing is sent.
-      assert.equal(firstState({ pathname: '/b/b_1' }, storage(kept)), null);
-      assert.equal(firstState({ pathname: '/b/b_2/replay' }, storage(kept)), null);
-      assert.equal(firstState({ pathname: '/b/b_1/replay' }, storage({ 'samskapa:member:b_1': '{' })), null);
-      assert.equal(net.calls.length, 1);
-    } finally {
-      net.restore();
-    }
-  });
-});

@@ -25,12 +25,14 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from .headers import DOCS_CSP
+from .static import MemoryStaticFiles
 
 DOCS_ASSETS = Path(fastapi_offline.__file__).resolve().parent / "static"
 # ReDoc's side menu shows Redocly's logo from their CDN; the CSP would refuse it
 # (and the console say so), so the bundle is served with an empty image instead.
 REDOC_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
 EMPTY_IMAGE = b"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E"
+PAGES = ("index.html", "board.html", "replay.html", "report.html")
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
@@ -110,33 +112,34 @@ def _docs_page(request: Request, assets: str, redoc: bool) -> HTMLResponse:
     return page
 
 
-def add_pages(app: FastAPI) -> None:
+def add_pages(app: FastAPI, reload: bool = False) -> None:
+    """`reload`: read the pages and files again when they change (static.py)."""
     root = frontend_dir()
     prefix = f"/static/{asset_version(root)}"
     app.state.static_prefix = prefix
     # Read once: the version above is of exactly these files.
-    start_html = _page(root, "index.html", prefix)
-    board_html = _page(root, "board.html", prefix)
-    replay_html = _page(root, "replay.html", prefix)
-    report_html = _page(root, "report.html", prefix)
+    pages = {name: _page(root, name, prefix) for name in PAGES}
+
+    def page(name: str) -> HTMLResponse:
+        return HTMLResponse(_page(root, name, prefix) if reload else pages[name])
 
     @app.get("/", include_in_schema=False)
     async def start_page() -> HTMLResponse:
-        return HTMLResponse(start_html)
+        return page("index.html")
 
     @app.get("/b/{board_id}", include_in_schema=False)
     async def board_page(board_id: str) -> HTMLResponse:
-        return HTMLResponse(board_html)
+        return page("board.html")
 
     @app.get("/b/{board_id}/replay", include_in_schema=False)
     async def replay_page(board_id: str) -> HTMLResponse:
-        return HTMLResponse(replay_html)
+        return page("replay.html")
 
     @app.get("/b/{board_id}/report", include_in_schema=False)
     async def report_page(board_id: str) -> HTMLResponse:
         # A shell that fetches report.html with the member's credential and
         # becomes it (frontend/js/replay/report.js): links carry no secrets.
-        return HTMLResponse(report_html)
+        return page("report.html")
 
     docs = f"/static/docs-{importlib.metadata.version('fastapi-offline')}"
 
@@ -155,4 +158,4 @@ def add_pages(app: FastAPI) -> None:
         return Response(redoc_js, media_type="text/javascript")
 
     app.mount(docs, StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
-    app.mount(prefix, StaticFiles(directory=root), name="static")
+    app.mount(prefix, MemoryStaticFiles(directory=root, reload=reload), name="static")

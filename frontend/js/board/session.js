@@ -57,7 +57,9 @@ export function mountSession(page) {
       boardId,
       member,
       storage: localStorage,
+      early: page.early, // the socket boot.js opened, if it is this member's
     });
+    page.early = null; // the first connection only
     ui.conn = conn;
     cursors.clear();
     cursors.setSelf(member.member_id);

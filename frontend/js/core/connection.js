@@ -7,8 +7,10 @@
 // The connection owns the confirmed state (what the server has said, folded
 // with state.js) and the outbox (what this browser asked for and has no answer
 // to yet). It tells app.js about changes through a tiny event emitter. What
-// the server sends is taken in by incoming.js; what is kept in localStorage,
-// by outbox-store.js.
+// the server sends is taken in by incoming.js; what this browser sends goes
+// out through outgoing.js; what is kept in localStorage, by outbox-store.js.
+// The first socket may have been opened by core/boot.js before the page's
+// modules arrived: the connection takes it over (`early`).
 //
 // Everything the browser provides (WebSocket, timers, clock, storage) can be
 // handed in, so tests/js/ drive this module with fakes.
@@ -17,8 +19,9 @@
 // pointer position is worth sending only now, so while the connection is not
 // live it is dropped, not kept.
 
-import { CURSOR_EVERY_MS, cursorPoint, sameRect, Throttle, VIEW_EVERY_MS } from '../board/cursors.js';
+import { CURSOR_EVERY_MS, Throttle, VIEW_EVERY_MS } from '../board/cursors.js';
 import { receive } from './incoming.js';
+import { flush, moveCursor, scheduleFlush, sendCursor, sendRaw, sendView, stopEphemeral } from './outgoing.js';
 import { OutboxStore } from './outbox-store.js';
 import { emptyState } from './state.js';
 import { backoffDelay, newOpId, Outbox, TokenBucket } from './sync.js';
@@ -44,8 +47,6 @@ const WATCHDOG_EVERY_MS = 5_000;
 // Stay under the server's 30 ops/s with bursts of 60.
 const SEND_RATE = 25;
 const SEND_BURST = 50;
-// §2: client frames are at most 64 KiB.
-const MAX_MESSAGE_BYTES = 64 * 1024;
 // §2.8: after 4029 (too many messages) wait at least this long, or the
 // `retry_after` of the server's last warning, before coming back.
 export const OVER_BUDGET_WAIT_MS = 30_000;
@@ -57,8 +58,6 @@ export function websocketUrl(location, boardId) {
   return `${scheme}://${location.host}/ws/boards/${encodeURIComponent(boardId)}`;
 }
 
-const byteLength = (text) => new TextEncoder().encode(text).length;
-
 export class Connection {
   /**
    * @param {object} opts
@@ -69,6 +68,7 @@ export class Connection {
    * @param {Function} [opts.WebSocket]
    * @param {object} [opts.clock]     {now, setTimeout, clearTimeout, setInterval, clearInterval}
    * @param {Function} [opts.random]
+   * @param {object} [opts.early]     a socket core/boot.js opened for this member (`firstSocket`)
    */
   constructor(opts) {
     this.url = opts.url;
@@ -87,6 +87,8 @@ export class Connection {
       clearInterval: (id) => g.clearInterval(id),
     };
     this.random = opts.random ?? Math.random;
+    this.early = opts.early?.credential === this.credential ? opts.early : null;
+    if (opts.early && !this.early) opts.early.ws.close(1000); // someone else's: not ours to use
 
     this.state = ConnState.OFFLINE;
     this.board = emptyState(); // the confirmed state
@@ -108,8 +110,8 @@ export class Connection {
     // rectangle on screen (the latest is kept and sent after every welcome).
     this.view = null;
     this.sentView = null;
-    this.cursorThrottle = new Throttle(CURSOR_EVERY_MS, this.clock, (p) => this._sendCursor(p));
-    this.viewThrottle = new Throttle(VIEW_EVERY_MS, this.clock, (v) => this._sendView(v));
+    this.cursorThrottle = new Throttle(CURSOR_EVERY_MS, this.clock, (p) => sendCursor(this, p));
+    this.viewThrottle = new Throttle(VIEW_EVERY_MS, this.clock, (v) => sendView(this, v));
 
     this.ws = null;
     this.attempt = 0;
@@ -213,13 +215,7 @@ export class Connection {
    * (the latest position last), and only while live: offline it is dropped.
    */
   moveCursor(x, y) {
-    const point = cursorPoint(x, y);
-    if (!point) return;
-    if (this.state !== ConnState.LIVE || !this.ws) {
-      this.cursorThrottle.cancel();
-      return;
-    }
-    this.cursorThrottle.push(point);
+    moveCursor(this, x, y);
   }
 
   /**
@@ -239,9 +235,11 @@ export class Connection {
     this.retryAt = null;
     this.outbox.resetSent();
     this.lastHeard = this.clock.now();
-    let ws;
+    const early = this.early;
+    this.early = null; // the first socket only: a reconnect opens its own
+    let ws = early?.ws;
     try {
-      ws = new this.WebSocket(this.url);
+      ws ??= new this.WebSocket(this.url);
     } catch (err) {
       this.emit('log', { message: `websocket failed: ${err}` });
       this._scheduleReconnect();
@@ -257,6 +255,17 @@ export class Connection {
     ws.onclose = (ev) => this._onClose(ws, ev);
     ws.onerror = () => {}; // a close event always follows
     this._startHeartbeat();
+    if (early) this._takeOver(ws, early);
+  }
+
+  /**
+   * The socket boot.js opened (and greeted, once open): what it heard so far
+   * is taken in now, in order, as if it had just arrived.
+   */
+  _takeOver(ws, early) {
+    if (early.opened) this._setState(ConnState.AWAITING_WELCOME);
+    for (const ev of early.messages) receive(this, ws, ev);
+    if (early.closed && ws === this.ws) this._onClose(ws, early.closed);
   }
 
   _onOpen(ws) {
@@ -276,7 +285,7 @@ export class Connection {
     this.ws = null;
     this._stopHeartbeat();
     this._clearTimer('flush');
-    this._stopEphemeral();
+    stopEphemeral(this);
     this.online.clear();
     const code = ev?.code ?? 1006;
     const fatal = {
@@ -312,7 +321,7 @@ export class Connection {
     this.ws = null;
     this._stopHeartbeat();
     this._clearTimer('flush');
-    this._stopEphemeral();
+    stopEphemeral(this);
     if (ws) {
       ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
       try {
@@ -412,13 +421,7 @@ export class Connection {
   // ---- outgoing -------------------------------------------------------------------
 
   _sendRaw(msg) {
-    if (!this.ws || this.ws.readyState !== 1) return false;
-    try {
-      this.ws.send(JSON.stringify(msg));
-      return true;
-    } catch {
-      return false;
-    }
+    return sendRaw(this, msg);
   }
 
   /** After welcome on the current socket (catching up or live). */
@@ -426,54 +429,13 @@ export class Connection {
     return Boolean(this.ws) && (this.state === ConnState.CATCHING_UP || this.state === ConnState.LIVE);
   }
 
-  _sendCursor(point) {
-    if (this.state !== ConnState.LIVE) return;
-    this._sendRaw({ type: 'cursor', x: point.x, y: point.y });
-  }
-
-  _sendView(view) {
-    if (!this._welcomed() || sameRect(view, this.sentView)) return;
-    if (this._sendRaw({ type: 'view', x: view.x, y: view.y, w: view.w, h: view.h })) this.sentView = view;
-  }
-
-  /** The socket is gone: whatever pointer or view was waiting is worthless now. */
-  _stopEphemeral() {
-    this.cursorThrottle.cancel();
-    this.viewThrottle.cancel();
-    this.sentView = null;
-  }
-
   _scheduleFlush(ms) {
-    if (this.timers.flush !== null) return;
-    this.timers.flush = this.clock.setTimeout(() => {
-      this.timers.flush = null;
-      this._flush();
-    }, ms);
+    scheduleFlush(this, ms);
   }
 
-  /** Send every unsent outbox op, oldest first, as fast as the rate limit allows. */
+  /** Send every unsent outbox op (outgoing.js). */
   _flush() {
-    if (this.state !== ConnState.LIVE || !this.ws) return;
-    for (const op of this.outbox.unsent()) {
-      const now = this.clock.now();
-      if (!this.bucket.take(now)) {
-        this._scheduleFlush(this.bucket.waitMs(now));
-        return;
-      }
-      const text = JSON.stringify({ type: 'op', op_id: op.op_id, command: op.command });
-      if (byteLength(text) > MAX_MESSAGE_BYTES) {
-        // The server would close the socket with 1009; refuse it here instead.
-        this._settle(op.op_id);
-        this.emit('rejected', { op, code: 'message_too_large', message: 'Too large.' });
-        continue;
-      }
-      try {
-        this.ws.send(text);
-      } catch {
-        return; // the close event will bring us back
-      }
-      this.outbox.markSent(op.op_id);
-    }
+    flush(this);
   }
 
   // ---- persistence (outbox-store.js) ---------------------------------------------
