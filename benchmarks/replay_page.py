@@ -18,7 +18,7 @@ facilitator:
   frames per second the page keeps, the changes it folded per second, and how
   many states it asked the server for meanwhile (0: it folds the events it
   prefetches), and how often it drew the board (at most 12 times a second; fewer
-  where drawing holds the page up, page.js BOARD_FPS).
+  where drawing holds the page up, pacing.js BOARD_FPS).
 
 Figures are the median of `--runs` runs (3) with the spread (min–max).
 

@@ -8,16 +8,18 @@
 
 import { boardBounds, fitBounds, initialCamera } from '../board/camera.js';
 import { block, errorText, toast } from '../core/dialogs.js';
-import { readError } from '../core/dom.js';
 import { isFar as isBlock } from '../board/cull.js';
 import { installGestures } from '../board/gestures.js';
 import { applyI18n, browserLang, getLang, setLang, storedLang, t, toggleLang } from '../core/i18n.js';
 import { loadMember } from '../core/member.js';
-import { BoardRenderer, renderMission } from '../board/render.js';
-import { currentStep, NOTE_HEIGHT, NOTE_WIDTH, spotlightTargets } from '../core/state.js';
+import { BoardRenderer } from '../board/render.js';
+import { currentStep } from '../core/state.js';
 import { StepBanner } from '../facilitation/step-banner.js';
 import { StructureRenderer } from '../board/structure.js';
-import { closedRounds, noteVoteInfo } from '../voting/voting.js';
+import { boardApi, replayBoardId } from './api.js';
+import { boardDrawer } from './draw.js';
+import { installKeys } from './keys.js';
+import { drawWait } from './pacing.js';
 import { RecordActions } from './record.js';
 import { Scrubber } from './scrubber.js';
 import { ReplaySource } from './source.js';
@@ -38,68 +40,10 @@ import {
   valueText,
 } from './timeline.js';
 
-/** `/b/{board_id}/replay` → the board id ('' if the path is not a replay page). */
-export function replayBoardId(pathname) {
-  const match = /^\/b\/([^/]+)\/replay\/?$/.exec(pathname);
-  try {
-    return match ? decodeURIComponent(match[1]) : '';
-  } catch {
-    return '';
-  }
-}
-
-/**
- * GET/POST on the board's API with the member's credential; errors carry `code`.
- * `first` (boot.js): the board at the head, already asked for by boot.js; the
- * first `state()` without a seq answers with it.
- */
-function boardApi(boardId, credential, first = null) {
-  const base = `/api/boards/${encodeURIComponent(boardId)}/`;
-  let early = first && first.boardId === boardId && first.credential === credential ? first.response : null;
-  const call = async (path, init = {}, sent = null) => {
-    let response;
-    try {
-      response = await (sent ??
-        fetch(base + path, {
-          ...init,
-          headers: { Authorization: `Bearer ${credential}`, ...(init.headers ?? {}) },
-        }));
-    } catch {
-      throw Object.assign(new Error(t('error.network')), { code: 'network' });
-    }
-    if (!response.ok) {
-      const err = await readError(response);
-      throw Object.assign(new Error(err.message), { code: err.code, status: response.status });
-    }
-    return response;
-  };
-  const json = async (path, init, sent) => (await call(path, init, sent)).json();
-  const taken = () => {
-    const response = early;
-    early = null;
-    return response;
-  };
-  return {
-    fetch: (path, init) => call(path, init),
-    // Without a seq: the board at the log's head (its `seq` says which that is).
-    state: (seq) => (seq == null ? json('state', undefined, taken()) : json(`state?seq=${seq}`)),
-    events: (after, limit) => json(`events?after=${after}&limit=${limit}`),
-    timeline: () => json('timeline'),
-    post: (path, body) =>
-      json(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
-  };
-}
-
-/** While playing, the board is redrawn at most this often per second (the playhead every frame). */
-export const BOARD_FPS = 12;
-/** …and at least this often, however slow drawing it is on this machine. */
-export const BOARD_FPS_MIN = 4;
-/** A frame that took longer than this (ms) is late: drawing the board still holds the page up. */
-export const LATE_FRAME_MS = 25;
 /** Below this zoom notes show only their text and colour, flat (replay.css `.world.far`). */
 export const FAR_SCALE = 0.5;
 
-/** Wire the page; `first`: the request for the board at the head that boot.js sent, if any. */
+/** Wire the page; `first`: the request for the board at the head that core/boot.js sent, if any. */
 export function mount(page = document, { first = null } = {}) {
   const $ = (id) => page.getElementById(id);
   const boardId = replayBoardId(location.pathname);
@@ -158,68 +102,8 @@ export function mount(page = document, { first = null } = {}) {
 
   // ---- drawing the board ------------------------------------------------------------
 
-  function noteBox(note) {
-    const el = renderer.noteElement(note.id);
-    return { x: note.x, y: note.y, w: NOTE_WIDTH, h: Math.max(NOTE_HEIGHT, el?.offsetHeight ?? 0) };
-  }
+  const draw = boardDrawer({ page, dom, ui, member, renderer, structure, banner, fitTo, nowAt: () => nowAt(), relabel: (o) => relabel(o) });
 
-  function draw() {
-    const view = ui.source?.state;
-    if (!view) return;
-    // In the board's language unless the viewer chose one: before drawing, so
-    // the notes are labelled once.
-    if (view.board && !ui.explicitLang && view.board.language !== getLang()) {
-      setLang(view.board.language);
-      relabel({ redraw: false });
-    }
-    if (ui.drawn.seq === ui.source.seq && ui.drawn.lang === getLang()) return;
-    ui.drawn = { seq: ui.source.seq, lang: getLang() };
-    const first = !ui.fitted;
-    if (first) {
-      // The first board is fitted before its notes are made, so they are laid
-      // out and painted once, at the zoom they are seen at (far out: without
-      // their kind and author lines). The mission card and step banner come
-      // first: the fit keeps the board clear of them.
-      ui.fitted = true;
-      renderMission(dom.mission, view.board, false);
-      banner.render(view, { role: member.role === 'facilitator' ? 'facilitator' : 'replay', memberId: member.member_id }, nowAt());
-      fitTo(boardBounds(view));
-    }
-    const spot = spotlightTargets(view);
-    const closed = closedRounds(view.votes);
-    const voteOpts = { role: 'observer', shownRound: closed[closed.length - 1] ?? null, resultsOnNotes: true };
-    renderer.render(view, {
-      spot,
-      memberId: member.member_id,
-      role: 'observer', // read-only: no edit controls on frames or notes
-      selectedId: ui.selectedId,
-      editingId: null,
-      draggingId: null,
-      lang: getLang(),
-      voteInfo: (note) => noteVoteInfo(view, note, voteOpts),
-      // Farther out than text can be read, as on the live board (cull.js), a
-      // note is a block of its colour and its inside is made only once it is
-      // seen closer: a fitted board of a thousand notes is drawn (and painted)
-      // in a fraction of the time.
-      far: isBlock(ui.camera.scale),
-    });
-    structure.render(view, noteBox, { canGroup: false, spot, noteLabel: (note) => shorten(note.text || t('note.empty')) });
-    renderMission(dom.mission, view.board, false);
-    // Facilitators read what participants could do in each step; nobody gets "I'm done".
-    banner.render(view, { role: member.role === 'facilitator' ? 'facilitator' : 'replay', memberId: member.member_id }, nowAt());
-    if (view.board) {
-      dom.title.removeAttribute('data-i18n');
-      dom.title.textContent = view.board.title;
-      page.title = `${view.board.title} · ${t('replay.title')} · Samskapa`;
-    }
-    if (first) {
-      performance.mark('replay-first-frame');
-      // …and once the browser has painted it (the task after the next frame).
-      requestAnimationFrame(() => setTimeout(() => performance.mark('replay-first-paint')));
-    }
-  }
-
-  const shorten = (text, max = 40) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
   /** The session instant the playhead shows. */
   const nowAt = () => (ui.tl ? fromAxis(ui.tl, ui.p) : (ui.source?.state?.board?.created_at ?? 0));
@@ -487,21 +371,8 @@ export function mount(page = document, { first = null } = {}) {
         ui.p = next.p;
         if (next.skipped) say(t('replay.skipped', { time: formatElapsed(next.skipped.ms) }));
       }
-      // The board at most BOARD_FPS times a second, the playhead every frame:
-      // drawing moved and edited notes (layout, paint, rasterising their
-      // tiles) costs far more than folding the events. Where that drawing holds
-      // the page up for longer than a frame (a slow or busy machine), the board
-      // waits twice as long as it last held the page up, so the playhead and
-      // the controls stay smooth and the board still moves BOARD_FPS_MIN times
-      // a second or more.
-      if (!ui.recovered && dt <= LATE_FRAME_MS) {
-        ui.recovered = true;
-        ui.drawCost = now - dt - ui.drewAt;
-      }
-      // Not on time again yet: the last board has cost at least this long so far.
-      const cost = ui.recovered ? ui.drawCost : now - ui.drewAt;
-      const wait = Math.min(1000 / BOARD_FPS_MIN, Math.max(1000 / BOARD_FPS, 2 * cost));
-      if (now - ui.drewAt >= wait || next.ended) {
+      // The board at most BOARD_FPS times a second, the playhead every frame (pacing.js).
+      if (now - ui.drewAt >= drawWait(ui, now, dt) || next.ended) {
         const before = ui.drawn.seq;
         draw();
         if (ui.drawn.seq !== before) {
@@ -516,42 +387,18 @@ export function mount(page = document, { first = null } = {}) {
     if (ui.playing) ui.raf = requestAnimationFrame(tick);
   }
 
-  // ---- keys: Space play/pause, ←/→ one change, Shift+←/→ one marker, Home/End -------------
+  // ---- keys (keys.js) ------------------------------------------------------------------------
 
-  page.addEventListener('keydown', (e) => {
-    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
-    const target = e.target;
-    if (target.closest?.('input, textarea, select, dialog')) return;
-    switch (e.key) {
-      case ' ':
-        // Space plays and pauses wherever the focus is, as in a media player
-        // (buttons still answer Enter).
-        e.preventDefault();
-        if (ui.playing) pause();
-        else play();
-        return;
-      case 'ArrowLeft':
-      case 'ArrowRight': {
-        const dir = e.key === 'ArrowRight' ? 1 : -1;
-        e.preventDefault();
-        if (e.shiftKey) markerBy(dir);
-        else stepBy(dir);
-        return;
-      }
-      case 'PageUp':
-      case 'PageDown':
-        e.preventDefault();
-        markerBy(e.key === 'PageDown' ? 1 : -1);
-        return;
-      case 'Home':
-      case 'End':
-        if (!ui.tl) return;
-        e.preventDefault();
-        pause();
-        seekTo(e.key === 'Home' ? ui.tl.firstSeq : ui.tl.lastSeq);
-        return;
-      default:
-    }
+  installKeys(page, {
+    playOrPause: () => (ui.playing ? pause() : play()),
+    stepBy,
+    markerBy,
+    toEnd(last) {
+      if (!ui.tl) return false;
+      pause();
+      seekTo(last ? ui.tl.lastSeq : ui.tl.firstSeq);
+      return true;
+    },
   });
 
   // ---- language --------------------------------------------------------------------------
