@@ -92,6 +92,19 @@ def test_the_toolbar_stays_whole_with_the_panel_open(
                           .map((b) => Math.round(b.getBoundingClientRect().top))"""
                     )
                     assert max(tops) - min(tops) <= 4, f"{width}×{height} {lang}: {tops}"
+                # Wrapped (beside the docked panel): no divider hangs at a row's end.
+                dividers = fac.evaluate(
+                    """() => {
+                      const tops = [...document.querySelectorAll('#toolbar button')]
+                        .filter((b) => b.getClientRects().length > 0)
+                        .map((b) => Math.round(b.getBoundingClientRect().top));
+                      if (Math.max(...tops) - Math.min(...tops) <= 4) return [];
+                      return [...document.querySelectorAll('#toolbar .tool-group')]
+                        .filter((g) => parseFloat(getComputedStyle(g).borderRightWidth) > 0)
+                        .map((g) => g.id);
+                    }"""
+                )
+                assert dividers == [], f"{width}×{height} {lang} panel {panel}: {dividers}"
                 for box in visible_tools(fac):
                     where = f"{width}×{height} {mode} {lang} panel {panel}: {box['id']}"
                     assert box["left"] >= 0, f"{where} runs off the left edge"
