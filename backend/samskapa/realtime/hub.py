@@ -27,9 +27,10 @@ import orjson
 
 from .. import metrics
 from ..domain.erasure import erased_members
-from ..domain.events import StoredEvent
+from ..domain.events import StoredEvent, VoteCast, VoteStatusChanged, VoteWithdrawn
 from ..domain.state import BoardState, Participant
 from ..domain.visibility import (
+    OTHERS,
     Viewer,
     is_public,
     moderates,
@@ -48,6 +49,9 @@ from .presence import ANNOUNCE_SECONDS, Presence
 from .protocol import CloseCode, encode, encode_event
 
 log = logging.getLogger(__name__)
+
+# Events whose projections differ only between the voter and everyone else.
+_PER_VOTER: frozenset[type] = frozenset((VoteCast, VoteWithdrawn, VoteStatusChanged))
 
 # Silent connections are looked for every second.
 SWEEP_EVERY_TICKS = 10
@@ -78,6 +82,9 @@ class Room:
     # (after a restart hundreds of clients ask for one).
     snapshot_seq: int = -1
     snapshot_bytes: dict[tuple[bool, bool], bytes] = field(default_factory=dict)
+    # Connections by their voter id, per vote round (Hub._push_vote); rebuilt
+    # after anyone joins or leaves.
+    voters: dict[str, dict[str, list[Connection]]] = field(default_factory=dict)
 
     def broadcast(self, message: bytes, skip: Connection | None = None) -> None:
         for conn in self.connections:
@@ -129,24 +136,25 @@ class Hub:
             for conn in connections:
                 conn.push_many(encoded)
         else:
+            run: list[bytes] = []
             for ev, shared in zip(events, public, strict=True):
                 if shared:
-                    data = encode_event(ev)
-                    for conn in connections:
-                        conn.push(data)
+                    run.append(encode_event(ev))
                     continue
-                # One encoding per variant (the member's own view, everyone
-                # else's...), unless the projection is personal within it.
-                by_variant: dict[str, bytes] = {}
+                if run:
+                    # The public events before this one, still as one shared run.
+                    encoded = tuple(run)
+                    for conn in connections:
+                        conn.push_many(encoded)
+                    run = []
+                if type(ev.body) not in _PER_VOTER or not self._push_vote(
+                    room, connections, state, ev
+                ):
+                    self._push_projected(connections, state, ev)
+            if run:
+                encoded = tuple(run)
                 for conn in connections:
-                    assert conn.viewer is not None
-                    which = variant(state, ev, conn.viewer)
-                    projected = by_variant.get(which)
-                    if projected is None:
-                        projected = orjson.dumps(project(ev, which, conn.viewer))
-                        if not per_viewer(ev, which):
-                            by_variant[which] = projected
-                    conn.push(projected)
+                    conn.push_many(encoded)
         metrics.DELIVERIES.inc(len(events) * len(connections))
         for member_id in erased_members(events):
             # Their credential is gone: their sockets close after this event,
@@ -157,6 +165,59 @@ class Hub:
                     conn.close(CloseCode.UNAUTHORIZED, "this member's data was erased")
             room.presence.forget(member_id)
             room.announce_due = True
+
+    @staticmethod
+    def _push_projected(connections: list[Connection], state: BoardState, ev: StoredEvent) -> None:
+        """One encoding per variant (the member's own view, everyone else's...),
+        unless the projection is personal within it."""
+        by_variant: dict[str, bytes] = {}
+        for conn in connections:
+            assert conn.viewer is not None
+            which = variant(state, ev, conn.viewer)
+            projected = by_variant.get(which)
+            if projected is None:
+                projected = orjson.dumps(project(ev, which, conn.viewer))
+                if not per_viewer(ev, which):
+                    by_variant[which] = projected
+            conn.push(projected)
+
+    def _push_vote(
+        self, room: Room, connections: list[Connection], state: BoardState, ev: StoredEvent
+    ) -> bool:
+        """A vote event: the voter's own connections get their variant, everyone
+        else one shared encoding. The domain still decides every projection
+        (`variant`, `project`); the room's index of voter ids only spares asking
+        it once per connection, which for a blind round on a board of thousands
+        was a good part of each commit. False (nothing pushed): not the shape
+        this relies on, let the general path do it."""
+        body: Any = ev.body
+        vote_round = state.votes.rounds.get(body.round_id)
+        if vote_round is None:
+            return False
+        voters = room.voters.get(vote_round.id)
+        if voters is None:
+            voters = room.voters[vote_round.id] = {}
+            for conn in room.connections:
+                if conn.viewer is not None:
+                    voters.setdefault(conn.viewer.voter_id(vote_round), []).append(conn)
+        mine = set(voters.get(body.voter, ()))
+        others: bytes | None = None
+        for conn in connections:
+            if conn in mine or conn.viewer is None:
+                continue
+            which = variant(state, ev, conn.viewer)
+            if which != OTHERS or per_viewer(ev, which):
+                return False
+            others = orjson.dumps(project(ev, which, conn.viewer))
+            break
+        for conn in connections:
+            if conn in mine:
+                assert conn.viewer is not None
+                which = variant(state, ev, conn.viewer)
+                conn.push(orjson.dumps(project(ev, which, conn.viewer)))
+            elif others is not None:
+                conn.push(others)
+        return True
 
     def snapshot(self, board_id: str, state: BoardState, viewer: Viewer) -> list[bytes]:
         """A reset for one viewer: the shared state (encoded once per seq) and
@@ -193,6 +254,7 @@ class Hub:
             if self._on_open is not None:
                 self._on_open(conn.board_id)
         room.connections.add(conn)
+        room.voters.clear()
         conn.on_pending = room.on_pending
         if conn.queued:
             room.dirty.append(conn)  # what was queued before it joined
@@ -208,6 +270,7 @@ class Hub:
         if room is None or conn not in room.connections:
             return
         room.connections.discard(conn)
+        room.voters.clear()
         conn.on_pending = flush_soon
         if conn.evicted:
             metrics.EVICTIONS.inc()
