@@ -16,6 +16,11 @@ offered deliveries or the p99 passes 1 s on two steps in a row.
 * The relay (node/relay.mjs): forwards every message, as is, to every other
   client, one frame per recipient per message, like simple collaboration relays.
 
+The sender's ops reach every receiver in order, one run of consecutive ops per
+frame, so the generator reads only the first and the last op id of a frame and
+counts the ops between them as arrived (a frame that is not such a run is read
+op id by op id); the relay's frames (one message each) are read the same way.
+
 Both run pinned to CPU 0 (`--server-cpus`) with the same load generator
 (node/loadgen.mjs) pinned to CPU 1, in the same run, one after the other. The
 figures are the median over `--runs` runs; each run waits (at most 5 minutes)
@@ -156,6 +161,7 @@ def climb_samskapa(args: argparse.Namespace, run: int) -> Climb:
                 "connections": connections,
                 "seed": run + 1,
                 "settleMs": 2000,
+                "consecutiveOps": True,
                 "opMix": {"create": 0.0, "move": 1.0, "edit": 0.0},
                 **STOP,
                 "steps": steps(args.samskapa_rates, args),
@@ -189,6 +195,7 @@ def climb_relay(args: argparse.Namespace, run: int) -> Climb:
             "connections": connections,
             "seed": run + 1,
             "settleMs": 2000,
+            "consecutiveOps": True,
             **STOP,
             "steps": steps(args.relay_rates, args),
         }
@@ -243,11 +250,18 @@ def render(
                     h.ms(h.median([s["delivery"]["p99"] for s in got])),
                     h.pct_core(h.median([s["serverCpu"] for s in got]), 1.0),
                     h.pct_core(h.median([s["generatorCpu"] for s in got]), 1.0),
+                    h.ms(h.median([s["sendLag"]["max"] for s in got])),
                     h.pct_core(h.median([s["othersCpu"] for s in got]), 1.0),
                     f"{len(got)} ({sum(ok(s, n, args.p99_limit) for s in got)} ok)",
                 ]
             )
     sam, rel = best.get("Samskapa", math.nan), best.get("Node.js ws relay", math.nan)
+    calm = {
+        peer: h.median([s["every"]["p99"] for c in cs for s in c.steps[:1]])
+        for peer, cs in climbs.items()
+    }
+    calm_sam, calm_rel = calm.get("Samskapa", math.nan), calm.get("Node.js ws relay", math.nan)
+    first_rate = rates(args.samskapa_rates)[0] if args.samskapa_rates else math.nan
     factor = sam / rel if rel else math.nan
     runs_n = max(len(cs) for cs in climbs.values())
     return [
@@ -263,6 +277,9 @@ def render(
         "(`benchmarks/node/relay.mjs`) forwards each message to every other client, one frame",
         "per recipient per message. Each peer runs pinned to CPU 0 (one core); the same Node.js",
         "load generator (`benchmarks/node/loadgen.mjs`) runs on CPU 1, in the same run.",
+        "The ops of the one sender reach every receiver in order, so the generator reads",
+        "the first and the last op id of each frame it receives and counts the run between",
+        "them (two searches per frame, not one per event); it does the same for both peers.",
         "",
         f"Command: `{h.command_line('fanout_vs_relay.py', argv)}`; "
         f"server code: {h.code_version()}.",
@@ -302,6 +319,7 @@ def render(
                 "per-delivery p99, ms",
                 "peer CPU",
                 "load generator CPU",
+                "generator send lag max, ms",
                 "other processes (share of both CPUs)",
                 "runs",
             ],
@@ -315,6 +333,9 @@ def render(
         f"{100 * sam / TARGET_DELIVERIES:.0f} % of the target).",
         f"- ≥ {TARGET_FACTOR:g} × the relay: {h.verdict(factor >= TARGET_FACTOR)} "
         f"({factor:.1f} × {h.count(rel)}/s).",
+        f"- At a calm {first_rate:g} ops/s (each climb's first step), op → every receiver p99 "
+        f"below the relay's: {h.verdict(calm_sam < calm_rel)} ({h.ms(calm_sam)} ms against "
+        f"{h.ms(calm_rel)} ms).",
         "",
         h.KEEP_START,
         "(analysis: written by hand after a measurement)",

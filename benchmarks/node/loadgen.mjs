@@ -39,6 +39,14 @@ const STEPS = config.steps ?? [];
 // connection that fall due at the same moment leave together, as a browser
 // sends what its outbox holds. 1: one op per frame.
 const BATCH_OPS = config.batchOps ?? 1;
+// One sender whose ops every receiver gets in order, each in full (raw fan-out):
+// a receiver's frame then holds a run of consecutive ops, and reading its first
+// and last op id tells which (two searches per frame instead of one per event;
+// see onRun). Off: every op id in a frame is looked for (several senders, votes).
+const CONSECUTIVE_OPS = Boolean(config.consecutiveOps);
+// No event of the benchmarks' is shorter than this many bytes: a run longer than
+// its frame could hold is not believed, and the frame is read op id by op id.
+const MIN_EVENT_BYTES = 40;
 const HARD_LIMIT_MS = config.hardLimitMs ?? 30 * 60 * 1000;
 const now = () => performance.now();
 
@@ -273,12 +281,28 @@ function onError(conn, msg) {
   }
 }
 
+// A receiver's frame of consecutive ops (CONSECUTIVE_OPS): the ops from its
+// first op id to its last, all arrived now. False when the frame is not such a
+// run (no op id, someone else's vote, an error, a run too long for the frame).
+function onRun(conn, data, t) {
+  const first = data.indexOf(OPID);
+  if (first < 0) return false;
+  const a = parseIndex(data, first + OPID.length);
+  if (a < 0) return false;
+  const last = data.lastIndexOf(OPID);
+  const b = last === first ? a : parseIndex(data, last + OPID.length);
+  if (b < a || (b - a + 1) * MIN_EVENT_BYTES > data.length || data.indexOf(ERROR_MARK) >= 0) return false;
+  for (let idx = a; idx <= b; idx++) onEvent(conn, idx, t);
+  return true;
+}
+
 function onFrame(conn, data) {
   const t = now();
   if (measuring) {
     win.bytes += data.length;
     win.frames += 1;
   }
+  if (CONSECUTIVE_OPS && conn.live && conn.receiver && !conn.sender && onRun(conn, data, t)) return;
   if (!conn.live) {
     if (PROTOCOL === "samskapa" && data.indexOf(WELCOME_MARK) >= 0) conn.live = true;
     if (PROTOCOL === "samskapa" && CURSOR_HZ > 0) noteCursorRate(conn, data);
