@@ -415,6 +415,8 @@ def one_run(
     out: dict[str, Any] = {"first": first, "gestures": {}}
     for with_cursors in (0, len(board.cursors)):
         for kind, _label in GESTURES:
+            if kind not in args.gestures:
+                continue
             if kind == "pan-fit":
                 page.get_by_test_id("zoom-fit").click()
             else:
@@ -587,10 +589,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seconds", type=float, default=4.0, help="per gesture")
     parser.add_argument("--no-wait", dest="wait", action="store_false", help="skip the quiet wait")
     parser.add_argument("--quiet-wait", type=float, default=120.0, help="s to wait for quiet")
+    parser.add_argument(
+        "--gestures",
+        default=",".join(kind for kind, _ in GESTURES),
+        help="which gestures to run, comma-separated (pan, zoom, pan-fit)",
+    )
     parser.add_argument("--trace", type=Path, help="save Chromium traces of the first run here")
     parser.add_argument("--label", default="", help="what the figures are of (before / after …)")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args(argv)
+    args.gestures = args.gestures.split(",")
     sizes = [int(s) for s in args.sizes.split(",")]
     results = []
     with tempfile.TemporaryDirectory(prefix="samskapa-render-") as tmp:
@@ -616,6 +624,8 @@ def main(argv: list[str]) -> int:
         )
         for with_cursors in (0, args.cursors):
             for kind, label in GESTURES:
+                if kind not in args.gestures:
+                    continue
                 stats = [run["gestures"][(kind, with_cursors)] for run in runs]
                 median = med([s["median"] for s in stats])
                 fps = med([s["fps"] for s in stats])

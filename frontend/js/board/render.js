@@ -18,14 +18,17 @@
 // drew: a note it already drew is left alone, and the DOM changes it makes are
 // budgeted per frame (MOUNT_BUDGET notes in, REMOVE_BUDGET out, BODY_BUDGET
 // insides built), so a zoom over a large board spreads its work over frames
-// instead of stalling one. `behind` says how much waits; the page asks for
-// another cull while it is not 0.
+// instead of stalling one. While the zoom changes (and ZOOM_SETTLE_MS after),
+// no insides are built at all: notes that come in are blocks of their colour
+// until it rests. `behind` says how much waits; the page asks for another cull
+// while it is not 0. A note's inside, marks and vote controls: note-parts.js.
 
 import { h, setText } from '../core/dom.js';
 import { t } from '../core/i18n.js';
 import { moderationMark } from '../moderation/queue.js';
 import { canDeleteNote, isMine } from '../core/state.js';
 import { noteMeets } from './cull.js';
+import { buildBody, drawMarks, drawVote, sameVote } from './note-parts.js';
 
 /** Notes off screen (in the margin; in a cull, on screen too) whose inside is built in one pass. */
 const BODY_BUDGET = 24;
@@ -33,6 +36,12 @@ const BODY_BUDGET = 24;
 const MOUNT_BUDGET = 48;
 /** Notes that left the kept rectangle taken out of the DOM in one cull. */
 const REMOVE_BUDGET = 96;
+/**
+ * How long the zoom must have stayed the same before note insides are built
+ * again (ms): a note that comes in while the board is zoomed is a block of its
+ * colour until then, so a zoom gesture brings in no text to lay out and paint.
+ */
+const ZOOM_SETTLE_MS = 200;
 /** How long a note asked for with showNote stays in the DOM off screen (ms). */
 const SHOWN_MS = 2000;
 const COLOR_CLASSES = ['yellow', 'orange', 'pink', 'green', 'blue', 'purple', 'grey'];
@@ -57,6 +66,8 @@ export class BoardRenderer {
     this.last = null; // {view, ctx} of the last render, for showNote and cull
     this.pass = 0; // counts renders (not culls): what a note drew in this pass is current
     this.behind = 0; // notes still to build, put in or take out (a cull budget ran out)
+    this.screenWidth = 0; // board units across the screen at the last draw: changes when the zoom does
+    this.zoomedAt = -Infinity; // when the zoom last changed (performance.now())
   }
 
 
@@ -78,8 +89,13 @@ export class BoardRenderer {
   noteHeight(id) {
     const entry = this.notes.get(id);
     if (!entry) return 0;
-    if (entry.el.parentNode && entry.text && !this.last?.ctx.far) entry.height = entry.el.offsetHeight;
+    if (entry.el.parentNode && entry.text && !this.last?.ctx.far && !this._blocks()) entry.height = entry.el.offsetHeight;
     return entry.height ?? 0;
+  }
+
+  /** Whether notes are drawn as blocks now (the world's far form: css/board/board-render.css). */
+  _blocks() {
+    return Boolean(this.notesLayer.parentElement?.classList.contains('far'));
   }
 
   /**
@@ -242,6 +258,11 @@ export class BoardRenderer {
     let mounts = culling ? MOUNT_BUDGET : Infinity;
     let removals = culling ? REMOVE_BUDGET : Infinity;
     const screen = ctx.screenRect ?? null;
+    if (screen && screen.w !== this.screenWidth) {
+      if (this.screenWidth) this.zoomedAt = now;
+      this.screenWidth = screen.w;
+    }
+    const zooming = now - this.zoomedAt < ZOOM_SETTLE_MS;
     this.behind = 0;
     let prev = null; // the last note element placed: the next one goes right after it
     for (const note of Object.values(view.notes)) {
@@ -276,8 +297,8 @@ export class BoardRenderer {
       // Far out a note is a coloured block (board-render.css): its inside is
       // built only once it is seen up close.
       if (!far && !entry.text) {
-        const now = !culling && (!rect || pinned || noteMeets(note, screen));
-        if (now || budget-- > 0) this._buildBody(entry);
+        const atOnce = pinned || (!culling && !zooming && (!rect || noteMeets(note, screen)));
+        if (atOnce || (!zooming && budget-- > 0)) buildBody(entry);
         else this.behind += 1;
       }
       const body = Boolean(entry.text);
@@ -301,7 +322,7 @@ export class BoardRenderer {
       const myFlag = Boolean(view.myFlags?.[note.id]);
       const d = entry.drawn;
       if (!sameVote(d.vote, vote) || d.voteLang !== ctx.lang) {
-        this._renderVote(entry, vote);
+        drawVote(entry, vote);
         d.vote = vote;
         d.voteLang = ctx.lang;
       }
@@ -357,21 +378,8 @@ export class BoardRenderer {
       if (body) {
         setText(entry.kindIcon, KIND_ICONS[note.kind] ?? '•');
         setText(entry.kindName, t(`kind.${note.kind}`));
-        entry.seeded.hidden = !seeded;
-        setText(entry.seeded, t('note.seeded.short'));
-        entry.seeded.title = t('note.seeded');
-        entry.privateMark.hidden = !note.private;
-        setText(entry.privateText, t('note.private'));
-        entry.modMark.hidden = !mark;
-        if (mark) {
-          entry.modMark.dataset.status = mark.status;
-          setText(entry.modStatus, t(mark.key));
-          setText(entry.modReason, mark.reason);
-          entry.modReason.hidden = !mark.reason;
-        }
-        entry.flagMark.hidden = !flags && !myFlag;
-        setText(entry.flagMark, flags ? t('mod.mark.flags', { n: flags }) : '⚑');
-        entry.flagMark.title = flagTitle;
+        const flagText = flags ? t('mod.mark.flags', { n: flags }) : myFlag ? '⚑' : '';
+        drawMarks(entry, { seeded, isPrivate: Boolean(note.private), mark, flagText, flagTitle });
       }
       el.classList.toggle('pending', Boolean(note.pending));
       el.classList.toggle('selected', selected);
@@ -433,104 +441,7 @@ export class BoardRenderer {
     return el;
   }
 
-  // ---- dot voting on a note ---------------------------------------------------------
-
-  /** Show `vote` (voting.js noteVoteInfo) on the note: controls, dots, total or result bar. */
-  _renderVote(entry, vote) {
-    const { el } = entry;
-    const voting = vote?.mode === 'vote';
-    el.classList.toggle('vote-out', voting && !vote.inScope);
-    el.classList.toggle('vote-in', voting && vote.inScope);
-    el.title = voting && !vote.inScope ? t('vote.out_of_scope') : '';
-
-    const pill = voting && vote.inScope && (vote.controls || vote.mine > 0 || vote.total !== null);
-    if (pill) {
-      entry.vote ??= this._createVotePill(entry);
-      const v = entry.vote;
-      v.el.hidden = false;
-      v.add.hidden = !vote.controls;
-      v.remove.hidden = !vote.controls;
-      v.remove.disabled = vote.mine === 0;
-      v.add.setAttribute('aria-disabled', vote.full || vote.capped ? 'true' : 'false');
-      v.add.setAttribute('aria-label', t('vote.add.aria'));
-      v.add.title = t('vote.add.aria');
-      v.remove.setAttribute('aria-label', t('vote.remove.aria'));
-      v.remove.title = t('vote.remove.aria');
-      v.dots.dataset.count = String(vote.mine);
-      v.dots.setAttribute('aria-label', t('vote.mine.aria', { n: vote.mine }));
-      v.dots.title = t('vote.mine.aria', { n: vote.mine });
-      v.dots.classList.toggle('pending', Boolean(vote.pending));
-      v.dots.hidden = !vote.controls && vote.mine === 0;
-      // One dot per vote; empty rings for what this note may still take (small caps only).
-      const rings = vote.controls && vote.cap <= 5 && !vote.full ? vote.cap - vote.mine : 0;
-      const dots = [];
-      if (vote.mine <= 5) for (let i = 0; i < vote.mine; i++) dots.push(h('span', { class: 'dot' }));
-      else dots.push(h('span', { class: 'dot' }), h('span', { class: 'dot-times', text: `×${vote.mine}` }));
-      for (let i = 0; i < rings; i++) dots.push(h('span', { class: 'dot ring' }));
-      v.dots.replaceChildren(...dots);
-      v.total.hidden = vote.total === null;
-      if (vote.total !== null) {
-        v.total.dataset.count = String(vote.total);
-        setText(v.total, `Σ ${vote.total}`);
-        v.total.setAttribute('aria-label', t('vote.total.aria', { n: vote.total }));
-        v.total.title = t('vote.total.aria', { n: vote.total });
-      }
-    } else if (entry.vote) {
-      entry.vote.el.hidden = true;
-    }
-
-    if (vote?.mode === 'result') {
-      entry.result ??= this._createResult(entry);
-      const r = entry.result;
-      r.el.hidden = false;
-      r.el.dataset.votes = String(vote.votes);
-      r.el.dataset.rank = String(vote.rank);
-      r.fill.style.width = `${Math.round(vote.fraction * 100)}%`;
-      const votes = vote.votes === 1 ? t('vote.results.votes.one') : t('vote.results.votes', { n: vote.votes });
-      setText(r.count, String(vote.votes));
-      r.badge.hidden = vote.votes === 0;
-      r.bar.hidden = vote.votes === 0;
-      r.badge.classList.toggle('top', vote.rank === 1 && vote.votes > 0);
-      r.el.title = t('vote.result.aria', { votes, rank: vote.rank });
-      r.badge.setAttribute('aria-label', t('vote.result.aria', { votes, rank: vote.rank }));
-    } else if (entry.result) {
-      entry.result.el.hidden = true;
-    }
-  }
-
-  _createVotePill(entry) {
-    const remove = h('button', {
-      type: 'button',
-      class: 'vote-btn vote-remove',
-      'data-testid': 'note-vote-remove',
-      'data-vote': '-1',
-      text: '−',
-    });
-    const add = h('button', {
-      type: 'button',
-      class: 'vote-btn vote-add',
-      'data-testid': 'note-vote-add',
-      'data-vote': '1',
-      text: '+',
-    });
-    const dots = h('span', { class: 'vote-dots', 'data-testid': 'note-my-dots', 'data-vote': '1', role: 'img' });
-    const total = h('span', { class: 'vote-total', 'data-testid': 'note-total', role: 'img' });
-    const el = h('div', { class: 'note-vote', 'data-testid': 'note-vote' }, remove, dots, add, total);
-    entry.el.append(el);
-    return { el, remove, add, dots, total };
-  }
-
-  _createResult(entry) {
-    const fill = h('span', { class: 'note-result-fill' });
-    const count = h('span', { class: 'note-result-count' });
-    const badge = h('span', { class: 'note-result-badge', role: 'img' }, count);
-    const bar = h('span', { class: 'note-result-bar' }, fill);
-    const el = h('div', { class: 'note-result', 'data-testid': 'note-result' }, bar, badge);
-    entry.el.append(el);
-    return { el, bar, fill, count, badge };
-  }
-
-  /** The note's own element; its inside comes with _buildBody. */
+  /** The note's own element; its inside comes with buildBody (note-parts.js). */
   _createNote(note) {
     const el = h('div', {
       class: 'note',
@@ -541,65 +452,6 @@ export class BoardRenderer {
     });
     return { el, text: null, drawn: {} };
   }
-
-  /** The note's kind, marks, text and author line (before any vote controls). */
-  _buildBody(entry) {
-    const kindIcon = h('span', { class: 'note-kind-icon', 'aria-hidden': 'true' });
-    const kindName = h('span', { class: 'note-kind-name' });
-    const seeded = h('span', { class: 'note-seeded', 'data-testid': 'note-seeded', hidden: true });
-    const flagMark = h('span', { class: 'note-flags', 'data-testid': 'note-flags', hidden: true });
-    const head = h(
-      'div',
-      { class: 'note-head', 'aria-hidden': 'true' },
-      h('span', { class: 'note-kind', 'data-testid': 'note-kind' }, kindIcon, kindName),
-      seeded,
-      flagMark,
-    );
-    const privateText = h('span', {});
-    const privateMark = h(
-      'div',
-      { class: 'note-private', 'data-testid': 'note-private', 'aria-hidden': 'true', hidden: true },
-      h('span', { class: 'lock-icon' }),
-      privateText,
-    );
-    const text = h('div', { class: 'note-text' });
-    // Waiting for review, rejected or hidden, with the facilitator's reason.
-    const modStatus = h('strong', { class: 'note-moderation-status' });
-    const modReason = h('span', { class: 'note-moderation-reason', 'data-testid': 'note-moderation-reason' });
-    const modMark = h(
-      'div',
-      { class: 'note-moderation', 'data-testid': 'note-moderation', 'aria-hidden': 'true', hidden: true },
-      modStatus,
-      modReason,
-    );
-    const sector = h('span', { class: 'sector-dot', 'aria-hidden': 'true' });
-    const author = h('span', { class: 'note-author' });
-    const foot = h('div', { class: 'note-foot' }, sector, author);
-    entry.el.prepend(head, modMark, text, privateMark, foot);
-    Object.assign(entry, {
-      text,
-      author,
-      sector,
-      kindIcon,
-      kindName,
-      seeded,
-      flagMark,
-      privateMark,
-      privateText,
-      modMark,
-      modStatus,
-      modReason,
-    });
-  }
-}
-
-/** Two noteVoteInfo results draw the same (flat objects of plain values). */
-function sameVote(a, b) {
-  if (a === b) return true;
-  if (!a || !b) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((k) => a[k] === b[k]);
 }
 
 // ---- header pieces ------------------------------------------------------------------

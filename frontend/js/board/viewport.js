@@ -20,51 +20,85 @@ export function mountViewport(page) {
 
   /** How long the camera stays still before the world is drawn sharp again (ms). */
   const REST_MS = 250;
+  let shownScale = null; // the zoom of the last camera applied
 
-  function applyCamera() {
+  /** Draw the camera; `gesture`: a person is zooming or panning (the block form may be held). */
+  function applyCamera(gesture = false) {
     const { x, y, scale } = ui.camera;
     // Whole pixels: the compositor then copies the world's pixels instead of
     // filtering them (software compositing).
     dom.world.style.transform = `translate(${Math.round(x)}px, ${Math.round(y)}px) scale(${scale})`;
     // Far out, notes draw as coloured blocks; while moving, the world is one
-    // composited layer (css/board/board-render.css).
-    const far = isFar(scale);
+    // composited layer (css/board/board-render.css). Zooming in by hand, they
+    // keep that form until the zoom rests: every note in the DOM changes form
+    // at once, and in the middle of a gesture that is a frame too long.
     const wasFar = dom.world.classList.contains('far');
+    const zoomed = shownScale !== null && scale !== shownScale;
+    shownScale = scale;
+    const far = isFar(scale) || (gesture && wasFar && zoomed);
     dom.world.classList.toggle('far', far);
     dom.world.classList.add('moving');
     clearTimeout(ui.resting);
-    ui.resting = setTimeout(() => dom.world.classList.remove('moving'), REST_MS);
+    ui.resting = setTimeout(rest, REST_MS);
     if (far !== wasFar || needsCull(ui.kept, ui.camera, viewportBox.width, viewportBox.height)) scheduleCull();
-    // The dotted background moves with the board, on its own layer: a pan
-    // moves that layer instead of painting the dots again.
-    const step = 24 * scale;
-    const shift = (v) => Math.round((((v % step) + step) % step) - step);
-    grid.style.transform = `translate(${shift(x)}px, ${shift(y)}px)`;
-    if (grid.dataset.step !== String(step)) {
-      grid.dataset.step = String(step);
-      grid.style.backgroundSize = `${step}px ${step}px`;
-    }
+    placeGrid(false);
     renderZoom();
     positionSelectionBar();
-    cursors.setScale(scale);
+    // The others' pointers keep their size on screen; while zooming they
+    // follow the board's scale and take theirs again when it rests (a new
+    // size restyles every pointer, too dear for every frame of a zoom).
+    if (!zoomed) cursors.setScale(scale);
+    publishView();
+    sendCursor(); // the board point under a still pointer has changed
+  }
+
+  /** The camera has stopped: the world is drawn sharp, the dots and vote buttons take the new zoom. */
+  function rest() {
+    dom.world.classList.remove('moving');
+    cursors.setScale(ui.camera.scale);
+    if (dom.world.classList.contains('far') && !isFar(ui.camera.scale)) {
+      dom.world.classList.remove('far');
+      scheduleCull();
+    }
+    placeGrid(true);
     // Vote buttons on notes stay big enough to hit when the board is zoomed out.
-    // Written only when it changes: a custom property on the world restyles every note.
-    const voteScale = String(Math.round(Math.min(1.6, Math.max(1, 1 / scale)) * 20) / 20);
+    // Written only when the camera rests and the value changed: a custom
+    // property on the world restyles every note in the DOM, too dear for
+    // every frame of a zoom.
+    const voteScale = String(Math.round(Math.min(1.6, Math.max(1, 1 / ui.camera.scale)) * 20) / 20);
     if (voteScale !== ui.voteScale) {
       ui.voteScale = voteScale;
       dom.world.style.setProperty('--vote-ui-scale', voteScale);
     }
-    publishView();
-    sendCursor(); // the board point under a still pointer has changed
+  }
+
+  /**
+   * The dotted background moves with the board, on its own layer: a pan moves
+   * that layer instead of painting the dots again. Their spacing follows the
+   * zoom only when the camera rests (`resting`): a new spacing paints the
+   * whole layer again, which every frame of a zoom cannot afford.
+   */
+  function placeGrid(resting) {
+    const { x, y, scale } = ui.camera;
+    if (resting || !grid.dataset.step) {
+      const fresh = String(24 * scale);
+      if (grid.dataset.step !== fresh) {
+        grid.dataset.step = fresh;
+        grid.style.backgroundSize = `${fresh}px ${fresh}px`;
+      }
+    }
+    const step = Number(grid.dataset.step);
+    const shift = (v) => Math.round((((v % step) + step) % step) - step);
+    grid.style.transform = `translate(${shift(x)}px, ${shift(y)}px)`;
   }
 
   function renderZoom() {
     setText(dom.zoomLevel, `${Math.round(ui.camera.scale * 100)}%`);
   }
 
-  function setCamera(camera) {
+  function setCamera(camera, gesture = false) {
     ui.camera = camera;
-    applyCamera();
+    applyCamera(gesture);
   }
 
   function viewportSize() {
@@ -138,7 +172,7 @@ export function mountViewport(page) {
       ui.following = false;
       scheduleRender();
     }
-    setCamera(camera);
+    setCamera(camera, true);
   }
 
   $('zoom-in').addEventListener('click', () => zoomBy(1.25));
