@@ -557,9 +557,9 @@ def measure_size(notes: int, args: argparse.Namespace, tmp: Path) -> dict[str, A
     return {"notes": notes, "runs": runs, "loads": loads, "cursor_sent": cursors.sent}
 
 
-def load_note(loads: list[tuple[float, bool]], waited: bool) -> str:
+def load_note(loads: list[tuple[float, bool]], waited: bool, quiet_wait: float) -> str:
     if waited:
-        return "load: " + h.loads_note(loads)
+        return "load: " + h.loads_note(loads, quiet_wait)
     worst = max(load for load, _ in loads)
     return f"not waited for a quiet machine (`--no-wait`): 1-minute load average ≤ {worst:.2f}"
 
@@ -654,7 +654,8 @@ def main(argv: list[str]) -> int:
         f"{args.seconds:g} s per gesture; frame time = time between animation frames",
         f"(the first {WARMUP_FRAMES} left out); median of {len(results[0]['runs'])} runs",
         "(n/a: no two frames in the whole gesture);",
-        f"{h.code_version()}; {load_note(all_loads, args.wait)}; the last column is",
+        f"{h.code_version()}; {load_note(all_loads, args.wait, args.quiet_wait)};",
+        "the last column is",
         "the largest 1-minute load average at the start of that size's runs.",
         "",
         *h.table(

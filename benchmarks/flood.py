@@ -350,7 +350,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         problems = [line for s in servers.values() for line in s.log_problems()]
     for line in problems[:20]:
         print(f"server log: {line}", file=sys.stderr)
-    lines = section(runs, plan, h.command_line("flood.py", argv), h.loads_note(loads))
+    lines = section(
+        runs, plan, h.command_line("flood.py", argv), h.loads_note(loads, args.quiet_wait)
+    )
     print("\n".join(lines))
     if args.write:
         h.write_section(lines)

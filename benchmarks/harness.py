@@ -770,15 +770,17 @@ def command_line(script: str, argv: Sequence[str]) -> str:
     return shlex.join(["python", f"benchmarks/{script}", *argv])
 
 
-def loads_note(loads: Sequence[tuple[float, bool]]) -> str:
-    """How quiet the machine was at the start of each measured run."""
+def loads_note(loads: Sequence[tuple[float, bool]], waited: float = QUIET_WAIT) -> str:
+    """How quiet the machine was at the start of each measured run.
+
+    `waited`: the longest wait for a quiet machine the run allowed (`--quiet-wait`)."""
     worst = max((load for load, _ in loads), default=0.0)
     noisy = sum(1 for _, quiet in loads if not quiet)
     text = f"1-minute load average at the start of each run ≤ {worst:.2f}"
     if noisy:
         text += (
             f"; **{noisy} of {len(loads)} runs could not get a quiet machine** "
-            f"(load ≥ {QUIET_LOAD} after waiting {QUIET_WAIT:.0f} s)"
+            f"(load ≥ {QUIET_LOAD} after waiting {waited:.0f} s)"
         )
     return text
 

@@ -341,7 +341,7 @@ def main(argv: list[str]) -> int:
         f"A board of {n:,} events (4 members, 4 frames, {NOTES:,} notes, then moves and",
         f"edits) spread over {span / 3600_000:.1f} h, on SQLite; Chromium headless (software",
         f"rendering) at 1280 × 800 on loopback; median of {len(runs)} runs (min–max);",
-        f"{h.code_version()}; before the runs: {h.loads_note([load])}",
+        f"{h.code_version()}; before the runs: {h.loads_note([load], args.quiet_wait)}",
         "",
         *h.table(["measure", "figure", "target", ""], rows),
         "",
