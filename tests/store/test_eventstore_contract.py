@@ -82,6 +82,39 @@ async def test_append_is_gapless_exactly_once_and_refusals_leave_no_trace(
 
 
 @pytest.mark.asyncio
+async def test_a_retry_that_would_be_accepted_again_is_answered_as_the_first_commit(
+    store: EventStore,
+) -> None:
+    """A retried move would be decided again without complaint: the store must
+    still find that its op_id was committed, also when it comes in one batch
+    with fresh ops, which commit once each."""
+    async with asyncio.timeout(60):
+        board_id, actor = await _board(store)
+        await store.append(
+            board_id, cmd({"type": "note.create", "note_id": "n", "x": 0, "y": 0}), actor, "c"
+        )
+        first = await store.append(
+            board_id, cmd({"type": "note.move", "note_id": "n", "x": 5, "y": 5}), actor, "m1"
+        )
+        retry, fresh = await asyncio.gather(
+            store.submit(
+                board_id, cmd({"type": "note.move", "note_id": "n", "x": 9, "y": 9}), actor, "m1"
+            ),
+            store.submit(
+                board_id, cmd({"type": "note.move", "note_id": "n", "x": 7, "y": 7}), actor, "m2"
+            ),
+        )
+        assert (retry.seq, retry.duplicate) == (first.seq, True)
+        assert (fresh.seq, fresh.duplicate) == (first.seq + 1, False)
+        events, head = await store.events_page(board_id, 0, 1000)
+        assert head == first.seq + 1
+        assert [e.seq for e in events] == list(range(1, head + 1))
+        assert [e.op_id for e in events][-2:] == ["m1", "m2"]
+        note = (await store.entry(board_id)).state.notes["n"]
+        assert (note.x, note.y) == (7, 7)
+
+
+@pytest.mark.asyncio
 async def test_concurrent_submits_commit_in_one_gapless_order(store: EventStore) -> None:
     async with asyncio.timeout(60):
         board_id, actor = await _board(store)

@@ -2,8 +2,9 @@
 
 For speed the fold updates the given state in place and returns it; callers that
 must keep the old state hand in `state.copy()` (entities are immutable, so that
-copy is cheap and complete). The browser's `frontend/js/core/state.js` mirrors this
-function; keep them in step.
+copy is cheap and complete). Notes, changed on almost every op, are replaced
+with `trusted.replaced` (no validation: the new values come from events). The
+browser's `frontend/js/core/state.js` mirrors this function; keep them in step.
 """
 
 from typing import assert_never
@@ -63,6 +64,7 @@ from .events import (
 )
 from .moderation import remember_note_time
 from .state import NOTE_HEIGHT, NOTE_WIDTH, BoardState, Frame
+from .trusted import replaced
 from .undo import remember_deleted
 from .values import Moderation, Origin
 from .voting import VoteStatus
@@ -109,9 +111,7 @@ def apply(state: BoardState, event: StoredEvent) -> BoardState:
             moved = state.frames[frame.id] = frame.model_copy(update={"x": body.x, "y": body.y})
             for note in list(state.notes.values()):
                 if note.frame_id == frame.id:
-                    state.notes[note.id] = note.model_copy(
-                        update={"x": note.x + dx, "y": note.y + dy}
-                    )
+                    state.notes[note.id] = replaced(note, x=note.x + dx, y=note.y + dy)
             # Its notes stay its own unless a frame created later lies over the
             # new place; notes already there join it, as for a new frame.
             _refit(state, {frame.id}, moved)
@@ -144,19 +144,15 @@ def apply(state: BoardState, event: StoredEvent) -> BoardState:
             if state.notes[body.note_id].moderation is Moderation.REJECTED:
                 # A rejected note that its author changes goes back to the queue.
                 update |= {"moderation": Moderation.WAITING, "reason": ""}
-            state.notes[body.note_id] = state.notes[body.note_id].model_copy(update=update)
+            state.notes[body.note_id] = replaced(state.notes[body.note_id], **update)
         case NoteMoved():
-            state.notes[body.note_id] = state.notes[body.note_id].model_copy(
-                update={"x": body.x, "y": body.y, "frame_id": body.frame_id}
+            state.notes[body.note_id] = replaced(
+                state.notes[body.note_id], x=body.x, y=body.y, frame_id=body.frame_id
             )
         case NoteRecolored():
-            state.notes[body.note_id] = state.notes[body.note_id].model_copy(
-                update={"color": body.color}
-            )
+            state.notes[body.note_id] = replaced(state.notes[body.note_id], color=body.color)
         case NoteKindChanged():
-            state.notes[body.note_id] = state.notes[body.note_id].model_copy(
-                update={"kind": body.kind}
-            )
+            state.notes[body.note_id] = replaced(state.notes[body.note_id], kind=body.kind)
         case NoteDeleted():
             note = state.notes.pop(body.note_id)
             state.private_count -= note.private
@@ -296,7 +292,7 @@ def _regroup(state: BoardState, note_id: str, group_id: str | None) -> None:
     before = note.group_id
     if before == group_id:
         return
-    state.notes[note_id] = note.model_copy(update={"group_id": group_id})
+    state.notes[note_id] = replaced(note, group_id=group_id)
     if before is not None:
         _drop_if_empty(state, before)
 
@@ -335,7 +331,7 @@ def _refit(state: BoardState, frame_ids: set[str], area: Frame | None) -> None:
         if note.frame_id in frame_ids or (area is not None and area.contains(cx, cy)):
             frame_id = state.frame_at(note.x, note.y)
             if frame_id != note.frame_id:
-                state.notes[note.id] = note.model_copy(update={"frame_id": frame_id})
+                state.notes[note.id] = replaced(note, frame_id=frame_id)
 
 
 def fold(events: list[StoredEvent], state: BoardState | None = None) -> BoardState:

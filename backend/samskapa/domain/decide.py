@@ -70,6 +70,7 @@ from .moderation import check_note_rate, decide_moderation, need_note, new_note_
 from .placement import frame_grid, free_place, loose_grid, tidy
 from .policy import Actor, author_key, authorize, is_author, may_see
 from .state import BoardInfo, BoardState, Frame, Note, Participant
+from .trusted import made
 from .undo import decide_undelete, expected_frame, expected_note
 from .values import (
     COORD_LIMIT,
@@ -207,12 +208,16 @@ def decide(
                 x, y = command.x, command.y
             else:
                 x, y = _place(state, command.frame_id, actor, secret)
-            return NoteCreated(
-                note=Note(
+            # Built without validation (trusted.py): the command is validated, the
+            # rest comes from the board's state.
+            return made(
+                NoteCreated,
+                note=made(
+                    Note,
                     id=command.note_id,
                     text=command.text,
-                    x=x,
-                    y=y,
+                    x=float(x),
+                    y=float(y),
                     color=command.color,
                     kind=command.kind,
                     frame_id=state.frame_at(x, y),
@@ -225,12 +230,17 @@ def decide(
             )
         case EditNote():
             note = expected_note(state, command.note_id, command.expect)
-            return NoteEdited(
-                note_id=note.id, text=command.text, private=note.private, withheld=held(note)
+            return made(
+                NoteEdited,
+                note_id=note.id,
+                text=command.text,
+                private=note.private,
+                withheld=held(note),
             )
         case MoveNote():
             note = expected_note(state, command.note_id, command.expect)
-            return NoteMoved(
+            return made(
+                NoteMoved,
                 note_id=note.id,
                 x=command.x,
                 y=command.y,

@@ -163,6 +163,36 @@ class _Delete:
 
 
 _Item = _Append | _Sync | _Delete
+
+
+@dataclass(slots=True)
+class _Decided:
+    """What deciding a batch produced, for its transaction and after it."""
+
+    outcomes: list[tuple[_Append, "AppendResult | DomainError"]] = field(default_factory=list)
+    new_events: dict[str, list[StoredEvent]] = field(default_factory=dict)
+    # Rows in `_EVENT_COLUMNS` order.
+    event_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    deadline_changes: deadlines.Changes = field(default_factory=dict)
+    # (board_id, op_id) of the refused ops: a retry of an op committed earlier
+    # must be answered as a duplicate, not refused.
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _plain(batch: list[_Append | _Sync], held: dict[str, BoardEntry]) -> bool:
+    """Only ops on boards held here, with no rows or work besides their events."""
+    for item in batch:
+        if (
+            type(item) is not _Append
+            or item.extra
+            or item.also
+            or item.board_id not in held
+            or type(item.command) is CreateBoard
+        ):
+            return False
+    return True
+
+
 DeletionListener = Callable[[str], None]
 
 
@@ -367,6 +397,130 @@ class EventStore:
         self, batch: list[_Append | _Sync], pending_snapshots: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
         started = time.perf_counter()
+        if self._is_sqlite and _plain(batch, self._entries):
+            done = await self._commit_plain(batch, pending_snapshots, started)
+            if done is not None:
+                return done
+        return await self._commit_full(batch, pending_snapshots, started)
+
+    def _decide(
+        self,
+        work: dict[str, BoardState],
+        item: _Append,
+        now: int,
+        seen: dict[tuple[str, str], int],
+        decided: "_Decided",
+    ) -> StoredEvent | None:
+        """Decide one op on the batch's copy of its board and fold it in; its
+        outcome goes to `decided`. The event, or None if it was refused."""
+        board_id = item.board_id
+        state = work.get(board_id)
+        if state is None:
+            state = work[board_id] = self._entries[board_id].state.copy()
+        try:
+            body = decide(state, item.command, item.actor, now, self.secret)
+        except DomainError as err:
+            decided.outcomes.append((item, err))
+            decided.refused.append((board_id, item.op_id))
+            return None
+        author = recorded_actor(state, body, item.actor, self.secret)
+        data_json = orjson.dumps(event_data(body))
+        stored = StoredEvent(state.seq + 1, now, author, item.op_id, body, data_json)
+        apply(state, stored)
+        deadlines.note_change(decided.deadline_changes, board_id, body)
+        seen[(board_id, item.op_id)] = stored.seq
+        evs = decided.new_events.get(board_id)
+        if evs is None:
+            decided.new_events[board_id] = [stored]
+        else:
+            evs.append(stored)
+        decided.event_rows.append(
+            (board_id, stored.seq, stored.op_id, author, body.type, data_json.decode(), now)
+        )
+        decided.outcomes.append((item, AppendResult(stored.seq, False, stored)))
+        return stored
+
+    async def _commit_plain(
+        self,
+        batch: list[_Append | _Sync],
+        pending_snapshots: list[dict[str, Any]],
+        started: float,
+    ) -> list[dict[str, Any]] | None:
+        """The common SQLite batch in one hop to the driver's thread.
+
+        Only ops (no loads, no rows besides events) on boards held here. They
+        are decided first, on copies of the held states, as if nobody else had
+        written; then one call on the driver's thread begins the transaction,
+        checks that the boards' heads are still those states' and writes the
+        events, heads and snapshots, and commits. Where that does not hold —
+        another process wrote to a board, or an op was committed before (a
+        retry: the unique `(board_id, op_id)` key refuses its row, or it is
+        one of the refused ops) — it rolls back, and the batch goes the full
+        way (None), which catches up and answers duplicates; the copies are
+        dropped, so nothing here changed. Through SQLAlchemy the same commit
+        took four hops (BEGIN, the look-up, the writes, COMMIT), each a
+        hand-over of the GIL and an event-loop wake-up.
+        """
+        now = self.clock()
+        work: dict[str, BoardState] = {}
+        seen: dict[tuple[str, str], int] = {}
+        decided = _Decided()
+        for item in batch:
+            assert isinstance(item, _Append)
+            key = (item.board_id, item.op_id)
+            if key in seen:
+                # The same op twice in one batch: the second is its retry.
+                decided.outcomes.append((item, AppendResult(seen[key], True, None)))
+                continue
+            self._decide(work, item, now, seen, decided)
+        if decided.deadline_changes:
+            return None  # rare (collection schedules): the full way writes them
+        expected = {b: self._entries[b].state.seq for b in work}
+        heads = [(b, work[b].seq) for b in decided.new_events]
+        rows = decided.event_rows
+        refused = decided.refused
+        snapshot_rows = [(r["board_id"], r["seq"], r["state"]) for r in pending_snapshots]
+
+        def transaction(db: sqlite3.Connection) -> bool:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if _sqlite_heads(db, list(expected)) != expected or (
+                    refused and _sqlite_applied(db, refused)
+                ):
+                    db.execute("ROLLBACK")
+                    return False
+                try:
+                    _sqlite_append(db, rows, heads)
+                except sqlite3.IntegrityError:
+                    db.execute("ROLLBACK")
+                    return False
+                if snapshot_rows:
+                    db.executemany(
+                        "INSERT INTO snapshots (board_id, seq, state) VALUES (?, ?, ?)",
+                        snapshot_rows,
+                    )
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+            return True
+
+        async with self.db.write.connect() as conn:
+            driver: Any = (await conn.get_raw_connection()).driver_connection
+            # aiosqlite's own way to run a function on its thread (what its
+            # execute uses); the lock pins the version.
+            committed = await driver._execute(transaction, driver._conn)
+        if not committed:
+            return None
+        return self._committed(batch, decided, work, started, set())
+
+    async def _commit_full(
+        self,
+        batch: list[_Append | _Sync],
+        pending_snapshots: list[dict[str, Any]],
+        started: float,
+    ) -> list[dict[str, Any]]:
         board_ids = sorted({item.board_id for item in batch})
         created = {
             item.board_id
@@ -376,12 +530,9 @@ class EventStore:
             if isinstance(item, _Append) and type(item.command) is CreateBoard
         }
         work: dict[str, BoardState] = {}
-        outcomes: list[tuple[_Append, AppendResult | DomainError]] = []
-        new_events: dict[str, list[StoredEvent]] = {}
-        event_rows: list[tuple[Any, ...]] = []
+        decided = _Decided()
         extra_rows: dict[Any, list[dict[str, Any]]] = {}
         missing: set[str] = set()
-        deadline_changes: deadlines.Changes = {}
 
         async with self.db.write.begin() as conn:
             now = self.clock()
@@ -407,61 +558,49 @@ class EventStore:
             for item in batch:
                 if isinstance(item, _Sync) or item.board_id in missing:
                     continue
-                board_id = item.board_id
-                key = (board_id, item.op_id)
+                key = (item.board_id, item.op_id)
                 if key in seen:
-                    outcomes.append((item, AppendResult(seen[key], True, None)))
+                    decided.outcomes.append((item, AppendResult(seen[key], True, None)))
                     continue
-                state = work.get(board_id)
-                if state is None:
-                    state = work[board_id] = self._entries[board_id].state.copy()
-                try:
-                    body = decide(state, item.command, item.actor, now, self.secret)
-                except DomainError as err:
-                    outcomes.append((item, err))
+                if self._decide(work, item, now, seen, decided) is None:
                     continue
-                author = recorded_actor(state, body, item.actor, self.secret)
-                data_json = orjson.dumps(event_data(body))
-                stored = StoredEvent(state.seq + 1, now, author, item.op_id, body, data_json)
-                apply(state, stored)
-                deadlines.note_change(deadline_changes, board_id, body)
-                seen[key] = stored.seq
-                new_events.setdefault(board_id, []).append(stored)
-                event_rows.append(
-                    (
-                        board_id,
-                        stored.seq,
-                        stored.op_id,
-                        stored.actor,
-                        body.type,
-                        data_json.decode(),
-                        now,
-                    )
-                )
                 for table, rows in item.extra:
                     extra_rows.setdefault(table, []).extend(rows)
                 for work_item in item.also:
                     await work_item(conn)
-                outcomes.append((item, AppendResult(stored.seq, False, stored)))
 
             for table, rows in extra_rows.items():
                 await conn.execute(insert(table), rows)
-            await deadlines.write(conn, deadline_changes)
-            if event_rows:
-                await writes.append(event_rows, [(b, work[b].seq) for b in new_events])
+            await deadlines.write(conn, decided.deadline_changes)
+            if decided.event_rows:
+                await writes.append(
+                    decided.event_rows, [(b, work[b].seq) for b in decided.new_events]
+                )
             if pending_snapshots:
                 await conn.execute(insert(snapshots), pending_snapshots)
-        # Committed. From here on nothing may fail between state and publication.
+        return self._committed(batch, decided, work, started, missing)
+
+    def _committed(
+        self,
+        batch: list[_Append | _Sync],
+        decided: "_Decided",
+        work: dict[str, BoardState],
+        started: float,
+        missing: set[str],
+    ) -> list[dict[str, Any]]:
+        """After COMMIT: the new states held, the events published, the ops
+        answered. Nothing here may fail between state and publication.
+        Returns the snapshots due, for the next transaction."""
         took = time.perf_counter() - started
         self.last_commit_ms = took * 1000
         self.batches += 1
         metrics.COMMIT_SECONDS.observe(took)
         metrics.COMMIT_BATCHES.inc()
-        if event_rows:
-            metrics.EVENTS_APPENDED.inc(len(event_rows))
+        if decided.event_rows:
+            metrics.EVENTS_APPENDED.inc(len(decided.event_rows))
 
         next_snapshots: list[dict[str, Any]] = []
-        for board_id, evs in new_events.items():
+        for board_id, evs in decided.new_events.items():
             entry = self._entries[board_id]
             entry.state = work[board_id]
             entry.recent.extend(evs)
@@ -472,7 +611,7 @@ class EventStore:
             if entry.state.seq - entry.snapshot_seq >= _snapshot_interval(entry.state):
                 entry.snapshot_seq = entry.state.seq
                 next_snapshots.append(_snapshot_row(board_id, entry.state))
-        for append, outcome in outcomes:
+        for append, outcome in decided.outcomes:
             append.resolve(outcome)
         for board_id in missing:
             # Deleted by another process: forget what this one held of it.
@@ -666,17 +805,18 @@ class _SqliteWrites(_CoreWrites):
         return await self._in_thread(lambda db: _sqlite_applied(db, keys))
 
     async def append(self, event_rows: list[tuple[Any, ...]], heads: list[tuple[str, int]]) -> None:
-        def write(db: sqlite3.Connection) -> None:
-            db.executemany(
-                "INSERT INTO events (board_id, seq, op_id, actor, type, data, at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                event_rows,
-            )
-            db.executemany(
-                "UPDATE boards SET head_seq = ? WHERE id = ?", [(head, b) for b, head in heads]
-            )
+        await self._in_thread(lambda db: _sqlite_append(db, event_rows, heads))
 
-        await self._in_thread(write)
+
+def _sqlite_append(
+    db: sqlite3.Connection, event_rows: list[tuple[Any, ...]], heads: list[tuple[str, int]]
+) -> None:
+    db.executemany(
+        "INSERT INTO events (board_id, seq, op_id, actor, type, data, at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        event_rows,
+    )
+    db.executemany("UPDATE boards SET head_seq = ? WHERE id = ?", [(head, b) for b, head in heads])
 
 
 def _sqlite_heads(db: sqlite3.Connection, board_ids: list[str]) -> dict[str, int]:
