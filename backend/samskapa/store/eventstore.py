@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
+import asyncpg  # type: ignore[import-untyped]
 import orjson
 from sqlalchemy import bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -216,6 +217,9 @@ class EventStore:
         self.is_watched: Callable[[str], bool] = lambda _board_id: False
         self._is_postgres = db.write.dialect.name == "postgresql"
         self._is_sqlite = db.write.dialect.name == "sqlite"
+        # The writer's own PostgreSQL connection for one-statement commits.
+        self._held: AsyncConnection | None = None
+        self._held_driver: Any = None
         # Figures for /metrics.
         self.batches = 0
         self.last_commit_ms = 0.0
@@ -244,6 +248,9 @@ class EventStore:
             self._task = None
         while self._queue:
             _fail(self._queue.popleft(), "The server is shutting down.")
+        if self._held is not None:
+            held, self._held, self._held_driver = self._held, None, None
+            await held.close()
 
     # -- the write path ----------------------------------------------------------------
 
@@ -397,7 +404,9 @@ class EventStore:
         self, batch: list[_Append | _Sync], pending_snapshots: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
         started = time.perf_counter()
-        if self._is_sqlite and _plain(batch, self._entries):
+        if (self._is_sqlite or (self._is_postgres and not pending_snapshots)) and _plain(
+            batch, self._entries
+        ):
             done = await self._commit_plain(batch, pending_snapshots, started)
             if done is not None:
                 return done
@@ -446,20 +455,21 @@ class EventStore:
         pending_snapshots: list[dict[str, Any]],
         started: float,
     ) -> list[dict[str, Any]] | None:
-        """The common SQLite batch in one hop to the driver's thread.
+        """The common batch in one hop to the driver's thread (SQLite) or one
+        round trip (PostgreSQL).
 
         Only ops (no loads, no rows besides events) on boards held here. They
         are decided first, on copies of the held states, as if nobody else had
-        written; then one call on the driver's thread begins the transaction,
-        checks that the boards' heads are still those states' and writes the
-        events, heads and snapshots, and commits. Where that does not hold —
+        written; then one call begins the transaction, checks that the boards'
+        heads are still those states' and writes the events and heads (and on
+        SQLite the snapshots due), and commits. Where that does not hold —
         another process wrote to a board, or an op was committed before (a
         retry: the unique `(board_id, op_id)` key refuses its row, or it is
-        one of the refused ops) — it rolls back, and the batch goes the full
-        way (None), which catches up and answers duplicates; the copies are
-        dropped, so nothing here changed. Through SQLAlchemy the same commit
-        took four hops (BEGIN, the look-up, the writes, COMMIT), each a
-        hand-over of the GIL and an event-loop wake-up.
+        one of the refused ops) — nothing is written, and the batch goes the
+        full way (None), which catches up and answers duplicates; the copies
+        are dropped, so nothing here changed. The full way takes four hops on
+        SQLite (BEGIN, the look-up, the writes, COMMIT), each a hand-over of
+        the GIL and an event-loop wake-up, and six round trips on PostgreSQL.
         """
         now = self.clock()
         work: dict[str, BoardState] = {}
@@ -477,10 +487,27 @@ class EventStore:
             return None  # rare (collection schedules): the full way writes them
         expected = {b: self._entries[b].state.seq for b in work}
         heads = [(b, work[b].seq) for b in decided.new_events]
-        rows = decided.event_rows
-        refused = decided.refused
-        snapshot_rows = [(r["board_id"], r["seq"], r["state"]) for r in pending_snapshots]
+        if self._is_sqlite:
+            snapshot_rows = [(r["board_id"], r["seq"], r["state"]) for r in pending_snapshots]
+            committed = await self._plain_sqlite(
+                expected, decided.event_rows, heads, decided.refused, snapshot_rows
+            )
+        else:
+            committed = await self._plain_postgres(
+                expected, work, decided.event_rows, decided.refused
+            )
+        if not committed:
+            return None
+        return self._committed(batch, decided, work, started, set())
 
+    async def _plain_sqlite(
+        self,
+        expected: dict[str, int],
+        rows: list[tuple[Any, ...]],
+        heads: list[tuple[str, int]],
+        refused: list[tuple[str, str]],
+        snapshot_rows: list[tuple[str, int, str]],
+    ) -> bool:
         def transaction(db: sqlite3.Connection) -> bool:
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -510,10 +537,53 @@ class EventStore:
             driver: Any = (await conn.get_raw_connection()).driver_connection
             # aiosqlite's own way to run a function on its thread (what its
             # execute uses); the lock pins the version.
-            committed = await driver._execute(transaction, driver._conn)
-        if not committed:
-            return None
-        return self._committed(batch, decided, work, started, set())
+            return bool(await driver._execute(transaction, driver._conn))
+
+    async def _plain_postgres(
+        self,
+        expected: dict[str, int],
+        work: dict[str, BoardState],
+        rows: list[tuple[Any, ...]],
+        refused: list[tuple[str, str]],
+    ) -> bool:
+        board_ids = sorted(expected)
+        columns: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)] or [[]] * 7
+        driver = await self._held_postgres()
+        try:
+            # Outside a transaction block: the statement is its own transaction,
+            # committed (and flushed, synchronous_commit) when it returns.
+            fine = await driver.fetchval(
+                _PLAIN_POSTGRES,
+                board_ids,
+                [expected[b] for b in board_ids],
+                [work[b].seq for b in board_ids],
+                [b for b, _ in refused],
+                [o for _, o in refused],
+                *columns,
+            )
+        except asyncpg.UniqueViolationError:
+            return False  # a retry of a committed op: the full way answers it
+        except Exception:
+            # Whatever state the connection is in, the next commit takes a fresh one.
+            await self._release_postgres()
+            raise
+        return bool(fine)
+
+    async def _held_postgres(self) -> Any:
+        """The writer's own connection for the one-statement commits, kept
+        between them (a checkout pings the server first: one more round trip)."""
+        if self._held is None:
+            self._held = await self.db.write.connect()
+            self._held_driver = (await self._held.get_raw_connection()).driver_connection
+        return self._held_driver
+
+    async def _release_postgres(self) -> None:
+        held, self._held, self._held_driver = self._held, None, None
+        if held is not None:
+            with contextlib.suppress(Exception):
+                await held.invalidate()
+            with contextlib.suppress(Exception):
+                await held.close()
 
     async def _commit_full(
         self,
@@ -845,6 +915,33 @@ def _sqlite_applied(
             for op_id, seq in db.execute(sql, [board_id, *chunk]):
                 found[(board_id, op_id)] = int(seq)
     return found
+
+
+# One group commit on PostgreSQL, in one statement and round trip: lock the
+# boards' rows (in id order, as `_CoreWrites.heads`), and only if their heads are
+# still those the batch was decided on and none of the refused ops was committed
+# before, insert the events and advance the heads. $1–$3: board ids, expected
+# heads, new heads; $4–$5: the refused ops; $6–$12: the event columns.
+_PLAIN_POSTGRES = (
+    "WITH x AS ("
+    " SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS x(id, head, new_head)),"
+    " locked AS ("
+    " SELECT id, head_seq FROM boards WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE),"
+    " ok AS ("
+    " SELECT (SELECT count(*) FROM locked JOIN x ON locked.id = x.id"
+    " AND locked.head_seq = x.head) = cardinality($1::text[])"
+    " AND NOT EXISTS (SELECT 1 FROM events e"
+    " JOIN unnest($4::text[], $5::text[]) AS r(board_id, op_id)"
+    " ON e.board_id = r.board_id AND e.op_id = r.op_id) AS fine),"
+    " appended AS ("
+    " INSERT INTO events (board_id, seq, op_id, actor, type, data, at)"
+    " SELECT * FROM unnest($6::text[], $7::bigint[], $8::text[], $9::text[],"
+    " $10::text[], $11::text[], $12::bigint[]) WHERE (SELECT fine FROM ok)),"
+    " moved AS ("
+    " UPDATE boards SET head_seq = x.new_head FROM x"
+    " WHERE boards.id = x.id AND x.new_head <> x.head AND (SELECT fine FROM ok))"
+    " SELECT fine FROM ok"
+)
 
 
 class _PostgresWrites(_CoreWrites):
