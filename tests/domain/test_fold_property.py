@@ -237,6 +237,31 @@ def test_fold_equals_live_state(steps: list[tuple[dict[str, Any], Any]]) -> None
     check_fold(b)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.one_of(commands, facilitation), actors), max_size=80),
+    st.integers(min_value=1, max_value=6),
+)
+def test_a_batch_on_a_shared_copy_leaves_the_held_state_as_it_was(
+    steps: list[tuple[dict[str, Any], Any]], size: int
+) -> None:
+    """The event store decides each batch on `state.shared()`, which shares the
+    maps until the fold changes them: the state it was made from (still what
+    everyone reads until the commit) never changes, and the result is the fold's."""
+    b = Board()
+    for start in range(0, len(steps), size):
+        held = b.state
+        before = held.to_json()
+        b.state = held.shared()
+        for command, actor in steps[start : start + size]:
+            if command["type"].startswith("$"):
+                continue
+            with contextlib.suppress(DomainError):
+                b.run(command, actor)
+        assert held.to_json() == before
+    check_fold(b)
+
+
 # Changes to few notes by three people, each undoing and redoing their own.
 note_changes = st.one_of(
     st.builds(

@@ -69,9 +69,21 @@ from .undo import remember_deleted
 from .values import Moderation, Origin
 from .voting import VoteStatus
 
+# The maps that applying these events may change (`BoardState.own`); any other
+# event may change any map. Keep in step with the branches below.
+_CHANGES: dict[type, tuple[str, ...]] = {
+    NoteMoved: ("notes",),
+    NoteEdited: ("notes",),
+    NoteRecolored: ("notes",),
+    NoteKindChanged: ("notes",),
+    NoteCreated: ("notes", "deleted", "note_times"),
+}
+
 
 def apply(state: BoardState, event: StoredEvent) -> BoardState:
     body = event.body
+    if state.owned is not None:
+        state.own(_CHANGES.get(type(body)))
     match body:
         case BoardCreated():
             state.board = body.board

@@ -90,6 +90,21 @@ class Note(_Entity):
         return not self.private and self.moderation is Moderation.PUBLISHED
 
 
+# The maps of a board's state (`BoardState.own`); `votes` holds maps of its own.
+_MAPS = (
+    "participants",
+    "frames",
+    "notes",
+    "groups",
+    "links",
+    "ready",
+    "schedules",
+    "flags",
+    "note_times",
+    "deleted",
+)
+
+
 @dataclass(slots=True)
 class BoardState:
     board: BoardInfo | None = None
@@ -124,6 +139,10 @@ class BoardState:
     # oldest first), for their sender's undo (`note.undelete`, domain/undo.py).
     # Never sent to a client.
     deleted: dict[str, Note] = field(default_factory=dict)
+    # Which maps this state may change in place: None, all (the usual); else
+    # the names of those copied so far: a `shared` copy starts with none, and
+    # the fold copies a map before its first change (`own`).
+    owned: set[str] | None = field(default=None, compare=False, repr=False)
 
     def copy(self) -> "BoardState":
         """A copy that shares the (immutable) entities but not the maps."""
@@ -148,6 +167,54 @@ class BoardState:
             note_times=dict(self.note_times),
             deleted=dict(self.deleted),
         )
+
+    def shared(self) -> "BoardState":
+        """A copy that shares the maps too, until it changes them (`own`).
+
+        What the event store's writer decides a batch on: most ops change one
+        map (a note move, the notes), so a batch touching fifty boards copies
+        fifty of those instead of every map of fifty boards.
+        """
+        return BoardState(
+            board=self.board,
+            seq=self.seq,
+            participants=self.participants,
+            frames=self.frames,
+            notes=self.notes,
+            votes=self.votes,
+            groups=self.groups,
+            links=self.links,
+            agenda=self.agenda,
+            current_step=self.current_step,
+            timer=self.timer,
+            attention=self.attention,
+            ready=self.ready,
+            private_count=self.private_count,
+            schedules=self.schedules,
+            flags=self.flags,
+            taken_down=self.taken_down,
+            note_times=self.note_times,
+            deleted=self.deleted,
+            owned=set(),
+        )
+
+    def own(self, names: tuple[str, ...] | None) -> None:
+        """Copy these maps (None: all) unless this state has its own already."""
+        owned = self.owned
+        if owned is None:
+            return
+        if names is None:
+            for name in _MAPS:
+                if name not in owned:
+                    setattr(self, name, dict(getattr(self, name)))
+            if "votes" not in owned:
+                self.votes = self.votes.copy()
+            self.owned = None
+            return
+        for name in names:
+            if name not in owned:
+                setattr(self, name, dict(getattr(self, name)))
+                owned.add(name)
 
     @property
     def step(self) -> Step | None:

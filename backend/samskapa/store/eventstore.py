@@ -425,7 +425,8 @@ class EventStore:
         board_id = item.board_id
         state = work.get(board_id)
         if state is None:
-            state = work[board_id] = self._entries[board_id].state.copy()
+            # Copied on write: the fold copies only the maps the ops change.
+            state = work[board_id] = self._entries[board_id].state.shared()
         try:
             body = decide(state, item.command, item.actor, now, self.secret)
         except DomainError as err:
