@@ -43,8 +43,15 @@ from typing import Any
 import harness as h
 
 SECTION = "## Ingest (acknowledged ops per second)"
-TARGET_OPS = 20_000
 TARGET_P99 = 20.0
+# The targets, acked ops/s by (database, boards > 1); one board on SQLite
+# with commit p99 < TARGET_P99, the others sustained by the same rule.
+TARGETS = {
+    ("SQLite", False): 20_000,
+    ("SQLite", True): 15_000,
+    ("PostgreSQL", False): 8_000,
+    ("PostgreSQL", True): 8_000,
+}
 RATES = "250,500,1000,1500,2000,3000,4000,6000,8000,12000,16000,20000,25000"
 
 
@@ -205,15 +212,14 @@ def render(
                 f"{h.median([c.events_per_commit for c in cs]):.0f}",
             ]
         )
-        if db == "SQLite":
-            good = best >= TARGET_OPS
-            plural = "s" if boards > 1 else ""
-            verdicts.append(
-                f"- SQLite, {boards} board{plural}: ≥ {TARGET_OPS:,} acked ops/s "
-                f"with p99 < {TARGET_P99:g} ms: {h.verdict(good)} ({h.count(best)} ops/s "
-                f"sustained, {100 * best / TARGET_OPS:.0f} % of the target; at most "
-                f"{h.count(peak)}/s acked at any latency)."
-            )
+        target = TARGETS[(db, boards > 1)]
+        plural = "s" if boards > 1 else ""
+        verdicts.append(
+            f"- {db}, {boards} board{plural}: ≥ {target:,} acked ops/s "
+            f"with p99 ≤ {args.p99_limit:g} ms: {h.verdict(best >= target)} ({h.count(best)} "
+            f"ops/s sustained, {100 * best / target:.0f} % of the target; at most "
+            f"{h.count(peak)}/s acked at any latency)."
+        )
         for rate in sorted({s["rate"] for c in cs for s in c.steps}):
             got = [s for c in cs for s in c.steps if s["rate"] == rate]
             detail.append(

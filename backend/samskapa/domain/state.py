@@ -1,8 +1,9 @@
 """The state of one board, as folded from its events.
 
 Entities are frozen pydantic models, so a shallow copy of the maps is a real
-copy: the event store's writer decides a batch of commands on such a copy and
-throws it away if the commit fails (see store/writer.py).
+copy: the event store's writer decides a batch of commands on such a copy
+(`shared`, copied on write) and throws it away if the commit fails (see
+store/eventstore.py).
 """
 
 from dataclasses import dataclass, field
