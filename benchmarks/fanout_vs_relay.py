@@ -261,7 +261,7 @@ def render(
         for peer, cs in climbs.items()
     }
     calm_sam, calm_rel = calm.get("Samskapa", math.nan), calm.get("Node.js ws relay", math.nan)
-    first_rate = rates(args.samskapa_rates)[0] if args.samskapa_rates else math.nan
+    first_rate = args.samskapa_rates[0] if args.samskapa_rates else math.nan
     factor = sam / rel if rel else math.nan
     runs_n = max(len(cs) for cs in climbs.values())
     return [
