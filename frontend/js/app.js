@@ -122,7 +122,10 @@ function relabel() {
   page.facPanel.relabel();
   page.phone.relabel();
   page.bannerToggle.relabel();
-  scheduleRender();
+  // At once rather than in the next frame: labels that the render sets (the
+  // selected note's tools name the note) must never speak the old language
+  // beside visible text in the new one.
+  renderNow();
 }
 
 $('lang-toggle').addEventListener('click', () => {
