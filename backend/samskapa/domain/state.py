@@ -6,7 +6,7 @@ copy: the event store's writer decides a batch of commands on such a copy
 store/eventstore.py).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -176,28 +176,7 @@ class BoardState:
         map (a note move, the notes), so a batch touching fifty boards copies
         fifty of those instead of every map of fifty boards.
         """
-        return BoardState(
-            board=self.board,
-            seq=self.seq,
-            participants=self.participants,
-            frames=self.frames,
-            notes=self.notes,
-            votes=self.votes,
-            groups=self.groups,
-            links=self.links,
-            agenda=self.agenda,
-            current_step=self.current_step,
-            timer=self.timer,
-            attention=self.attention,
-            ready=self.ready,
-            private_count=self.private_count,
-            schedules=self.schedules,
-            flags=self.flags,
-            taken_down=self.taken_down,
-            note_times=self.note_times,
-            deleted=self.deleted,
-            owned=set(),
-        )
+        return replace(self, owned=set())
 
     def own(self, names: tuple[str, ...] | None) -> None:
         """Copy these maps (None: all) unless this state has its own already."""
