@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { forgetMember, loadMember, memberKey, parseLocation, personalLink, reusesStoredMember, saveMember } from '../../frontend/js/core/member.js';
+import { boardIdIn, forgetMember, loadMember, memberKey, parseLocation, personalLink, reusesStoredMember, saveMember } from '../../frontend/js/core/member.js';
 
 describe('parseLocation', () => {
   test('board id from the path, token from the fragment', () => {
@@ -24,6 +24,14 @@ describe('parseLocation', () => {
     assert.equal(parseLocation({ pathname: '/', hash: '' }).boardId, '');
     assert.equal(parseLocation({ pathname: '/b/', hash: '' }).boardId, '');
     assert.equal(parseLocation({ pathname: '/b/%E0%A4%A', hash: '' }).boardId, '');
+    assert.equal(parseLocation({ pathname: '/b/b_1/replay', hash: '' }).boardId, '');
+  });
+  test('the replay and report pages name their board the same way', () => {
+    assert.equal(boardIdIn('/b/b_1/replay', '/replay'), 'b_1');
+    assert.equal(boardIdIn('/b/b%201/report/', '/report'), 'b 1');
+    assert.equal(boardIdIn('/b/b_1/report', '/replay'), '');
+    assert.equal(boardIdIn('/b/b_1', '/replay'), '');
+    assert.equal(boardIdIn('/b/%E0%A4%A/replay', '/replay'), '');
   });
 });
 

@@ -10,17 +10,25 @@ import { t } from './i18n.js';
 import { NAME_MAX } from './state.js';
 
 /**
+ * The board id in a page's path, `/b/<board_id>` followed by `suffix` ('',
+ * '/replay', '/report'); '' when the path is not that page.
+ */
+export function boardIdIn(pathname, suffix = '') {
+  const match = /^\/b\/([^/]+)(\/[a-z]+)?\/?$/.exec(pathname);
+  if (!match || (match[2] ?? '') !== suffix) return '';
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return '';
+  }
+}
+
+/**
  * `{boardId, token, device}` from a location: `/b/<board_id>#k=<token>` (an
  * access link) or `#m=<credential>` (a member's personal link to another device).
  */
 export function parseLocation(location) {
-  const match = location.pathname.match(/^\/b\/([^/]+)\/?$/);
-  let boardId = '';
-  try {
-    boardId = match ? decodeURIComponent(match[1]) : '';
-  } catch {
-    boardId = '';
-  }
+  const boardId = boardIdIn(location.pathname);
   const params = new URLSearchParams((location.hash ?? '').replace(/^#/, ''));
   const token = params.get('k');
   const device = params.get('m');

@@ -4,16 +4,6 @@
 import { readError } from '../core/dom.js';
 import { t } from '../core/i18n.js';
 
-/** `/b/{board_id}/replay` → the board id ('' if the path is not a replay page). */
-export function replayBoardId(pathname) {
-  const match = /^\/b\/([^/]+)\/replay\/?$/.exec(pathname);
-  try {
-    return match ? decodeURIComponent(match[1]) : '';
-  } catch {
-    return '';
-  }
-}
-
 /**
  * GET/POST on the board's API with the member's credential; errors carry `code`.
  * `first` (core/boot.js): the board at the head, already asked for; the

@@ -11,12 +11,12 @@ import { block, errorText, toast } from '../core/dialogs.js';
 import { isFar as isBlock } from '../board/cull.js';
 import { installGestures } from '../board/gestures.js';
 import { applyI18n, browserLang, getLang, setLang, storedLang, t, toggleLang } from '../core/i18n.js';
-import { loadMember } from '../core/member.js';
+import { boardIdIn, loadMember } from '../core/member.js';
 import { BoardRenderer } from '../board/render.js';
 import { currentStep } from '../core/state.js';
 import { StepBanner } from '../facilitation/step-banner.js';
 import { StructureRenderer } from '../board/structure.js';
-import { boardApi, replayBoardId } from './api.js';
+import { boardApi } from './api.js';
 import { boardDrawer } from './draw.js';
 import { installKeys } from './keys.js';
 import { drawWait } from './pacing.js';
@@ -46,7 +46,7 @@ export const FAR_SCALE = 0.5;
 /** Wire the page; `first`: the request for the board at the head that core/boot.js sent, if any. */
 export function mount(page = document, { first = null } = {}) {
   const $ = (id) => page.getElementById(id);
-  const boardId = replayBoardId(location.pathname);
+  const boardId = boardIdIn(location.pathname, '/replay');
   const member = boardId ? loadMember(localStorage, boardId) : null;
   const dom = {
     title: page.querySelector('[data-testid="board-title"]'),

@@ -6,24 +6,14 @@
 import { errorText } from '../core/dialogs.js';
 import { readError } from '../core/dom.js';
 import { applyI18n, browserLang, setLang, storedLang, t } from '../core/i18n.js';
-import { loadMember } from '../core/member.js';
-
-/** `/b/{board_id}/report` → the board id ('' if the path is not a report page). */
-export function reportBoardId(pathname) {
-  const match = /^\/b\/([^/]+)\/report\/?$/.exec(pathname);
-  try {
-    return match ? decodeURIComponent(match[1]) : '';
-  } catch {
-    return '';
-  }
-}
+import { boardIdIn, loadMember } from '../core/member.js';
 
 async function show() {
   setLang(storedLang(localStorage) ?? browserLang(navigator.languages ?? [navigator.language]));
   applyI18n(document);
   const status = document.getElementById('report-status');
   const back = document.getElementById('report-back');
-  const boardId = reportBoardId(location.pathname);
+  const boardId = boardIdIn(location.pathname, '/report');
   const member = boardId ? loadMember(localStorage, boardId) : null;
   if (!member) {
     status.textContent = boardId ? t('replay.no_member') : t('board.not_found');
