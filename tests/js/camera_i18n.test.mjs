@@ -4,8 +4,10 @@ import { describe, test } from 'node:test';
 
 import {
   boardBounds,
+  firstView,
   fitBounds,
   MAX_SCALE,
+  READABLE_SCALE,
   MIN_SCALE,
   screenToWorld,
   viewCentre,
@@ -52,6 +54,33 @@ describe('camera', () => {
     const top = worldToScreen(below, b.x, b.y);
     const bottom = worldToScreen(below, b.x + b.w, b.y + b.h);
     assert.ok(top.y >= 200 - 1e-9 && bottom.y <= 500 + 1e-9, 'the board stays clear of the overlays');
+  });
+
+  test('firstView shows a small board whole, a large one readable around its notes or the step frame', () => {
+    const s = emptyState();
+    s.frames.f = { id: 'f', x: 0, y: 0, w: 600, h: 400 };
+    s.notes.n = { id: 'n', x: 20, y: 60, color: 'yellow' };
+    assert.deepEqual(firstView(s, null, 1000, 600), fitBounds(boardBounds(s), 1000, 600), 'fits readably: whole');
+    // A board far larger than the screen, with its notes in one corner.
+    s.frames.g = { id: 'g', x: 3000, y: 2000, w: 800, h: 600 };
+    s.notes.m = { id: 'm', x: 3100, y: 2100, color: 'blue' };
+    delete s.notes.n;
+    assert.ok(fitBounds(boardBounds(s), 1000, 600).scale < READABLE_SCALE);
+    const cam = firstView(s, null, 1000, 600);
+    assert.equal(cam.scale, READABLE_SCALE);
+    const note = worldToScreen(cam, 3100, 2100);
+    assert.ok(note.x >= 40 && note.x + 160 * cam.scale <= 960, 'the note is on screen');
+    assert.ok(note.y >= 40 && note.y + 120 * cam.scale <= 560);
+    const corner = worldToScreen(cam, 3800, 2600);
+    assert.ok(corner.x >= 960 - 1e-9 && corner.y >= 560 - 1e-9, 'no empty margin past the board edge');
+    // The current step's frame is where the work is.
+    const onFrame = firstView(s, s.frames.f, 1000, 600);
+    const tl = worldToScreen(onFrame, 0, 0);
+    assert.deepEqual([tl.x, tl.y], [40, 40], "the step frame's top left, at the board's edge");
+    // A focus larger than the screen: its top left (a frame's title) shows.
+    const big = { x: 1000, y: 500, w: 3000, h: 2000 };
+    const topLeft = worldToScreen(firstView(s, big, 1000, 600), big.x, big.y);
+    assert.deepEqual([topLeft.x, topLeft.y], [40, 40]);
   });
 });
 

@@ -57,6 +57,11 @@ export function boardBounds(state) {
   return { x: minX, y: minY, w: maxX - minX, h: maxY - minY };
 }
 
+/** `insets` as {top, right, bottom, left} (px); one number stands for all four. */
+function padOf(insets) {
+  return typeof insets === 'number' ? { top: insets, right: insets, bottom: insets, left: insets } : insets;
+}
+
 /**
  * A camera that shows `bounds` whole in a `width` × `height` viewport, never
  * zoomed in past 100 %. `insets` ({top, right, bottom, left} in px, or one
@@ -64,7 +69,7 @@ export function boardBounds(state) {
  * card, the toolbar).
  */
 export function fitBounds(bounds, width, height, insets = 40) {
-  const pad = typeof insets === 'number' ? { top: insets, right: insets, bottom: insets, left: insets } : insets;
+  const pad = padOf(insets);
   const availW = Math.max(1, width - pad.left - pad.right);
   const availH = Math.max(1, height - pad.top - pad.bottom);
   const cx = pad.left + availW / 2;
@@ -76,6 +81,53 @@ export function fitBounds(bounds, width, height, insets = 40) {
     y: cy - (bounds.y + bounds.h / 2) * scale,
     scale,
   };
+}
+
+/**
+ * The smallest zoom at which a note's words can be read: its 15 px text is
+ * 9 px on screen. Below FAR_SCALE (30 %, cull.js) notes are blocks of colour
+ * without words at all, and just above it the words are too small to read.
+ */
+export const READABLE_SCALE = 0.6;
+
+/** Board units around the notes that make "where the work is": the title of a frame above its first notes. */
+const WORK_MARGIN = 60;
+
+/** The notes' bounding box with a margin (where the work is), or null for a board without notes. */
+export function workBounds(state) {
+  const notes = boardBounds({ frames: {}, notes: state.notes });
+  if (!notes) return null;
+  const m = WORK_MARGIN;
+  return { x: notes.x - m, y: notes.y - m, w: notes.w + 2 * m, h: notes.h + 2 * m };
+}
+
+/**
+ * The camera a board opens with. The whole board when it fits at a readable
+ * zoom (READABLE_SCALE); otherwise, at that zoom, as much of the board as the
+ * screen holds, centred on `focus` (the current step's frame), else on the
+ * notes, else on the board, and kept within the board's edges (no empty
+ * margin where there is board to show). Where the focus is larger than the
+ * screen, its top left shows: a frame's title and its first notes. Panning
+ * and zooming reach the rest; "Fit" still shows the whole board.
+ */
+export function firstView(state, focus, width, height, insets = 40) {
+  const board = boardBounds(state);
+  const whole = fitBounds(board, width, height, insets);
+  if (!board || whole.scale >= READABLE_SCALE) return whole;
+  const target = focus ?? workBounds(state) ?? board;
+  const pad = padOf(insets);
+  const scale = READABLE_SCALE;
+  // The part of the board the screen holds at that zoom, in board units.
+  const viewW = Math.max(1, width - pad.left - pad.right) / scale;
+  const viewH = Math.max(1, height - pad.top - pad.bottom) / scale;
+  const start = (at, size, view, boardAt, boardSize) => {
+    if (boardSize <= view) return boardAt + boardSize / 2 - view / 2; // the board fits this way: centred
+    const s = size <= view ? at + size / 2 - view / 2 : at;
+    return Math.max(boardAt, Math.min(s, boardAt + boardSize - view));
+  };
+  const left = start(target.x, target.w, viewW, board.x, board.w);
+  const top = start(target.y, target.h, viewH, board.y, board.h);
+  return { x: pad.left - left * scale, y: pad.top - top * scale, scale };
 }
 
 /**

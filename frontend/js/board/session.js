@@ -25,7 +25,7 @@ export function mountSession(page) {
     setFacPanel,
     isFacilitator,
     renderHeader,
-    fit,
+    firstView,
     onVoteEvent,
     followLeader,
   } = late(page);
@@ -126,11 +126,13 @@ export function mountSession(page) {
     const board = ui.conn.board.board;
     if (board) useBoardLanguage(board.language);
     renderHeader();
-    if (change.reset && !ui.fitted && board) {
+    // The first view, once the canvas is shown (a phone opening in the list
+    // view has it measured when it switches to the canvas, phone/list-mode.js).
+    if (change.reset && !ui.fitted && board && !ui.listMode) {
       ui.fitted = true;
-      // After the header and the mission card have their size, so the fit keeps
+      // After the header and the mission card have their size, so the view keeps
       // the board clear of them.
-      requestAnimationFrame(fit);
+      requestAnimationFrame(firstView);
     }
     for (const event of change.events) if (event.type.startsWith('vote.')) onVoteEvent(event);
     if (change.reset || change.events.some((e) => e.type === 'attention.follow_changed')) {

@@ -3,11 +3,11 @@
 // this view and this pointer (live cursors, docs/protocol.md §2.5). The
 // arithmetic is camera.js's; this part measures the page and applies it.
 
-import { boardBounds, fitBounds, panBy, screenToWorld, viewCentre, worldToScreen, zoomAt } from './camera.js';
+import { READABLE_SCALE, boardBounds, firstView as firstCamera, fitBounds, panBy, screenToWorld, viewCentre, worldToScreen, zoomAt } from './camera.js';
 import { viewRect } from './cursors.js';
 import { isFar, needsCull } from './cull.js';
 import { h, setText } from '../core/dom.js';
-import { NOTE_HEIGHT, NOTE_WIDTH } from '../core/state.js';
+import { NOTE_HEIGHT, NOTE_WIDTH, currentStep } from '../core/state.js';
 import { late } from '../core/page.js';
 
 export function mountViewport(page) {
@@ -139,8 +139,21 @@ export function mountViewport(page) {
     setCamera(fitBounds(view ? boardBounds(view) : null, width, height, overlayInsets(rect)));
   }
 
+  /**
+   * The view a board opens with: the whole board if its notes can be read so,
+   * else a readable part of it around the current step's frame or the notes
+   * (camera.js firstView). A large board fitted whole would open as blocks of
+   * colour without words.
+   */
+  function firstView() {
+    const { width, height, rect } = viewportSize();
+    const view = currentView();
+    const step = currentStep(view);
+    const focus = (step?.frame_id && view.frames[step.frame_id]) || null;
+    setCamera(firstCamera(view, focus, width, height, overlayInsets(rect)));
+  }
+
   /** Writing on a note far zoomed out is unreadable: zoom to 100 % around it first. */
-  const READABLE_SCALE = 0.6;
   function zoomToNote(id) {
     const note = noteInView(id);
     if (!note || ui.camera.scale >= READABLE_SCALE) return;
@@ -292,5 +305,5 @@ export function mountViewport(page) {
     ui.flight = requestAnimationFrame(step);
   }
 
-  return { applyCamera, renderZoom, setCamera, measureViewport, viewportSize, overlayInsets, fit, zoomToNote, zoomBy, centreOfView, userCamera, publishView, sendCursor, revealNote, showNotes, stopFlight, flyTo, viewportBox };
+  return { applyCamera, renderZoom, setCamera, measureViewport, viewportSize, overlayInsets, fit, firstView, zoomToNote, zoomBy, centreOfView, userCamera, publishView, sendCursor, revealNote, showNotes, stopFlight, flyTo, viewportBox };
 }

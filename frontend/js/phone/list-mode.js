@@ -11,7 +11,7 @@ import { late } from '../core/page.js';
 
 export function mountListMode(page) {
   const { dom, $, ui } = page;
-  const { send, vote, finishEdit, scheduleRender } = late(page);
+  const { send, vote, finishEdit, scheduleRender, firstView } = late(page);
 
   // On a phone's canvas the banners fold to one line each (banners.js).
   const bannerToggle = mountBannerToggle(dom.boardTop);
@@ -41,6 +41,12 @@ export function mountListMode(page) {
     document.body.classList.toggle('list-mode', ui.listMode);
     phone.show(ui.listMode);
     scheduleRender();
+    // A board opened in the list view gets its first view on the canvas now
+    // that the canvas has a size (session.js leaves it until then).
+    if (!on && !ui.fitted && ui.conn?.board.board) {
+      ui.fitted = true;
+      requestAnimationFrame(firstView);
+    }
   }
 
   dom.listToggle.addEventListener('click', () => {
