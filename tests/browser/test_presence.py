@@ -3,6 +3,7 @@ the top bar's one-line summary per actor sector on a laptop and a phone, and the
 dialog with everyone (search, order by sector, keyboard, Swedish)."""
 
 import asyncio
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -114,6 +115,14 @@ LINE_JS = """() => {
 }"""
 
 
+# Every chip's count inside the chips' box (none cut off at the edge).
+WHOLE_COUNTS_JS = """() => {
+  const box = document.getElementById('online-sectors').getBoundingClientRect();
+  return [...document.querySelectorAll('#online-sectors .online-chip-count')]
+    .every((c) => { const r = c.getBoundingClientRect(); return r.width > 0 && r.right <= box.right + 0.5; });
+}"""
+
+
 def measure(page: Page) -> dict[str, Any]:
     line: dict[str, Any] = page.evaluate(LINE_JS)
     return line
@@ -163,6 +172,17 @@ def test_three_hundred_online_read_as_one_line_and_a_searchable_list(
             assert [c.get_attribute("data-sector") for c in order.all()] == list(SECTORS)
         assert_one_line(measure(laptop), before["laptop"])
         assert_one_line(measure(phone), before["phone"])
+        # Six sectors' names do not fit beside the laptop's other tools: the
+        # chips show their colour and whole count, their names stay in the
+        # button's accessible name and each chip's tooltip.
+        assert laptop.evaluate(WHOLE_COUNTS_JS), "a count is cut"
+        expect(laptop.get_by_test_id("online-toggle")).to_have_class(re.compile(r"\bcompact\b"))
+        expect(
+            laptop.get_by_role("button", name=re.compile(r"302 online\s*Public\s*97\s*Business\s*73"))
+        ).to_be_visible()
+        expect(laptop.locator('#online-sectors .online-chip[data-sector="academia"]')).to_have_attribute(
+            "title", "Academia: 60"
+        )
         cam.shoot(laptop.locator(".topbar"), "topbar-laptop", doc=True)
 
         # Opened from the keyboard; focus lands in the search field.

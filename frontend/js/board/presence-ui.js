@@ -8,6 +8,9 @@ import { filterOnline, sectorCounts, sectorOf } from './presence.js';
 
 const $ = (id) => document.getElementById(id);
 
+/** Below this width (px) a cut board title yields its room to the chips' names. */
+const TITLE_MIN_PX = 96;
+
 const countText = (n) => (n === 1 ? t('board.online.count.one') : t('board.online.count', { n }));
 
 export class PresenceView {
@@ -29,6 +32,9 @@ export class PresenceView {
     this.sort.addEventListener('change', () => this._renderList());
     // Escape closes a modal dialog by itself; focus goes back to what opened it.
     this.dialog.addEventListener('close', () => this.toggle.focus());
+    this.title = document.querySelector('.board-title');
+    // A narrower or wider window: the chips may need their compact form, or have room again.
+    if (typeof ResizeObserver === 'function') new ResizeObserver(() => this.fit()).observe(this.toggle.closest('.topbar'));
   }
 
   open() {
@@ -48,7 +54,8 @@ export class PresenceView {
     const chips = counts.sectors.map(({ sector, n }) =>
       h(
         'span',
-        { class: 'online-chip', 'data-sector': sector },
+        // The full name on hover: the compact form shows only the colour and the count.
+        { class: 'online-chip', 'data-sector': sector, title: `${t(`sector.${sector}`)}: ${n}` },
         h('span', { class: `sector-dot sector-${sector}`, 'aria-hidden': 'true' }),
         h('span', { class: 'online-chip-label', text: t(`sector.${sector}.short`) }),
         ' ',
@@ -60,6 +67,23 @@ export class PresenceView {
     this.sectors.replaceChildren(...chips);
     this.summary.replaceChildren(...chips.map((chip) => chip.cloneNode(true)));
     this._renderList();
+    this.fit();
+  }
+
+  /**
+   * The chips in one line of the top bar, whole: with their sectors' names
+   * where there is room, else compact (colour and count; the names stay in
+   * the button's accessible name and in each chip's tooltip), and faded at
+   * the edge only if even that does not fit. Compact too when the board's
+   * title would be squeezed to a few letters (a long language, a narrow window).
+   */
+  fit() {
+    const { toggle, sectors, title } = this;
+    const overflows = () => sectors.scrollWidth > sectors.clientWidth;
+    const squeezed = () => title && title.clientWidth < TITLE_MIN_PX && title.scrollWidth > title.clientWidth;
+    toggle.classList.remove('compact', 'cut');
+    if (overflows() || squeezed()) toggle.classList.add('compact');
+    toggle.classList.toggle('cut', overflows());
   }
 
   _renderList() {

@@ -1,0 +1,96 @@
+"""The top bar's count per actor sector and the phone's bottom bar, in Chromium:
+what a first-time user sees there is whole, named and without stray gaps."""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import Tabs
+from tests.browser.pages import Camera, join
+from tests.client import create_board as api_board
+from tests.services import ServerProcess
+
+# The last chip's count against the chips' box, and whether that box fades its edge.
+CHIP_JS = """() => {
+  const sectors = document.getElementById('online-sectors');
+  const box = sectors.getBoundingClientRect();
+  const counts = [...sectors.querySelectorAll('.online-chip-count')].map((c) => c.getBoundingClientRect());
+  const bar = document.querySelector('.topbar').getBoundingClientRect();
+  return {
+    whole: counts.every((c) => c.width > 0 && c.left >= box.left && c.right <= box.right + 0.5),
+    mask: getComputedStyle(sectors).maskImage,
+    bar: bar.height,
+    overflow: document.documentElement.scrollWidth - window.innerWidth,
+  };
+}"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "width", "height", "sector"),
+    [
+        ("sv", 1280, 800, "Offentlig"),
+        ("en", 1024, 768, "Public"),
+        ("en", 1920, 1080, "Public"),
+        ("sv", 390, 844, "Offentlig"),
+    ],
+)
+def test_the_count_per_sector_is_whole_and_named(
+    server: ServerProcess,
+    tabs: Tabs,
+    artifacts: Path,
+    lang: str,
+    width: int,
+    height: int,
+    sector: str,
+) -> None:
+    board = api_board(server.http, "Fossilfria godstransporter – missionsworkshop", lang)
+    page = tabs.open("facilitator", width, height)
+    join(page, board["links"]["facilitator"], "Karin Berg", "public")
+    toggle = page.get_by_test_id("online-toggle")
+    expect(toggle.locator(".online-chip-count")).to_have_text("1")
+    Camera(artifacts, "bars", "bars").shoot(page.locator(".topbar"), f"topbar-{lang}-{width}")
+    chips = page.evaluate(CHIP_JS)
+    # Whole and not faded out: nothing is cut when everything fits.
+    assert chips["whole"], chips
+    assert chips["mask"] == "none", chips
+    assert chips["overflow"] <= 0, chips
+    # The sector's name is in the button's name whatever the form shown.
+    expect(page.get_by_role("button", name=re.compile(rf"{sector}\s*1"))).to_be_visible()
+    tabs.assert_clean()
+
+
+def bottom_bar(page: Page) -> dict[str, float]:
+    box: dict[str, float] = page.evaluate(
+        """() => {
+          const r = (s) => document.querySelector(s).getBoundingClientRect();
+          const vote = r('#vote-toggle'), list = r('#list-toggle');
+          const label = r('#vote-toggle > span:not(.tool-icon)');
+          return { gap: list.left - vote.right, label: label.width, top: vote.top - list.top };
+        }"""
+    )
+    return box
+
+
+@pytest.mark.parametrize(("lang", "label"), [("sv", "Prickröstning"), ("en", "Dot vote")])
+def test_a_facilitators_phone_column_names_the_dot_vote(
+    server: ServerProcess, tabs: Tabs, artifacts: Path, lang: str, label: str
+) -> None:
+    board = api_board(server.http, "Fossilfri godstrafik", lang)
+    page = tabs.open("facilitator", 390, 844)
+    join(page, board["links"]["facilitator"], "Karin Berg", "public")
+    expect(page.get_by_test_id("list-toggle")).to_have_attribute("aria-pressed", "true")
+    vote = page.get_by_test_id("vote-toggle")
+    expect(vote).to_be_visible()
+    expect(vote).to_have_text(re.compile(rf"●\s*{label}"))
+    Camera(artifacts, "bars", "bars").shoot(page.locator("#toolbar"), f"phone-column-{lang}")
+    bar = bottom_bar(page)
+    # Its name is shown, on the same row as the switch to the canvas, with no hole between them.
+    assert bar["label"] > 40, bar
+    assert abs(bar["top"]) < 8, bar
+    assert 0 <= bar["gap"] <= 12, bar
+    # Opening it still works from there.
+    vote.click()
+    expect(page.get_by_test_id("vote-panel")).to_be_visible()
+    tabs.assert_clean()
