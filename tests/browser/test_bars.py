@@ -16,7 +16,8 @@ from tests.services import ServerProcess
 CHIP_JS = """() => {
   const sectors = document.getElementById('online-sectors');
   const box = sectors.getBoundingClientRect();
-  const counts = [...sectors.querySelectorAll('.online-chip-count')].map((c) => c.getBoundingClientRect());
+  const counts = [...sectors.querySelectorAll('.online-chip-count')]
+    .map((c) => c.getBoundingClientRect());
   const bar = document.querySelector('.topbar').getBoundingClientRect();
   return {
     whole: counts.every((c) => c.width > 0 && c.left >= box.left && c.right <= box.right + 0.5),

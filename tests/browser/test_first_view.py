@@ -61,8 +61,10 @@ READABLE_NOTES_JS = """(minPx) => {
     if (world.classList.contains('far') || !text || !text.textContent.trim()) continue;
     const r = text.getBoundingClientRect();
     const px = parseFloat(getComputedStyle(text).fontSize) * scale;
-    const inside = r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom;
-    const hidden = covers.some((c) => r.left < c.right && r.right > c.left && r.top < c.bottom && r.bottom > c.top);
+    const inside = r.left >= box.left && r.right <= box.right
+      && r.top >= box.top && r.bottom <= box.bottom;
+    const hidden = covers.some((c) => r.left < c.right && r.right > c.left
+      && r.top < c.bottom && r.bottom > c.top);
     if (inside && !hidden && px >= minPx) out.push(text.textContent.trim());
   }
   return out;

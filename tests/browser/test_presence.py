@@ -119,7 +119,10 @@ LINE_JS = """() => {
 WHOLE_COUNTS_JS = """() => {
   const box = document.getElementById('online-sectors').getBoundingClientRect();
   return [...document.querySelectorAll('#online-sectors .online-chip-count')]
-    .every((c) => { const r = c.getBoundingClientRect(); return r.width > 0 && r.right <= box.right + 0.5; });
+    .every((c) => {
+      const r = c.getBoundingClientRect();
+      return r.width > 0 && r.right <= box.right + 0.5;
+    });
 }"""
 
 
@@ -177,12 +180,10 @@ def test_three_hundred_online_read_as_one_line_and_a_searchable_list(
         # button's accessible name and each chip's tooltip.
         assert laptop.evaluate(WHOLE_COUNTS_JS), "a count is cut"
         expect(laptop.get_by_test_id("online-toggle")).to_have_class(re.compile(r"\bcompact\b"))
-        expect(
-            laptop.get_by_role("button", name=re.compile(r"302 online\s*Public\s*97\s*Business\s*73"))
-        ).to_be_visible()
-        expect(laptop.locator('#online-sectors .online-chip[data-sector="academia"]')).to_have_attribute(
-            "title", "Academia: 60"
-        )
+        named = re.compile(r"302 online\s*Public\s*97\s*Business\s*73")
+        expect(laptop.get_by_role("button", name=named)).to_be_visible()
+        academia = laptop.locator('#online-sectors .online-chip[data-sector="academia"]')
+        expect(academia).to_have_attribute("title", "Academia: 60")
         cam.shoot(laptop.locator(".topbar"), "topbar-laptop", doc=True)
 
         # Opened from the keyboard; focus lands in the search field.
