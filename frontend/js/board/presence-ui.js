@@ -11,6 +11,8 @@ const $ = (id) => document.getElementById(id);
 /** Below this width (px) a cut board title yields its room to the chips' names. */
 const TITLE_MIN_PX = 96;
 
+const PHONE = window.matchMedia('(max-width: 40rem)');
+
 const countText = (n) => (n === 1 ? t('board.online.count.one') : t('board.online.count', { n }));
 
 export class PresenceView {
@@ -81,8 +83,11 @@ export class PresenceView {
     const { toggle, sectors, title } = this;
     const overflows = () => sectors.scrollWidth > sectors.clientWidth;
     const squeezed = () => title && title.clientWidth < TITLE_MIN_PX && title.scrollWidth > title.clientWidth;
+    // A phone's top bar has room for the numbers only (css/board/presence.css).
+    const narrow = PHONE.matches;
+    toggle.classList.toggle('narrow', narrow);
     toggle.classList.remove('compact', 'cut');
-    if (overflows() || squeezed()) toggle.classList.add('compact');
+    if (narrow || overflows() || squeezed()) toggle.classList.add('compact');
     toggle.classList.toggle('cut', overflows());
   }
 
