@@ -66,6 +66,19 @@ def go_to_step(fac: Page, title: str, *participants: Page) -> str:
     return step_id
 
 
+def overview(page: Page) -> None:
+    """The whole board in view, as a person looks at it before writing in a far
+    frame: Fit on a laptop; on a phone (no Fit button there), zooming out."""
+    fit = page.get_by_test_id("zoom-fit")
+    if fit.is_visible():
+        fit.click()
+        return
+    for _ in range(10):
+        if page.evaluate("() => window.samskapa.camera().scale") <= 0.16:
+            break
+        page.get_by_test_id("zoom-out").click()
+
+
 def texts_on_board(page: Page) -> list[str]:
     """The accessible names of every note drawn on the page: each holds the
     note's text at every zoom (far out a note is drawn without its text)."""
@@ -131,6 +144,9 @@ def test_a_mission_workshop_from_template_to_done(
     join(amira, par_link, "Amira", "business")
     join(bo, par_link, "Bo", "academia")
     use_canvas(bo)  # Bo prefers the canvas on his phone
+    # The board opens on a readable part of it; both look at the whole of it.
+    for page in (amira, bo):
+        overview(page)
     state = fac.evaluate("() => window.samskapa.state()")
     assert state["board"]["mission"]["statement"] == MISSION
     assert [s["title"] for s in state["agenda"]][4:8] == [
