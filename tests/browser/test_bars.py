@@ -95,3 +95,28 @@ def test_a_facilitators_phone_column_names_the_dot_vote(
     vote.click()
     expect(page.get_by_test_id("vote-panel")).to_be_visible()
     tabs.assert_clean()
+
+
+def test_a_tablet_keeps_the_board_title_and_role_in_the_top_bar(
+    server: ServerProcess, tabs: Tabs, artifacts: Path
+) -> None:
+    """A facilitator's tools in Swedish leave a portrait tablet no room beside
+    the title: they take a second row instead of hiding the title and running
+    over the role badge."""
+    board = api_board(server.http, "Fossilfria godstransporter – missionsworkshop", "sv")
+    page = tabs.open("facilitator", 768, 1024)
+    join(page, board["links"]["facilitator"], "Karin Berg", "public")
+    Camera(artifacts, "bars", "bars").shoot(page.locator(".topbar"), "topbar-sv-768")
+    bar = page.evaluate(
+        """() => {
+          const r = (s) => document.querySelector(s).getBoundingClientRect();
+          const title = r('.board-title'), badge = r('.role-badge'), conn = r('.conn-state');
+          const apart = badge.right <= conn.left || badge.bottom <= conn.top;
+          return { title: title.width, apart,
+                   overflow: document.documentElement.scrollWidth - window.innerWidth };
+        }"""
+    )
+    assert bar["title"] >= 200, bar
+    assert bar["apart"], bar
+    assert bar["overflow"] <= 0, bar
+    tabs.assert_clean()
