@@ -64,10 +64,12 @@ class Mix:
         return client_command_adapter.validate_python(data)
 
 
-async def one_run(url: str, boards: int, batch: int, ops: int, warmup: int) -> tuple[float, float]:
+async def one_run(
+    url: str, boards: int, batch: int, ops: int, warmup: int, writers: int
+) -> tuple[float, float]:
     db = open_database(url)
     await upgrade(db)
-    store = EventStore(db)
+    store = EventStore(db, writers=writers)
     store.start()
     try:
         service = Boards(store)
@@ -113,6 +115,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ops", type=int, default=10_000, help="measured ops per run")
     p.add_argument("--warmup", type=int, default=2_000)
     p.add_argument("--runs", type=int, default=3)
+    p.add_argument(
+        "--writers",
+        type=int,
+        default=1,
+        help="PostgreSQL: writer lanes (1: every group commit holds --batch ops; "
+        "more split each --batch over the lanes by board)",
+    )
     args = p.parse_args(argv)
     if not (1 <= args.boards <= 500 and 1 <= args.batch <= 1000 and 1 <= args.runs <= 10):
         p.error("--boards 1..500, --batch 1..1000, --runs 1..10")
@@ -126,13 +135,16 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="samskapa-writer-") as tmp:
             url = args.database_url or f"sqlite+aiosqlite:///{tmp}/samskapa.db"
             results.append(
-                asyncio.run(one_run(url, args.boards, args.batch, args.ops, args.warmup))
+                asyncio.run(
+                    one_run(url, args.boards, args.batch, args.ops, args.warmup, args.writers)
+                )
             )
     cpu = statistics.median(r[0] for r in results)
     rate = statistics.median(r[1] for r in results)
     kind = "PostgreSQL" if args.database_url else "SQLite"
     print(
-        f"{kind}, {args.boards} board(s), {args.batch} ops per commit: "
+        f"{kind}, {args.boards} board(s), {args.batch} ops per commit, "
+        f"{args.writers} writer(s): "
         f"{cpu * 1e6:.0f} µs CPU per op (runs: "
         + ", ".join(f"{r[0] * 1e6:.0f}" for r in results)
         + f"), {rate:,.0f} ops/s wall; load average {os.getloadavg()[0]:.1f}"

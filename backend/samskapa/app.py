@@ -100,7 +100,12 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             await db.dispose()
             raise
         await upgrade(db)
-        store = EventStore(db, secret=settings.voter_secret(db.is_sqlite), clock=clock)
+        store = EventStore(
+            db,
+            secret=settings.voter_secret(db.is_sqlite),
+            clock=clock,
+            writers=settings.postgres_writers,
+        )
         hub = Hub(
             on_open=broker.watch,
             on_close=broker.unwatch,

@@ -50,6 +50,15 @@ class Settings(BaseSettings):
         description="SQLAlchemy async URL; empty means SQLite in data_dir "
         "(postgresql+asyncpg://user@host/db for PostgreSQL).",
     )
+    postgres_writers: int = Field(
+        1,
+        ge=1,
+        le=32,
+        description="With PostgreSQL: group-commit writers, each with its own share of "
+        "the boards and its own connection, so commits for different boards overlap "
+        "(SQLite always has one). More pay where the database's round trip is long "
+        "and the server's core has room.",
+    )
     broker_url: str = Field("memory://", description="memory:// (one process) or redis://host:port")
     host: str = "127.0.0.1"
     port: int = 8000

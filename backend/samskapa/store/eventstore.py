@@ -1,11 +1,12 @@
-"""The event store: one group-commit writer per database, plus reads.
+"""The event store: group-commit writers (one on SQLite, one or more on PostgreSQL), plus reads.
 
-Why one writer: committing whatever is queued in one transaction with Core
-multi-row inserts is about 30× faster than one commit per op (docs/benchmarks.md),
-and it makes the order of a board's events the order in which one task decided
-them. The writer task is also the only code that advances the cached board
-states and publishes committed events, so every subscriber sees each board's
-events once, in `seq` order, without gaps.
+Why one writer per board: committing whatever is queued in one transaction with
+Core multi-row inserts is about 30× faster than one commit per op
+(docs/benchmarks.md), and it makes the order of a board's events the order in
+which one task decided them. A board's writer task is also the only code that
+advances its cached state and publishes its committed events, so every
+subscriber sees each board's events once, in `seq` order, without gaps. On
+PostgreSQL several writers can share the boards out (`_Lane`) and commit side by side.
 
 The rule "acknowledged means committed": a caller's future is resolved only
 after COMMIT returned. If the commit fails, every op in the batch fails with
@@ -18,6 +19,7 @@ import contextlib
 import logging
 import sqlite3
 import time
+import zlib
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -54,6 +56,17 @@ SNAPSHOT_EVERY = 500
 # bounded, and one sender's event + ack per op well inside its outbox (the
 # default limit is 5,000 messages), so a burst is never mistaken for a stall.
 MAX_BATCH = 1000
+# Writers on PostgreSQL by default, each with its own share of the boards and
+# its own connection. A group commit waits for its round trip and the
+# database's WAL flush, and the next batch of the same writer waits behind it;
+# more writers overlap those waits, but split the batches smaller, and every
+# commit has a fixed cost in the server's core (system calls, wake-ups) and the
+# database's. With PostgreSQL on the same small machine one writer measured as
+# well as two at the p99 and used less of the core (docs/benchmarks.md,
+# *Ingest*, PostgreSQL on 50 boards); more pay where the round trip is long (a
+# database on another host) and the core has room. SQLite has one writer: its
+# file takes one write transaction at a time.
+POSTGRES_WRITERS = 1
 # Boards kept in memory beyond those someone is watching; the rest reload on demand
 # (a snapshot plus the events after it), so days-long idea collections
 # on many boards do not grow the process forever.
@@ -197,32 +210,67 @@ def _plain(batch: list[_Append | _Sync], held: dict[str, BoardEntry]) -> bool:
 DeletionListener = Callable[[str], None]
 
 
+@dataclass(slots=True, eq=False)
+class _Lane:
+    """One writer: the work queued for its boards, its task, and on PostgreSQL
+    the connection it keeps for one-statement commits.
+
+    A board always goes to the same lane, so its ops are decided and committed
+    in the order they were queued, by one task, one batch after the other;
+    lanes share no board and commit side by side.
+    """
+
+    name: str
+    # What the writer has still to do, and its wake-up call. A deque and an event
+    # instead of an asyncio.Queue: every op passes here, and the queue's own
+    # bookkeeping (getters, putters, task counts) cost more than the append.
+    queue: deque[_Item] = field(default_factory=deque)
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    task: asyncio.Task[None] | None = None
+    held: AsyncConnection | None = None
+    held_driver: Any = None
+    # Set while a batch or deletion of this lane is between its decisions and
+    # their publication: its boards' entries must stay where they are.
+    busy: bool = False
+
+
 class EventStore:
-    def __init__(self, db: Database, secret: bytes = b"", clock: Clock = system_clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        secret: bytes = b"",
+        clock: Clock = system_clock,
+        writers: int | None = None,
+    ) -> None:
+        """`writers`: lanes on PostgreSQL (POSTGRES_WRITERS when None); always
+        one on SQLite."""
         self.db = db
         self.clock = clock
         # Keys the pseudonyms of anonymous vote rounds; never stored in the database.
         self.secret = secret
-        # What the writer has still to do, and its wake-up call. A deque and an event
-        # instead of an asyncio.Queue: every op passes here, and the queue's own
-        # bookkeeping (getters, putters, task counts) cost more than the append.
-        self._queue: deque[_Item] = deque()
-        self._wake = asyncio.Event()
         self._entries: dict[str, BoardEntry] = {}
         self._listeners: list[Listener] = []
         self._commit_listeners: list[CommitListener] = []
         self._deletion_listeners: list[DeletionListener] = []
-        self._task: asyncio.Task[None] | None = None
         # Tells whether a board has live connections here (set by the app: the hub).
         self.is_watched: Callable[[str], bool] = lambda _board_id: False
         self._is_postgres = db.write.dialect.name == "postgresql"
         self._is_sqlite = db.write.dialect.name == "sqlite"
-        # The writer's own PostgreSQL connection for one-statement commits.
-        self._held: AsyncConnection | None = None
-        self._held_driver: Any = None
+        lanes = (POSTGRES_WRITERS if writers is None else writers) if self._is_postgres else 1
+        if lanes < 1:
+            raise ValueError("at least one writer")
+        self._lanes = [
+            _Lane("event-store-writer" if lanes == 1 else f"event-store-writer-{i}")
+            for i in range(lanes)
+        ]
         # Figures for /metrics.
         self.batches = 0
         self.last_commit_ms = 0.0
+
+    @property
+    def writers(self) -> int:
+        """How many writers commit side by side (one on SQLite)."""
+        return len(self._lanes)
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -238,19 +286,23 @@ class EventStore:
         self._deletion_listeners.append(listener)
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="event-store-writer")
+        for lane in self._lanes:
+            lane.task = asyncio.create_task(self._run(lane), name=lane.name)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        while self._queue:
-            _fail(self._queue.popleft(), "The server is shutting down.")
-        if self._held is not None:
-            held, self._held, self._held_driver = self._held, None, None
-            await held.close()
+        for lane in self._lanes:
+            if lane.task is not None:
+                lane.task.cancel()
+        for lane in self._lanes:
+            if lane.task is not None:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await lane.task
+                lane.task = None
+            while lane.queue:
+                _fail(lane.queue.popleft(), "The server is shutting down.")
+            if lane.held is not None:
+                held, lane.held, lane.held_driver = lane.held, None, None
+                await held.close()
 
     # -- the write path ----------------------------------------------------------------
 
@@ -297,8 +349,17 @@ class EventStore:
         self._put(_Append(board_id, command, actor, op_id, None, [], reply))
 
     def _put(self, item: _Item) -> None:
-        self._queue.append(item)
-        self._wake.set()
+        lane = self._lane_of(item.board_id)
+        lane.queue.append(item)
+        lane.wake.set()
+
+    def _lane_of(self, board_id: str) -> _Lane:
+        lanes = self._lanes
+        if len(lanes) == 1:
+            return lanes[0]
+        # A stable hash (not `hash`, which is salted per process): any process
+        # sends a board to the lane of the same number, which keeps runs comparable.
+        return lanes[zlib.crc32(board_id.encode()) % len(lanes)]
 
     async def entry(self, board_id: str) -> BoardEntry:
         """The board as this process holds it, loaded or caught up by the writer."""
@@ -324,13 +385,14 @@ class EventStore:
     def cached(self, board_id: str) -> BoardEntry | None:
         return self._entries.get(board_id)
 
-    async def _run(self) -> None:
+    async def _run(self, lane: _Lane) -> None:
         pending_snapshots: list[dict[str, Any]] = []
+        queue = lane.queue
         while True:
-            while not self._queue:
-                self._wake.clear()
-                await self._wake.wait()
-            queue = self._queue
+            while not queue:
+                lane.wake.clear()
+                await lane.wake.wait()
+            lane.busy = True
             batch: list[_Append | _Sync] = []
             while queue and len(batch) < MAX_BATCH and not isinstance(queue[0], _Delete):
                 item = queue.popleft()
@@ -338,7 +400,7 @@ class EventStore:
                 batch.append(item)
             if batch:
                 try:
-                    pending_snapshots = await self._commit(batch, pending_snapshots)
+                    pending_snapshots = await self._commit(lane, batch, pending_snapshots)
                 except Exception as exc:
                     log.exception("commit of %d ops failed", len(batch))
                     for failed in batch:
@@ -352,6 +414,7 @@ class EventStore:
                     row for row in pending_snapshots if row["board_id"] != deletion.board_id
                 ]
                 await self._delete(deletion)
+            lane.busy = False
             self._trim()
 
     async def _delete(self, item: _Delete) -> None:
@@ -401,13 +464,11 @@ class EventStore:
             item.future.set_result(deletion)
 
     async def _commit(
-        self, batch: list[_Append | _Sync], pending_snapshots: list[dict[str, Any]]
+        self, lane: _Lane, batch: list[_Append | _Sync], pending_snapshots: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
         started = time.perf_counter()
-        if (self._is_sqlite or (self._is_postgres and not pending_snapshots)) and _plain(
-            batch, self._entries
-        ):
-            done = await self._commit_plain(batch, pending_snapshots, started)
+        if (self._is_sqlite or self._is_postgres) and _plain(batch, self._entries):
+            done = await self._commit_plain(lane, batch, pending_snapshots, started)
             if done is not None:
                 return done
         return await self._commit_full(batch, pending_snapshots, started)
@@ -452,6 +513,7 @@ class EventStore:
 
     async def _commit_plain(
         self,
+        lane: _Lane,
         batch: list[_Append | _Sync],
         pending_snapshots: list[dict[str, Any]],
         started: float,
@@ -462,8 +524,8 @@ class EventStore:
         Only ops (no loads, no rows besides events) on boards held here. They
         are decided first, on copies of the held states, as if nobody else had
         written; then one call begins the transaction, checks that the boards'
-        heads are still those states' and writes the events and heads (and on
-        SQLite the snapshots due), and commits. Where that does not hold —
+        heads are still those states' and writes the events, the heads and the
+        snapshots due, and commits. Where that does not hold —
         another process wrote to a board, or an op was committed before (a
         retry: the unique `(board_id, op_id)` key refuses its row, or it is
         one of the refused ops) — nothing is written, and the batch goes the
@@ -495,7 +557,7 @@ class EventStore:
             )
         else:
             committed = await self._plain_postgres(
-                expected, work, decided.event_rows, decided.refused
+                lane, expected, work, decided.event_rows, decided.refused, pending_snapshots
             )
         if not committed:
             return None
@@ -542,14 +604,16 @@ class EventStore:
 
     async def _plain_postgres(
         self,
+        lane: _Lane,
         expected: dict[str, int],
         work: dict[str, BoardState],
         rows: list[tuple[Any, ...]],
         refused: list[tuple[str, str]],
+        snapshot_rows: list[dict[str, Any]],
     ) -> bool:
         board_ids = sorted(expected)
         columns: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)] or [[]] * 7
-        driver = await self._held_postgres()
+        driver = await self._held_postgres(lane)
         try:
             # Outside a transaction block: the statement is its own transaction,
             # committed (and flushed, synchronous_commit) when it returns.
@@ -561,25 +625,28 @@ class EventStore:
                 [b for b, _ in refused],
                 [o for _, o in refused],
                 *columns,
+                [r["board_id"] for r in snapshot_rows],
+                [r["seq"] for r in snapshot_rows],
+                [r["state"] for r in snapshot_rows],
             )
         except asyncpg.UniqueViolationError:
             return False  # a retry of a committed op: the full way answers it
         except Exception:
             # Whatever state the connection is in, the next commit takes a fresh one.
-            await self._release_postgres()
+            await self._release_postgres(lane)
             raise
         return bool(fine)
 
-    async def _held_postgres(self) -> Any:
-        """The writer's own connection for the one-statement commits, kept
+    async def _held_postgres(self, lane: _Lane) -> Any:
+        """The lane's own connection for the one-statement commits, kept
         between them (a checkout pings the server first: one more round trip)."""
-        if self._held is None:
-            self._held = await self.db.write.connect()
-            self._held_driver = (await self._held.get_raw_connection()).driver_connection
-        return self._held_driver
+        if lane.held is None:
+            lane.held = await self.db.write.connect()
+            lane.held_driver = (await lane.held.get_raw_connection()).driver_connection
+        return lane.held_driver
 
-    async def _release_postgres(self) -> None:
-        held, self._held, self._held_driver = self._held, None, None
+    async def _release_postgres(self, lane: _Lane) -> None:
+        held, lane.held, lane.held_driver = lane.held, None, None
         if held is not None:
             with contextlib.suppress(Exception):
                 await held.invalidate()
@@ -700,11 +767,18 @@ class EventStore:
     def _trim(self) -> None:
         """Forget the least recently loaded boards nobody here is watching.
 
-        Runs in the writer task between batches, the only place entries change.
+        Runs in a writer task between its batches. A board whose lane is in the
+        middle of a batch stays: that batch decided on its entry and will hold
+        the result there; it goes at a later turn.
         """
         idle = [b for b in self._entries if not self.is_watched(b)]
-        for board_id in idle[: max(0, len(idle) - MAX_IDLE_BOARDS)]:
-            del self._entries[board_id]
+        excess = len(idle) - MAX_IDLE_BOARDS
+        for board_id in idle:
+            if excess <= 0:
+                break
+            if not self._lane_of(board_id).busy:
+                del self._entries[board_id]
+                excess -= 1
 
     async def _catch_up(self, conn: AsyncConnection, board_id: str, head: int) -> None:
         """Bring the cached board to `head`, publishing what other processes wrote."""
@@ -921,8 +995,9 @@ def _sqlite_applied(
 # One group commit on PostgreSQL, in one statement and round trip: lock the
 # boards' rows (in id order, as `_CoreWrites.heads`), and only if their heads are
 # still those the batch was decided on and none of the refused ops was committed
-# before, insert the events and advance the heads. $1–$3: board ids, expected
-# heads, new heads; $4–$5: the refused ops; $6–$12: the event columns.
+# before, insert the events, advance the heads and write the snapshots due.
+# $1–$3: board ids, expected heads, new heads; $4–$5: the refused ops; $6–$12:
+# the event columns; $13–$15: the snapshots' boards, seqs and states.
 _PLAIN_POSTGRES = (
     "WITH x AS ("
     " SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS x(id, head, new_head)),"
@@ -940,7 +1015,10 @@ _PLAIN_POSTGRES = (
     " $10::text[], $11::text[], $12::bigint[]) WHERE (SELECT fine FROM ok)),"
     " moved AS ("
     " UPDATE boards SET head_seq = x.new_head FROM x"
-    " WHERE boards.id = x.id AND x.new_head <> x.head AND (SELECT fine FROM ok))"
+    " WHERE boards.id = x.id AND x.new_head <> x.head AND (SELECT fine FROM ok)),"
+    " snapped AS ("
+    " INSERT INTO snapshots (board_id, seq, state)"
+    " SELECT * FROM unnest($13::text[], $14::bigint[], $15::text[]) WHERE (SELECT fine FROM ok))"
     " SELECT fine FROM ok"
 )
 
