@@ -422,6 +422,8 @@ class RunResult:
     attempt: int  # 1, 2, … in the order the runs were made, repeated ones included
     busy_before: float  # share of the machine's CPUs busy just before the run
     other_cpu: float  # share of the machine's CPUs used by other processes during it
+    # Server CPU seconds per second with the clients connected and silent (--idle).
+    idle_cpu: float = math.nan
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
@@ -449,6 +451,10 @@ class Plan:
     seed: int
     quiet_wait: float
     repeats: int
+    # Seconds the clients stay connected and silent before the warm-up, with
+    # the server's CPU measured: what the server spends when nothing happens
+    # (ticks, sweeps, samplers) is in the CPU per op at a low rate too.
+    idle: float = 0.0
 
 
 async def drive(
@@ -466,6 +472,12 @@ async def drive(
     start = time.perf_counter_ns() + 100_000_000
     client_cpu0 = server_cpu0 = machine_cpu0 = 0.0
     window0 = 0
+    idle_cpu = math.nan
+    if plan.idle:
+        idle0 = h.cpu_seconds(server.pid)
+        await asyncio.sleep(plan.idle)
+        idle_cpu = (h.cpu_seconds(server.pid) - idle0) / plan.idle
+        start = time.perf_counter_ns() + 100_000_000
     for i in range(total):
         due = start + int(i * interval_ns)
         delay = (due - time.perf_counter_ns()) / 1e9
@@ -512,6 +524,7 @@ async def drive(
         attempt=run + 1,
         busy_before=busy_before,
         other_cpu=max(0.0, machine_cpu - client_cpu - server_cpu) / (wall * machine_cpus()),
+        idle_cpu=idle_cpu,
     )
 
 
@@ -583,6 +596,11 @@ async def run_all(server: Server, plan: Plan) -> tuple[list[RunResult], list[Run
             f"ack {cells(result.ack)} ms, {result.completed}/{result.measured} ops, "
             f"client CPU {result.client_cpu:.2f} s, server CPU {result.server_cpu:.2f} s, "
             f"max send lag {result.max_send_lag_ms:.1f} ms"
+            + (
+                f", server CPU idle {100 * result.idle_cpu:.2f} % of a core"
+                if not math.isnan(result.idle_cpu)
+                else ""
+            )
             + (f", errors {result.errors}" if result.errors else "")
             + (f", lost {result.lost}" if result.lost else "")
             + (
@@ -944,6 +962,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="runs that may be repeated because other processes used over "
         f"{100 * BUSY_SHARE:.0f} %% of the CPUs during them (5)",
     )
+    parser.add_argument(
+        "--idle",
+        type=float,
+        default=0.0,
+        help="seconds the connected clients stay silent before each run's warm-up, "
+        "with the server's CPU measured meanwhile (0: none)",
+    )
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args(argv)
     args.senders = args.senders or args.clients
@@ -953,8 +978,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         parser.error("--senders must be 1..--clients")
     if args.rate <= 0 or args.ops < 1 or args.runs < 1:
         parser.error("--rate, --ops and --runs must be positive")
-    if args.warmup < 0 or args.repeats < 0 or args.quiet_wait < 0:
-        parser.error("--warmup, --repeats and --quiet-wait must not be negative")
+    if args.warmup < 0 or args.repeats < 0 or args.quiet_wait < 0 or args.idle < 0:
+        parser.error("--warmup, --repeats, --quiet-wait and --idle must not be negative")
     if args.database_url is not None:
         parts = urlsplit(args.database_url)
         if not parts.scheme.startswith("postgresql"):
@@ -977,6 +1002,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.seed,
         args.quiet_wait,
         args.repeats,
+        args.idle,
     )
     code = code_version()
     per_connection = plan.rate / plan.senders

@@ -13,6 +13,7 @@
 //   {"event":"measure_end", ...}     the step stops sending; what is in flight drains
 //   {"event":"result", ...}          the step's figures
 //   {"event":"done"}                 all steps ran (or stopped early), connections closed
+//   {"event":"probe", ...}           after SIGUSR2: how many open connections answered a ping
 //
 // Latency: each op's op_id is PREFIX + index; the send time of every index is kept
 // here, and every receiver records when the op's event (or, for the relay, the
@@ -308,6 +309,7 @@ function onFrame(conn, data) {
     if (PROTOCOL === "samskapa" && CURSOR_HZ > 0) noteCursorRate(conn, data);
     return;
   }
+  if (conn.probing && data.indexOf(PONG_MARK) >= 0) onProbeAnswer(conn);
   if (data.indexOf(ERROR_MARK) >= 0) {
     // Slow path, rare: parse the frame and handle each message in order.
     for (const msg of JSON.parse(data.toString())) {
@@ -546,6 +548,37 @@ function startCursors() {
     slot = (slot + 1) % slots;
   }, 10);
 }
+
+// A liveness probe, on SIGUSR2: every connection that is open sends one ping,
+// and the answer says how many got their pong back (within PROBE_TIMEOUT_MS).
+// It shows that connections held for a long time are live both ways, not just
+// counted as open on either side.
+const PONG_MARK = Buffer.from('"type":"pong"');
+const PROBE_TIMEOUT_MS = 60000;
+let probe = null;
+function startProbe() {
+  if (probe) return;
+  const live = conns.filter((c) => c.live);
+  probe = { sent: live.length, answered: 0, started: now(), timer: null };
+  probe.timer = setTimeout(endProbe, PROBE_TIMEOUT_MS);
+  for (const c of live) {
+    c.probing = true;
+    c.ws.send('{"type":"ping"}');
+  }
+  if (live.length === 0) endProbe();
+}
+function onProbeAnswer(conn) {
+  conn.probing = false;
+  probe.answered += 1;
+  if (probe.answered === probe.sent) endProbe();
+}
+function endProbe() {
+  clearTimeout(probe.timer);
+  for (const c of conns) c.probing = false;
+  emit({ event: "probe", sent: probe.sent, answered: probe.answered, ms: now() - probe.started, total: conns.length });
+  probe = null;
+}
+process.on("SIGUSR2", startProbe);
 
 let pingTimer = null;
 function startPings() {
