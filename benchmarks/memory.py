@@ -382,7 +382,7 @@ def render(args: argparse.Namespace, argv: Sequence[str], runs: list[Run]) -> li
         f"**{len(runs)} runs** (fresh servers each); the median is the last row"
         + (f"s, per process and for all {k}" if k > 1 else "")
         + ". "
-        + h.loads_note([r.load for r in runs])
+        + h.loads_note([r.load for r in runs], 0 if args.no_wait else h.QUIET_WAIT)
         + ".",
         "",
         *h.table(

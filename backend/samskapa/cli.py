@@ -180,8 +180,12 @@ def _serve(args: argparse.Namespace) -> None:
         # recipient costs more CPU than the bandwidth it saves on a board.
         ws_per_message_deflate=False,
         ws_max_size=settings.max_message_bytes,
-        ws_ping_interval=20.0,
-        ws_ping_timeout=20.0,
+        # No websocket-level keepalive pings: the protocol's own heartbeat
+        # (a client pings every 15 s, the hub closes one silent for 45 s with
+        # 4009) already finds dead peers, and uvicorn's ping every 20 s was a
+        # timer per connection and two of every five socket events of an idle
+        # server (docs/benchmarks.md, "Memory per idle connection").
+        ws_ping_interval=None,
         timeout_graceful_shutdown=5,
         # A deadline for every request, also the first on a new connection
         # (request_deadline.py); uvicorn's own keep-alive timeout covers the
