@@ -321,6 +321,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--databases", default="sqlite,postgresql", help="sqlite, postgresql or both")
     p.add_argument("--boards", type=int, default=50, help="boards of the many-boards case (50)")
     p.add_argument("--per-board", type=int, default=1, help="connections per board (1)")
+    p.add_argument(
+        "--many-only", action="store_true", help="only the many-boards case, not one board"
+    )
     p.add_argument("--rates", default=RATES, help="total offered ops/s, step by step")
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--warmup", type=float, default=2.0)
@@ -360,7 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     h.raise_fd_limit()
     climbs: dict[tuple[str, int], list[Climb]] = {}
     for kind in args.databases:
-        for boards in (1, args.boards):
+        for boards in (args.boards,) if args.many_only else (1, args.boards):
             for run in range(args.runs):
                 print(f"{kind}, {boards} boards, run {run + 1}/{args.runs}", file=sys.stderr)
                 c = climb(args, kind, boards, run)

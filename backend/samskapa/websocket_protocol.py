@@ -36,13 +36,17 @@ client. The protocol puts itself in the ASGI scope's extensions
 (`samskapa.frames`) for that; where it is absent (another server, a test
 client), the connection sends through ASGI as before.
 
-And it lets a live session take pointer moves on a short path
-(`samskapa.cursors`): a frame that starts like a `cursor` message goes to the
-session's sink right where it is parsed, without the ASGI queue, Starlette's
-receive, a task switch and the general message parser; a sink that declines it
-(malformed, over budget) sends it the ordinary way, where it is counted and
-answered as always. Only while nothing else waits in the queue, so a move never
-overtakes a message read before it.
+And it lets a live session take pointer moves and ops on a short path
+(`samskapa.cursors`, `samskapa.ops`): a frame that starts like a `cursor`
+message, or like an `op` or `ops` message, goes to the session's sink right
+where it is parsed, without the ASGI queue, Starlette's receive, a task switch,
+and the read pause and resume (two changes of the event loop's selector) that
+uvicorn makes around every message it queues. A sink that declines a frame
+(malformed, over budget, the session resting after an excess) sends it the
+ordinary way, where it is counted and answered as always. Only while nothing
+else waits in the queue, so a message never overtakes one read before it. With
+one connection per board nearly every op arrives in a frame of its own, and
+this was a good part of what each op cost (docs/benchmarks.md, "Ingest").
 
 Idle sockets are most of a big workshop's connections, so what each one holds
 is kept small: uvicorn's receive queue and its "writable" flag are an
@@ -71,13 +75,18 @@ from websockets.streams import StreamReader
 # pointer moves' short path.
 FRAMES_EXTENSION = "samskapa.frames"
 CURSORS_EXTENSION = "samskapa.cursors"
+OPS_EXTENSION = "samskapa.ops"
 # How a cursor message starts as clients write it (docs/protocol.md §2.5), and
 # the most bytes one can take (a longer one goes the ordinary way).
 CURSOR_PREFIX = b'{"type":"cursor",'
 CURSOR_MAX_BYTES = 128
+# How `op` and `ops` messages start as clients write them (docs/protocol.md
+# §2.3): both begin with these bytes. Their size is the sink's to check.
+OP_PREFIX = b'{"type":"op'
 
-# Takes one cursor message; False: not taken, send it the ordinary way.
+# Takes one message's bytes; False: not taken, send it the ordinary way.
 CursorSink = Callable[[bytes], bool]
+OpSink = Callable[[bytes], bool]
 
 # Bytes handed to the frame parser at a time while a client sends faster than
 # the application reads: about a hundred small messages, a millisecond or two.
@@ -179,6 +188,7 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
     _discarding = False
     _unparsed: bytearray | None = None
     _cursor_sink: CursorSink | None = None
+    _op_sink: OpSink | None = None
 
     def __init__(
         self,
@@ -197,6 +207,7 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         if scope is not None:  # an upgrade (not refused during the handshake)
             scope["extensions"][FRAMES_EXTENSION] = {"write": self.write_frame}
             scope["extensions"][CURSORS_EXTENSION] = {"sink": self.set_cursor_sink}
+            scope["extensions"][OPS_EXTENSION] = {"sink": self.set_op_sink}
 
     def connection_lost(self, exc: Exception | None) -> None:
         super().connection_lost(exc)
@@ -206,21 +217,25 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
             # free both as soon as the application lets go of the scope.
             scope["extensions"].pop(FRAMES_EXTENSION, None)
             scope["extensions"].pop(CURSORS_EXTENSION, None)
+            scope["extensions"].pop(OPS_EXTENSION, None)
         self._cursor_sink = None
+        self._op_sink = None
 
     def set_cursor_sink(self, sink: CursorSink | None) -> None:
         self._cursor_sink = sink
 
+    def set_op_sink(self, sink: OpSink | None) -> None:
+        self._op_sink = sink
+
     def send_receive_event_to_app(self) -> None:
-        sink = self._cursor_sink
-        if (
-            sink is not None
-            and len(self.frames) == 1
-            and self.queue.empty()
-            and not self.close_sent
-        ):
+        if len(self.frames) == 1 and self.queue.empty() and not self.close_sent:
             data = self.frames[0]
-            if len(data) <= CURSOR_MAX_BYTES and data[:17] == CURSOR_PREFIX:
+            sink: Callable[[bytes], bool] | None = None
+            if data[:11] == OP_PREFIX:
+                sink = self._op_sink
+            elif len(data) <= CURSOR_MAX_BYTES and data[:17] == CURSOR_PREFIX:
+                sink = self._cursor_sink
+            if sink is not None:
                 try:
                     taken = sink(data)
                 except Exception:  # the ordinary path will say what is wrong

@@ -52,7 +52,7 @@ from ..realtime.protocol import (
     parse_client_message,
 )
 from ..store.eventstore import AppendResult, Reply
-from ..websocket_protocol import CURSORS_EXTENSION
+from ..websocket_protocol import CURSORS_EXTENSION, OPS_EXTENSION
 from .deps import Services
 from .headers import with_headers
 from .request_id import request_id_of
@@ -255,12 +255,20 @@ async def _session(conn: Connection, services: Services) -> None:
     # Live. What joining needed (the welcome, who was online, the catch-up)
     # went with its frame; only what reading uses stays for the socket's life.
     budget = Budget(services.limits)
-    short_path = _cursor_sink(conn, services, budget)
+    reading = Reading()
+    short_paths = [
+        path
+        for path in (
+            _cursor_sink(conn, services, budget),
+            _op_sink(conn, services, budget, reading),
+        )
+        if path is not None
+    ]
     try:
-        await _read(conn, services, credential, budget)
+        await _read(conn, services, credential, budget, reading)
     finally:
-        if short_path is not None:
-            short_path["sink"](None)
+        for path in short_paths:
+            path["sink"](None)
 
 
 async def _join(conn: Connection, services: Services) -> str | None:
@@ -379,7 +387,59 @@ def _cursor_sink(conn: Connection, services: Services, budget: Budget) -> Any | 
     return short_path
 
 
-async def _read(conn: Connection, services: Services, credential: str, budget: Budget) -> None:
+class Reading:
+    """What the op short path must know of the reader: whether it rests after
+    a message over budget (then every op waits its turn the ordinary way, so
+    the rest slows a flooder down as it always did)."""
+
+    __slots__ = ("resting",)
+
+    def __init__(self) -> None:
+        self.resting = False
+
+
+def _op_sink(conn: Connection, services: Services, budget: Budget, reading: Reading) -> Any | None:
+    """`op` and `ops` frames on the short path (websocket_protocol.py): parsed
+    and queued for the writer right where the frame is read, when every op in
+    it is well formed and within the op budget. Anything else (a bad op, an
+    excess, the reader resting, a frame too big) is declined and arrives in
+    `_read`, which answers it as always. Each op is then exactly what it is on
+    the ordinary path: the same budget take, the same `submit_with_reply`, the
+    ack after its commit."""
+    short_path = conn.websocket.scope.get("extensions", {}).get(OPS_EXTENSION)
+    if short_path is None:
+        return None
+    max_bytes = services.settings.max_message_bytes
+    ops = budget.op
+
+    def take_ops(data: bytes) -> bool:
+        if reading.resting or len(data) > max_bytes:
+            return False
+        now = time.monotonic()
+        try:
+            message = parse_client_message(data)
+        except BadMessage:
+            return False
+        if type(message) is Op:
+            items: tuple[Op | OpEntry, ...] = (message,)
+        elif type(message) is OpBatch and all(type(i) is OpEntry for i in message.items):
+            items = message.items  # type: ignore[assignment]
+        else:
+            return False
+        if not ops.holds(len(items), now):
+            return False
+        conn.last_seen = now
+        for item in items:
+            _take_op(conn, services, budget, item, now)
+        return True
+
+    short_path["sink"](take_ops)
+    return short_path
+
+
+async def _read(
+    conn: Connection, services: Services, credential: str, budget: Budget, reading: Reading
+) -> None:
     """Read and dispatch client messages, each within its budget (budget.py)."""
     assert conn.actor is not None
     actor = conn.actor
@@ -443,7 +503,11 @@ async def _read(conn: Connection, services: Services, credential: str, budget: B
         # waits in the socket buffers, until TCP makes its sends wait too: a
         # flood is then read at about 1 / EXCESS_PAUSE messages a second and
         # costs next to nothing, however fast the client could send.
-        await asyncio.sleep(EXCESS_PAUSE)
+        reading.resting = True
+        try:
+            await asyncio.sleep(EXCESS_PAUSE)
+        finally:
+            reading.resting = False
 
 
 def _take_op(

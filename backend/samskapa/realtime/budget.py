@@ -55,6 +55,11 @@ class Bucket:
         self.tokens = tokens
         return False
 
+    def holds(self, n: int, now: float) -> bool:
+        """Whether `n` takes at `now` would all succeed (nothing is taken)."""
+        tokens = self.tokens + (now - self.stamp) * self.rate
+        return min(tokens, self.burst) >= n
+
     def wait(self) -> float:
         """Seconds until the next token, from the last take."""
         return max(0.0, (1.0 - self.tokens) / self.rate) if self.rate > 0 else 0.0

@@ -1,0 +1,76 @@
+"""The ops' short path (websocket_protocol.py, `samskapa.ops`) on a real uvicorn
+server and a real socket: an `op` or `ops` frame goes to the session's sink
+where it is parsed; one the sink declines, and every frame behind a message
+still waiting for the application, goes the ordinary way, in order."""
+
+import asyncio
+from typing import Any
+
+import orjson
+import pytest
+import websockets
+
+from samskapa.websocket_protocol import OPS_EXTENSION
+from tests.realtime.served import serving
+
+
+def op(op_id: str) -> bytes:
+    command = {"type": "note.move", "note_id": "n1", "x": 1, "y": 2}
+    return orjson.dumps({"type": "op", "op_id": op_id, "command": command})
+
+
+@pytest.mark.asyncio
+async def test_ops_go_to_the_sink_unless_declined_or_behind_a_waiting_message() -> None:
+    taken: list[str] = []
+    ordinary: list[str] = []
+    reading = asyncio.Event()
+    reading.set()
+    changed = asyncio.Event()
+
+    def sink(data: bytes) -> bool:
+        message = orjson.loads(data)
+        if "declined" in message.get("op_id", ""):
+            return False
+        taken.append(message.get("op_id") or message["type"])
+        changed.set()
+        return True
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        assert (await receive())["type"] == "websocket.connect"
+        await send({"type": "websocket.accept"})
+        scope["extensions"][OPS_EXTENSION]["sink"](sink)
+        while True:
+            await reading.wait()
+            message = await receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            body = orjson.loads(message.get("text") or message.get("bytes"))
+            ordinary.append(body.get("op_id") or body["type"])
+            changed.set()
+
+    async def until(condition: Any) -> None:
+        while not condition():
+            changed.clear()
+            await asyncio.wait_for(changed.wait(), 5)
+
+    async with serving(app) as port, websockets.connect(f"ws://127.0.0.1:{port}/") as client:
+        await client.send(op("first").decode())
+        await client.send(orjson.dumps({"type": "ops", "ops": []}).decode())
+        await until(lambda: len(taken) == 2)
+        await client.send(op("declined-1").decode())
+        await until(lambda: ordinary == ["declined-1"])
+        # The application does not read for a moment: a ping waits in the
+        # queue, and the op behind it must not overtake it.
+        reading.clear()
+        await asyncio.sleep(0.05)  # the reader is parked on the gate
+        await client.send(orjson.dumps({"type": "ping"}).decode())
+        await client.send(op("behind").decode())
+        await asyncio.sleep(0.2)
+        assert taken == ["first", "ops"]
+        reading.set()
+        await until(lambda: len(ordinary) == 3)
+        assert ordinary == ["declined-1", "ping", "behind"]
+        # Nothing waits any more: the short path again.
+        await client.send(op("again").decode())
+        await until(lambda: len(taken) == 3)
+    assert taken == ["first", "ops", "again"]
