@@ -47,6 +47,14 @@ ordinary way, where it is counted and answered as always. Only while nothing
 else waits in the queue, so a message never overtakes one read before it. With
 one connection per board nearly every op arrives in a frame of its own, and
 this was a good part of what each op cost (docs/benchmarks.md, "Ingest").
+Such a frame usually comes in a read of its own, and then it is not even given
+to the `websockets` parser (a generator per frame and a few per header field,
+an event object, uvicorn's dispatch on it): when the parser waits at a frame's
+start with nothing buffered and the read is exactly one small, final, masked
+text frame, its payload is unmasked here and handed on. Anything else (another
+opcode, a fragment, a reserved bit, a frame split over reads or sharing one)
+goes to the parser as before; a data frame changes nothing of the parser's or
+the connection's state, so both stay in step.
 
 Idle sockets are most of a big workshop's connections, so what each one holds
 is kept small: uvicorn's receive queue and its "writable" flag are an
@@ -69,6 +77,7 @@ from uvicorn.server import ServerState
 from websockets.http11 import Request
 from websockets.protocol import Protocol, State
 from websockets.server import ServerProtocol
+from websockets.speedups import apply_mask
 from websockets.streams import StreamReader
 
 # The scope extensions under which the protocol offers `write_frame` and the
@@ -88,9 +97,40 @@ OP_PREFIX = b'{"type":"op'
 CursorSink = Callable[[bytes], bool]
 OpSink = Callable[[bytes], bool]
 
+# The first byte of a final, uncompressed text frame (FIN, no reserved bits,
+# opcode 1), and the parser's step where it waits for the next frame.
+FINAL_TEXT = 0x81
+_AT_EOF = StreamReader.at_eof.__code__
+
 # Bytes handed to the frame parser at a time while a client sends faster than
 # the application reads: about a hundred small messages, a millisecond or two.
 SLICE = 4096
+
+
+def single_text_frame(data: bytes) -> bytes | None:
+    """The unmasked payload when `data` is exactly one final, masked text
+    frame without reserved bits and shorter than 64 KB; else None."""
+    if len(data) < 6 or data[0] != FINAL_TEXT:
+        return None
+    length = data[1] ^ 0x80  # the mask bit must be set (a client's frame)
+    start = 2
+    if length == 126:
+        length = int.from_bytes(data[2:4])
+        start = 4
+    elif length > 126:
+        return None  # unmasked, or a 64-bit length: the parser's to judge
+    if len(data) != start + 4 + length:
+        return None
+    return apply_mask(data[start + 4 :], data[start : start + 4])
+
+
+def _waits_for_a_frame(conn: Protocol) -> bool:
+    """Whether the parser waits at the start of the next frame (the innermost
+    of its generators is `at_eof`), not inside one."""
+    inner = conn.parser
+    while (outer := getattr(inner, "gi_yieldfrom", None)) is not None:
+        inner = outer
+    return getattr(inner, "gi_code", None) is _AT_EOF
 
 
 def forget_handshake(conn: ServerProtocol) -> None:
@@ -228,22 +268,60 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         self._op_sink = sink
 
     def send_receive_event_to_app(self) -> None:
-        if len(self.frames) == 1 and self.queue.empty() and not self.close_sent:
-            data = self.frames[0]
-            sink: Callable[[bytes], bool] | None = None
-            if data[:11] == OP_PREFIX:
-                sink = self._op_sink
-            elif len(data) <= CURSOR_MAX_BYTES and data[:17] == CURSOR_PREFIX:
-                sink = self._cursor_sink
-            if sink is not None:
-                try:
-                    taken = sink(data)
-                except Exception:  # the ordinary path will say what is wrong
-                    taken = False
-                if taken:
-                    self.frames = []
-                    return
+        if (
+            len(self.frames) == 1
+            and self.queue.empty()
+            and not self.close_sent
+            and self._to_sink(self.frames[0])
+        ):
+            self.frames = []
+            return
         super().send_receive_event_to_app()
+
+    def _to_sink(self, data: bytes) -> bool:
+        """Whether a sink took this message (the caller made sure that nothing
+        waits in the queue before it)."""
+        sink: Callable[[bytes], bool] | None = None
+        if data[:11] == OP_PREFIX:
+            sink = self._op_sink
+        elif len(data) <= CURSOR_MAX_BYTES and data[:17] == CURSOR_PREFIX:
+            sink = self._cursor_sink
+        if sink is None:
+            return False
+        try:
+            return sink(data)
+        except Exception:  # the ordinary path will say what is wrong
+            return False
+
+    def _whole_frame(self, data: bytes) -> bool:
+        """A read that is exactly one text frame, at a frame's start, while a
+        sink is set and nothing waits: its message goes on without the frame
+        parser (True); else False, and nothing was done."""
+        if self._op_sink is None and self._cursor_sink is None:
+            return False
+        conn = self.conn
+        if (
+            conn.reader.buffer
+            or conn.current_size is not None  # inside a fragmented message
+            or conn.state is not State.OPEN
+            or conn.extensions
+            or self.close_sent
+            or not self.queue.empty()
+            or not _waits_for_a_frame(conn)
+        ):
+            return False
+        payload = single_text_frame(data)
+        if payload is None:
+            return False
+        limit = conn.max_message_size
+        if limit is not None and len(payload) > limit:
+            return False  # the parser closes with 1009
+        if not self._to_sink(payload):
+            # What the parser and uvicorn's text handler would have done.
+            self.curr_msg_data_type = "text"
+            self.frames = [payload]
+            super().send_receive_event_to_app()
+        return True
 
     def write_frame(self, frame: bytes) -> bool:
         """Write a complete server frame (header and payload, unmasked) to the
@@ -273,7 +351,8 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         if self._discarding:
             return  # after our close frame: nothing the client says is used
         if self._unparsed is None and len(data) <= SLICE:
-            super().data_received(data)  # the honest path: small reads
+            if not self._whole_frame(data):
+                super().data_received(data)  # the honest path: small reads
             return
         if self._unparsed is None:
             self._unparsed = bytearray(data)

@@ -1,6 +1,6 @@
 """The ops' short path (websocket_protocol.py, `samskapa.ops`) on a real uvicorn
 server and a real socket: an `op` or `ops` frame goes to the session's sink
-where it is parsed; one the sink declines, and every frame behind a message
+where it is read; one the sink declines, and every frame behind a message
 still waiting for the application, goes the ordinary way, in order."""
 
 import asyncio
@@ -9,9 +9,11 @@ from typing import Any
 import orjson
 import pytest
 import websockets
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from samskapa.websocket_protocol import OPS_EXTENSION
 from tests.realtime.served import serving
+from tests.realtime.test_frame_writes import RawClient
 
 
 def op(op_id: str) -> bytes:
@@ -74,3 +76,83 @@ async def test_ops_go_to_the_sink_unless_declined_or_behind_a_waiting_message() 
         await client.send(op("again").decode())
         await until(lambda: len(taken) == 3)
     assert taken == ["first", "ops", "again"]
+
+
+@pytest.mark.asyncio
+async def test_a_read_of_one_whole_frame_skips_the_parser_and_any_other_read_does_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A read that is exactly one text frame goes on without the `websockets`
+    parser, to the sink or (declined, or not an op) to the application; a read
+    of two frames, or of half a frame, is parsed as always, and the parser's
+    state stays right for the frames after it."""
+    parsed: list[int] = []
+    parse = WebSocketsSansIOProtocol.data_received
+
+    def counted(self: WebSocketsSansIOProtocol, data: bytes) -> None:
+        parsed.append(len(data))
+        parse(self, data)
+
+    monkeypatch.setattr(WebSocketsSansIOProtocol, "data_received", counted)
+    taken: list[str] = []
+    ordinary: list[str] = []
+    changed = asyncio.Event()
+
+    def sink(data: bytes) -> bool:
+        op_id = orjson.loads(data)["op_id"]
+        if op_id.startswith("declined"):
+            return False
+        taken.append(op_id)
+        changed.set()
+        return True
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        assert (await receive())["type"] == "websocket.connect"
+        await send({"type": "websocket.accept"})
+        scope["extensions"][OPS_EXTENSION]["sink"](sink)
+        while (message := await receive())["type"] != "websocket.disconnect":
+            body = orjson.loads(message["text"])
+            ordinary.append(body.get("op_id") or body["type"])
+            changed.set()
+
+    async def until(condition: Any) -> None:
+        while not condition():
+            changed.clear()
+            await asyncio.wait_for(changed.wait(), 5)
+
+    async with serving(app) as port:
+        client = await RawClient.connect(port)
+
+        def frames(*messages: bytes) -> bytes:
+            for message in messages:
+                client.ws.send_text(message)
+            return b"".join(client.ws.data_to_send())
+
+        async def write(data: bytes) -> None:
+            client.writer.write(data)
+            await client.writer.drain()
+
+        handshake = len(parsed)
+        await write(frames(op("alone")))
+        await until(lambda: taken == ["alone"])
+        await write(frames(orjson.dumps({"type": "ping"})))
+        await until(lambda: ordinary == ["ping"])
+        await write(frames(op("declined-alone")))
+        await until(lambda: ordinary == ["ping", "declined-alone"])
+        assert len(parsed) == handshake  # none of these went through the parser
+        await write(frames(op("first-of-two"), op("second-of-two")))
+        await until(lambda: len(taken) == 3)
+        assert len(parsed) == handshake + 1
+        long_op = op("split-" + "x" * 50)
+        whole = frames(long_op)
+        await write(whole[:9])
+        await asyncio.sleep(0.1)  # a read of its own: the start of a frame
+        await write(whole[9:])
+        await until(lambda: len(taken) == 4)
+        assert len(parsed) == handshake + 3
+        # The parser is at a frame's start again: the next read skips it.
+        await write(frames(op("after")))
+        await until(lambda: len(taken) == 5)
+        assert len(parsed) == handshake + 3
+        await client.close()
+    assert taken == ["alone", "first-of-two", "second-of-two", "split-" + "x" * 50, "after"]
