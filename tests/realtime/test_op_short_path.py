@@ -21,41 +21,61 @@ def op(op_id: str) -> bytes:
     return orjson.dumps({"type": "op", "op_id": op_id, "command": command})
 
 
-@pytest.mark.asyncio
-async def test_ops_go_to_the_sink_unless_declined_or_behind_a_waiting_message() -> None:
-    taken: list[str] = []
-    ordinary: list[str] = []
-    reading = asyncio.Event()
-    reading.set()
-    changed = asyncio.Event()
+class Session:
+    """An application that sets an op sink: what the sink took, what came the
+    ordinary way, and a gate that stops the application from reading."""
 
-    def sink(data: bytes) -> bool:
+    def __init__(self) -> None:
+        self.taken: list[str] = []
+        self.ordinary: list[str] = []
+        self.reading = asyncio.Event()
+        self.reading.set()
+        self.changed = asyncio.Event()
+
+    def sink(self, data: bytes) -> bool:
         message = orjson.loads(data)
         if "declined" in message.get("op_id", ""):
             return False
-        taken.append(message.get("op_id") or message["type"])
-        changed.set()
+        self.taken.append(message.get("op_id") or message["type"])
+        self.changed.set()
         return True
 
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def app(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         assert (await receive())["type"] == "websocket.connect"
         await send({"type": "websocket.accept"})
-        scope["extensions"][OPS_EXTENSION]["sink"](sink)
+        scope["extensions"][OPS_EXTENSION]["sink"](self.sink)
         while True:
-            await reading.wait()
+            await self.reading.wait()
             message = await receive()
             if message["type"] == "websocket.disconnect":
                 return
             body = orjson.loads(message.get("text") or message.get("bytes"))
-            ordinary.append(body.get("op_id") or body["type"])
-            changed.set()
+            self.ordinary.append(body.get("op_id") or body["type"])
+            self.changed.set()
 
-    async def until(condition: Any) -> None:
+    def asgi(self) -> Any:
+        """`app` as a plain function (uvicorn takes a bound method for ASGI 2)."""
+
+        async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            await self.app(scope, receive, send)
+
+        return app
+
+    async def until(self, condition: Any) -> None:
         while not condition():
-            changed.clear()
-            await asyncio.wait_for(changed.wait(), 5)
+            self.changed.clear()
+            await asyncio.wait_for(self.changed.wait(), 5)
 
-    async with serving(app) as port, websockets.connect(f"ws://127.0.0.1:{port}/") as client:
+
+@pytest.mark.asyncio
+async def test_ops_go_to_the_sink_unless_declined_or_behind_a_waiting_message() -> None:
+    session = Session()
+    taken, ordinary, until = session.taken, session.ordinary, session.until
+
+    async with (
+        serving(session.asgi()) as port,
+        websockets.connect(f"ws://127.0.0.1:{port}/") as client,
+    ):
         await client.send(op("first").decode())
         await client.send(orjson.dumps({"type": "ops", "ops": []}).decode())
         await until(lambda: len(taken) == 2)
@@ -63,13 +83,13 @@ async def test_ops_go_to_the_sink_unless_declined_or_behind_a_waiting_message() 
         await until(lambda: ordinary == ["declined-1"])
         # The application does not read for a moment: a ping waits in the
         # queue, and the op behind it must not overtake it.
-        reading.clear()
+        session.reading.clear()
         await asyncio.sleep(0.05)  # the reader is parked on the gate
         await client.send(orjson.dumps({"type": "ping"}).decode())
         await client.send(op("behind").decode())
         await asyncio.sleep(0.2)
         assert taken == ["first", "ops"]
-        reading.set()
+        session.reading.set()
         await until(lambda: len(ordinary) == 3)
         assert ordinary == ["declined-1", "ping", "behind"]
         # Nothing waits any more: the short path again.
@@ -94,33 +114,10 @@ async def test_a_read_of_one_whole_frame_skips_the_parser_and_any_other_read_doe
         parse(self, data)
 
     monkeypatch.setattr(WebSocketsSansIOProtocol, "data_received", counted)
-    taken: list[str] = []
-    ordinary: list[str] = []
-    changed = asyncio.Event()
+    session = Session()
+    taken, ordinary, until = session.taken, session.ordinary, session.until
 
-    def sink(data: bytes) -> bool:
-        op_id = orjson.loads(data)["op_id"]
-        if op_id.startswith("declined"):
-            return False
-        taken.append(op_id)
-        changed.set()
-        return True
-
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        assert (await receive())["type"] == "websocket.connect"
-        await send({"type": "websocket.accept"})
-        scope["extensions"][OPS_EXTENSION]["sink"](sink)
-        while (message := await receive())["type"] != "websocket.disconnect":
-            body = orjson.loads(message["text"])
-            ordinary.append(body.get("op_id") or body["type"])
-            changed.set()
-
-    async def until(condition: Any) -> None:
-        while not condition():
-            changed.clear()
-            await asyncio.wait_for(changed.wait(), 5)
-
-    async with serving(app) as port:
+    async with serving(session.asgi()) as port:
         client = await RawClient.connect(port)
 
         def frames(*messages: bytes) -> bytes:
