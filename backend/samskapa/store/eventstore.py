@@ -467,7 +467,7 @@ class EventStore:
         self, lane: _Lane, batch: list[_Append | _Sync], pending_snapshots: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
         started = time.perf_counter()
-        if (self._is_sqlite or self._is_postgres) and _plain(batch, self._entries):
+        if _plain(batch, self._entries):
             done = await self._commit_plain(lane, batch, pending_snapshots, started)
             if done is not None:
                 return done
