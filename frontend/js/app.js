@@ -20,6 +20,7 @@ import { BoardRenderer } from './board/render.js';
 import { mountSelectionBar } from './board/selection-bar.js';
 import { mountSession } from './board/session.js';
 import { StructureRenderer } from './board/structure.js';
+import { mountTopbarMenu } from './board/topbar-menu.js';
 import { CursorLayer } from './board/cursors.js';
 import { isFar, keptRect } from './board/cull.js';
 import { exposeForTests, newUiState } from './board/ui-state.js';
@@ -258,6 +259,7 @@ function refused(action, note = null) {
 
 const mount = (feature) => Object.assign(page, feature);
 mount(mountHeader(page));
+mount(mountTopbarMenu(page));
 mount(mountViewport(page));
 mount(mountSession(page));
 mount(mountNotes(page));

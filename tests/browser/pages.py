@@ -136,6 +136,16 @@ def new_note(page: Page, text: str) -> str:
     return write_in_editor(page, text)
 
 
+def top_bar(page: Page, test_id: str) -> Locator:
+    """A button of the board's top bar. On a phone the bar's tools (the role,
+    Facilitate, Replay, Share, Other device, the language) wait behind ☰
+    (docs/phone.md): it is opened first when it is shown and folded."""
+    more = page.get_by_test_id("topbar-more")
+    if more.is_visible() and more.get_attribute("aria-expanded") != "true":
+        more.click()
+    return page.get_by_test_id(test_id)
+
+
 def use_canvas(page: Page) -> None:
     """A phone opens the board as one column (the list view, docs/phone.md):
     switch to the canvas, as a person can (the browser remembers it)."""

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import TIMEOUT_MS, Tabs
-from tests.browser.pages import create_board, expect_live, join, note_at, note_el
+from tests.browser.pages import create_board, expect_live, join, note_at, note_el, top_bar
 from tests.services import ServerProcess
 
 pytestmark = pytest.mark.browser
@@ -65,10 +65,10 @@ class Audit:
         again, and switch back."""
         first = page.evaluate("() => document.documentElement.lang")
         self.run(page, scene)
-        page.get_by_test_id("lang-toggle").click()
+        top_bar(page, "lang-toggle").click()
         page.wait_for_function("l => document.documentElement.lang !== l", arg=first, timeout=T)
         self.run(page, scene)
-        page.get_by_test_id("lang-toggle").click()
+        top_bar(page, "lang-toggle").click()
         page.wait_for_function("l => document.documentElement.lang === l", arg=first, timeout=T)
 
     def assert_clean(self) -> None:

@@ -120,3 +120,93 @@ def test_a_tablet_keeps_the_board_title_and_role_in_the_top_bar(
     assert bar["apart"], bar
     assert bar["overflow"] <= 0, bar
     tabs.assert_clean()
+
+
+# Every shown control of the phone's top bar and its menu: its box, whether it
+# is inside the screen, its words and whether it has a name for a screen reader.
+TOP_CONTROLS_JS = """() => [...document.querySelectorAll('.topbar :is(button, a)')]
+  .filter((el) => el.getClientRects().length > 0)
+  .map((el) => {
+    const r = el.getBoundingClientRect();
+    return { id: el.id || el.className, w: r.width, h: r.height,
+             inside: r.left >= 0 && r.right <= window.innerWidth && r.top >= 0,
+             words: el.innerText.trim(),
+             named: Boolean((el.getAttribute('aria-label') || el.textContent).trim()) };
+  })"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "menu", "names"),
+    [
+        (
+            "sv",
+            "Meny",
+            ["Processledning", "Uppspelning", "Dela", "Annan enhet", "English"],
+        ),
+        ("en", "Menu", ["Facilitate", "Replay", "Share", "Other device", "Svenska"]),
+    ],
+)
+def test_a_facilitators_phone_top_bar_is_one_row_with_the_rest_in_a_menu(
+    server: ServerProcess,
+    tabs: Tabs,
+    artifacts: Path,
+    lang: str,
+    menu: str,
+    names: list[str],
+) -> None:
+    """At 390×844 the bar took three rows (about 150 px) before any note: now
+    one row, a finger high, and every other control one press of ☰ away, by
+    touch and by keyboard, named in the board's language."""
+    board = api_board(server.http, "Fossilfria godstransporter – missionsworkshop", lang)
+    page = tabs.open("facilitator", 390, 844)
+    join(page, board["links"]["facilitator"], "Karin Berg", "public")
+    camera = Camera(artifacts, "bars", "bars")
+    camera.shoot(page, f"phone-topbar-{lang}", doc=lang == "en")
+    bar = page.evaluate(
+        """() => ({ bar: document.querySelector('.topbar').getBoundingClientRect().height,
+                    title: document.querySelector('.board-title').getBoundingClientRect().width,
+                    overflow: document.documentElement.scrollWidth - window.innerWidth })"""
+    )
+    assert bar["bar"] <= 60, bar
+    assert bar["title"] >= 120, bar
+    assert bar["overflow"] <= 0, bar
+    for control in page.evaluate(TOP_CONTROLS_JS):
+        assert control["w"] >= 44 and control["h"] >= 44 and control["inside"], control
+        assert control["named"], control
+    more = page.get_by_test_id("topbar-more")
+    expect(more).to_have_accessible_name(re.compile(menu))
+    expect(more).to_have_attribute("aria-expanded", "false")
+
+    # By keyboard: Enter opens it and goes into it; each tool is there, named, a
+    # finger's size and on the screen; Escape folds it and comes back to ☰.
+    more.focus()
+    page.keyboard.press("Enter")
+    expect(more).to_have_attribute("aria-expanded", "true")
+    camera.shoot(page, f"phone-topbar-menu-{lang}", doc=lang == "en")
+    assert page.evaluate(
+        "() => document.getElementById('topbar-menu').contains(document.activeElement)"
+    )
+    expect(page.get_by_test_id("topbar-menu-role")).to_contain_text(
+        "Processledare" if lang == "sv" else "Facilitator"
+    )
+    shown = page.evaluate(TOP_CONTROLS_JS)
+    for name in names:
+        (control,) = [c for c in shown if name in c["words"]]
+        assert control["w"] >= 44 and control["h"] >= 44 and control["inside"], control
+    for test_id in ("fac-toggle", "replay-link", "share-toggle", "device-toggle", "lang-toggle"):
+        expect(page.get_by_test_id(test_id)).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(more).to_have_attribute("aria-expanded", "false")
+    expect(more).to_be_focused()
+    expect(page.get_by_test_id("lang-toggle")).to_be_hidden()
+
+    # By touch: Facilitate opens the panel, and the menu folds out of its way.
+    more.click()
+    page.get_by_test_id("fac-toggle").click()
+    expect(page.get_by_test_id("fac-panel")).to_be_visible()
+    expect(page.get_by_test_id("topbar-menu-role")).to_be_hidden()
+    # Its shortcut closes it and gives the focus back to where Facilitate is: ☰.
+    page.keyboard.press("Alt+Shift+F")
+    expect(page.get_by_test_id("fac-panel")).to_be_hidden()
+    expect(more).to_be_focused()
+    tabs.assert_clean()

@@ -18,7 +18,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import TIMEOUT_MS, Tabs
-from tests.browser.pages import create_board, expect_live, join, new_note, note_el, use_canvas
+from tests.browser.pages import (
+    create_board,
+    expect_live,
+    join,
+    new_note,
+    note_el,
+    top_bar,
+    use_canvas,
+)
 from tests.clock_server import CLOCK_FILE, set_offset
 from tests.services import ServerProcess
 
@@ -124,12 +132,12 @@ def test_deadline_countdown_close_refused_note_and_reopen(
     confirmed(phone, note_id, "Car-free school streets")
     shoot(phone, artifacts, "countdown-phone")
     # In Swedish too, in the reader's own words.
-    phone.get_by_test_id("lang-toggle").click()
+    top_bar(phone, "lang-toggle").click()
     expect(phone.get_by_test_id("collection-text")).to_contain_text("öppen för idéer till")
     expect(phone.get_by_test_id("collection-countdown")).to_have_text(re.compile(r"^3 d 0 h kvar$"))
     expect(phone.get_by_test_id("collection-calendar")).to_have_text("Lägg till i kalendern")
     shoot(phone, artifacts, "countdown-phone-sv")
-    phone.get_by_test_id("lang-toggle").click()
+    top_bar(phone, "lang-toggle").click()
     expect(phone.get_by_test_id("collection-countdown")).to_contain_text("left")
 
     # Three days later (the server's clock): it closes by itself, for everyone.
@@ -228,7 +236,7 @@ def test_a_returning_participant_sees_what_is_new_and_steps_through_it(
 
     # Moving to another device: a personal link (and QR code) shown only to her.
     mine = stored_member(me)
-    me.get_by_test_id("device-toggle").click()
+    top_bar(me, "device-toggle").click()
     dialog = me.get_by_test_id("device-dialog")
     expect(dialog).to_be_visible(timeout=T)
     link = me.get_by_test_id("device-link").input_value()

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import TIMEOUT_MS, Tabs
-from tests.browser.pages import Camera, expect_live, note_el
+from tests.browser.pages import Camera, expect_live, note_el, top_bar
 from tests.browser.test_collection import open_panel
 from tests.browser.test_phone import (
     all_item,
@@ -128,11 +128,11 @@ def test_approve_reject_hide_restore_flag_and_the_limit(
     check_targets_and_overlays(phone, "phone, a note waiting")
     mine.scroll_into_view_if_needed()
     cam.shoot(phone, "waiting-phone", doc=True)
-    phone.get_by_test_id("lang-toggle").click()
+    top_bar(phone, "lang-toggle").click()
     expect(mine.get_by_test_id("phone-mod")).to_have_text("Väntar på granskning", timeout=T)
     check_targets_and_overlays(phone, "phone in Swedish, a note waiting")
     cam.shoot(phone, "waiting-phone-sv", doc=True)
-    phone.get_by_test_id("lang-toggle").click()
+    top_bar(phone, "lang-toggle").click()
     expect(mine.get_by_test_id("phone-mod")).to_have_text("Waiting for review", timeout=T)
 
     # ... nobody else sees anything of it ...

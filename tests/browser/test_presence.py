@@ -102,10 +102,13 @@ def server(sqlite_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
 
 
 # The top bar's presence button on one line: as tall as the language button beside
-# it, on the same row, and nothing pushed out of the page sideways.
+# it (on a phone, the menu button ☰ that holds the language), on the same row, and
+# nothing pushed out of the page sideways.
 LINE_JS = """() => {
   const box = (id) => document.getElementById(id).getBoundingClientRect();
-  const toggle = box('online-toggle'), lang = box('lang-toggle');
+  const shown = (id) => document.getElementById(id).getClientRects().length > 0;
+  const toggle = box('online-toggle');
+  const lang = box(shown('lang-toggle') ? 'lang-toggle' : 'topbar-more');
   const bar = document.querySelector('.topbar').getBoundingClientRect();
   return {
     toggle: toggle.height, lang: lang.height, sameRow: Math.abs(toggle.top - lang.top) < 1,

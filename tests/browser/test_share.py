@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import TIMEOUT_MS, Tabs
-from tests.browser.pages import create_board, expect_live, join
+from tests.browser.pages import create_board, expect_live, join, top_bar
 from tests.services import ServerProcess
 
 pytestmark = pytest.mark.browser
@@ -109,8 +109,8 @@ def test_share_panel_shows_copies_and_replaces_links(
     phone = tabs.open("phone", 390, 844, scale=2)
     phone.goto(links["facilitator"].replace(links["facilitator"].split("/b/")[0], server.http))
     join(phone, links["facilitator"], "Lina på telefonen", "public")
-    phone.get_by_test_id("lang-toggle").click()
-    phone.get_by_test_id("share-toggle").click()
+    top_bar(phone, "lang-toggle").click()
+    top_bar(phone, "share-toggle").click()
     panel = phone.get_by_test_id("share-dialog")
     expect(panel).to_be_visible()
     expect(phone.get_by_test_id("share-replace-participant")).to_have_text("Byt länk…")

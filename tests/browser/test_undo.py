@@ -19,6 +19,7 @@ from tests.browser.pages import (
     new_note,
     note_at,
     note_el,
+    top_bar,
     use_canvas,
     write_in_editor,
 )
@@ -203,7 +204,7 @@ def test_undo_on_a_phone_in_swedish(server: ServerProcess, tabs: Tabs, artifacts
     phone = tabs.open("Amira (phone)", width=390, height=844, scale=2)
     join(phone, links["participant"], "Amira", "business")
     use_canvas(phone)
-    phone.get_by_test_id("lang-toggle").click()
+    top_bar(phone, "lang-toggle").click()
     undo = phone.get_by_test_id("undo")
     expect(undo).to_be_visible(timeout=T)
     expect(undo).to_have_accessible_name(re.compile("Ångra"))

@@ -9,7 +9,7 @@ import { late } from '../core/page.js';
 
 export function mountHeader(page) {
   const { dom, ui, boardId, $ } = page;
-  const { isFacilitator, scheduleRender } = late(page);
+  const { isFacilitator, scheduleRender, renderMenuRole } = late(page);
 
   function setTitle(text) {
     // From now on the heading holds the board's title, not the "loading" label.
@@ -37,6 +37,7 @@ export function mountHeader(page) {
   function renderRole() {
     const role = ui.role;
     dom.roleBadge.hidden = !role;
+    renderMenuRole(role);
     if (!role) return;
     dom.roleBadge.textContent = t(`role.${role}`);
     dom.roleBadge.className = `role-badge role-${role}`;

@@ -11,7 +11,7 @@ import { late } from '../core/page.js';
 
 export function mountFacilitation(page) {
   const { dom, $, ui, viewportBox, boardId } = page;
-  const { isFacilitator, send, showNotes, exportCsv, renderNow } = late(page);
+  const { isFacilitator, send, showNotes, exportCsv, renderNow, focusInBar } = late(page);
 
   const FAC_PANEL_KEY = 'samskapa:fac-panel';
   dom.facToggle = $('fac-toggle');
@@ -36,7 +36,7 @@ export function mountFacilitation(page) {
     now: () => Date.now() + (ui.conn?.serverOffset ?? 0),
     hide() {
       setFacPanel(false);
-      dom.facToggle.focus();
+      focusInBar(dom.facToggle);
     },
     errorText,
   });
@@ -78,7 +78,7 @@ export function mountFacilitation(page) {
     e.preventDefault();
     const closing = ui.facPanelOpen;
     setFacPanel(!closing);
-    if (closing) dom.facToggle.focus();
+    if (closing) focusInBar(dom.facToggle);
   });
 
   function renderFacilitation(view) {

@@ -47,8 +47,9 @@ export const WORDS = {
     'note.editor.aria': 'Note text. Enter saves, Shift+Enter adds a line, Escape cancels.',
     'note.by': 'by {name}',
     'note.seeded': 'seeded by the facilitator',
+    'note.help.short': 'Double-click the board to add a note',
     'note.help':
-      'Double-click the board to add a note. Select a note to colour or delete it; arrow keys move it, Enter edits it. Shift-click, Shift+drag or Shift+Space selects several.',
+      'Select a note to colour or delete it; arrow keys move it, Enter edits it. Shift-click, Shift+drag or Shift+Space selects several.',
 
     'color.yellow': 'yellow',
     'color.orange': 'orange',
@@ -198,8 +199,9 @@ export const WORDS = {
     'note.editor.aria': 'Lappens text. Enter sparar, Skift+Enter ger ny rad, Escape avbryter.',
     'note.by': 'av {name}',
     'note.seeded': 'inlagd av processledaren',
+    'note.help.short': 'Dubbelklicka på tavlan för en ny lapp',
     'note.help':
-      'Dubbelklicka på tavlan för att lägga till en lapp. Markera en lapp för att färga eller ta bort den; piltangenterna flyttar den, Enter redigerar. Skift-klick, Skift+dra eller Skift+blanksteg markerar flera.',
+      'Markera en lapp för att färga eller ta bort den; piltangenterna flyttar den, Enter redigerar. Skift-klick, Skift+dra eller Skift+blanksteg markerar flera.',
 
     'color.yellow': 'gul',
     'color.orange': 'orange',

@@ -7,6 +7,8 @@ export const WORDS = {
     'role.facilitator': 'Facilitator',
     'role.participant': 'Participant',
     'role.observer': 'Observer — read only',
+    'topbar.more.aria': 'Menu: language, your role and more',
+    'topbar.role': 'You are here as: {role}',
 
     'sector.public': 'Public sector',
     'sector.business': 'Business',
@@ -57,6 +59,8 @@ export const WORDS = {
     'role.facilitator': 'Processledare',
     'role.participant': 'Deltagare',
     'role.observer': 'Observatör — endast läsning',
+    'topbar.more.aria': 'Meny: språk, din roll med mera',
+    'topbar.role': 'Du är med som: {role}',
 
     'sector.public': 'Offentlig sektor',
     'sector.business': 'Näringsliv',

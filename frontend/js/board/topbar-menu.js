@@ -1,0 +1,64 @@
+// The top bar's menu on a phone (docs/phone.md, "The top bar"). A phone's bar
+// keeps one row for the title, the connection and who is online; the person's
+// role, Facilitate, Replay, Share, Other device and the language wait behind
+// ☰. Wider, board/small-screens.css lets the menu's contents stand in the bar
+// and hides ☰, so the same buttons (and their handlers) serve both.
+//
+// A disclosure, not an ARIA menu: the items are ordinary buttons and links,
+// reached by Tab; Escape or a press outside folds it, and choosing an item
+// folds it too, so a dialog or panel it opens is not hidden under it.
+
+import { t } from '../core/i18n.js';
+
+export function mountTopbarMenu(page) {
+  const { $ } = page;
+  const bar = document.querySelector('.topbar');
+  const more = $('topbar-more');
+  const menu = $('topbar-menu');
+  const role = $('topbar-menu-role');
+
+  const isOpen = () => more.getAttribute('aria-expanded') === 'true';
+
+  function setOpen(open, { focus = false } = {}) {
+    more.setAttribute('aria-expanded', String(open));
+    bar.classList.toggle('menu-open', open);
+    if (open && focus) {
+      const first = [...menu.querySelectorAll('button, a')].find((el) => el.offsetParent !== null);
+      first?.focus();
+    }
+  }
+
+  more.addEventListener('click', () => setOpen(!isOpen(), { focus: !isOpen() }));
+
+  menu.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || !isOpen()) return;
+    event.stopPropagation();
+    setOpen(false);
+    more.focus();
+  });
+
+  // After an item's own handler: fold, and give the focus back to ☰ unless the
+  // item sent it somewhere (the facilitator's panel, a dialog).
+  menu.addEventListener('click', (event) => {
+    if (!isOpen() || !event.target.closest('button, a')) return;
+    setOpen(false);
+    if (menu.contains(document.activeElement)) more.focus();
+  });
+
+  document.addEventListener('pointerdown', (event) => {
+    if (isOpen() && !menu.contains(event.target) && !more.contains(event.target)) setOpen(false);
+  });
+
+  /** The person's role, said in the menu (the bar's badge is hidden on a phone). */
+  function renderMenuRole(roleName) {
+    role.hidden = !roleName;
+    role.textContent = roleName ? t('topbar.role', { role: t(`role.${roleName}`) }) : '';
+  }
+
+  /** Focus a control of the bar, or ☰ when the control waits folded in the menu. */
+  function focusInBar(control) {
+    (control.getClientRects().length ? control : more).focus();
+  }
+
+  return { renderMenuRole, focusInBar };
+}
