@@ -208,9 +208,9 @@ class Tally:
         self._counts = [0] * (len(bounds) + 1)  # the last one: +Inf
         self._sum = 0.0
 
-    def add(self, value: float) -> None:
-        self._counts[bisect.bisect_left(self._bounds, value)] += 1
-        self._sum += value
+    def add(self, value: float, times: int = 1) -> None:
+        self._counts[bisect.bisect_left(self._bounds, value)] += times
+        self._sum += value * times
 
     def commit(self) -> None:
         """Add what was gathered to the histogram and start again."""

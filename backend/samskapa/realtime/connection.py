@@ -36,7 +36,7 @@ from ..domain.policy import Actor
 from ..domain.state import Participant
 from ..domain.visibility import Viewer
 from ..websocket_protocol import FRAMES_EXTENSION
-from .frames import FrameCache, OutFrame, frame_of
+from .frames import FrameCache, OutFrame, RoomRuns, frame_of
 from .protocol import CloseCode
 
 log = logging.getLogger(__name__)
@@ -98,8 +98,10 @@ class Connection:
         "_dirty",
         "_in_flight",
         "_pending",
+        "_runs",
         "_send",
         "_stop_asked",
+        "_taken",
         "_write",
         "actor",
         "board_id",
@@ -136,6 +138,11 @@ class Connection:
         self._pending: list[bytes | tuple[bytes, ...]] = []
         # Messages waiting, counting each message of a run: the outbox's bound.
         self._count = 0
+        # On a board: the runs published to all its connections (frames.py),
+        # and how far into them this connection has taken. What it has not
+        # taken yet is queued after `_pending` and counts against the bound.
+        self._runs: RoomRuns | None = None
+        self._taken = 0
         self._dirty = False
         # The ASGI send itself: Starlette's wrapper re-checks states that this
         # class already guarantees, on the hottest path of the server.
@@ -176,12 +183,52 @@ class Connection:
 
     @property
     def queued(self) -> int:
-        return self._count
+        runs = self._runs
+        if runs is None:
+            return self._count
+        return self._count + sum(len(run) for run in runs.since(self._taken))
+
+    def attach(self, runs: RoomRuns) -> None:
+        """On a board: from now on, the runs published to all its connections
+        are this connection's too."""
+        self._runs = runs
+        self._taken = runs.end
+
+    def detach(self) -> None:
+        """Off the board: what was published while it was on it is queued
+        here, as if pushed then."""
+        if self._runs is not None:
+            if self._taken != self._runs.end:
+                self._take()
+                if self._pending or self._close_code is not None:
+                    self._mark()
+            self._runs = None
+
+    def _take(self) -> None:
+        """Queue the board's runs that this connection has not taken yet, in
+        order, each under the bound as `push_many` would (frames.RoomRuns)."""
+        runs = self._runs
+        assert runs is not None
+        since = runs.since(self._taken)
+        self._taken = runs.end
+        if self.state is ConnState.CLOSED or self._close_code is not None:
+            return
+        for run in since:
+            if self._count + len(run) > self.queue_limit:
+                self._evict()
+                return
+            self._pending.append(run)
+            self._count += len(run)
 
     def push(self, message: bytes) -> None:
         """Queue an encoded message. Never blocks; evicts on overflow."""
         if self.state is ConnState.CLOSED or self._close_code is not None:
             return
+        runs = self._runs
+        if runs is not None and self._taken != runs.end:
+            self._take()  # what the board published before this comes first
+            if self._close_code is not None:
+                return
         if self._count >= self.queue_limit:
             self._evict()
             return
@@ -195,6 +242,11 @@ class Connection:
         The bound is the same as for pushing them one by one."""
         if self.state is ConnState.CLOSED or self._close_code is not None or not messages:
             return
+        runs = self._runs
+        if runs is not None and self._taken != runs.end:
+            self._take()  # what the board published before these comes first
+            if self._close_code is not None:
+                return
         if self._count + len(messages) > self.queue_limit:
             self._evict()
             return
@@ -221,6 +273,13 @@ class Connection:
         """
         if self._close_code is not None:
             return
+        runs = self._runs
+        if runs is not None and self._taken != runs.end:
+            # Published before the close: queued like everything else (an
+            # erased member's own erasure event, then the close).
+            self._take()
+            if self._close_code is not None:
+                return  # it did not fit: evicted
         self._close_code = code
         self._close_reason = reason
         if code == CloseCode.RESYNC:
@@ -272,13 +331,30 @@ class Connection:
         hands in its frames so that equal ones are built once); returns the
         frame's payload size in bytes (0: nothing was sent)."""
         self._dirty = False
+        runs = self._runs
+        if runs is not None and self._taken != runs.end:
+            if (
+                self._taken == runs.start
+                and not self._pending
+                and self._in_flight is None
+                and self._close_code is None
+                and runs.count <= self.queue_limit
+                and self.state is not ConnState.CLOSED
+            ):
+                # The common case on a board: nothing but what everyone gets.
+                # The board's one frame, without a turn through the outbox.
+                self._taken = runs.end
+                frame = runs.frame()
+                self._send_frame(frame)
+                return frame.size
+            self._take()
         if self._in_flight is not None:
             return 0  # the client is slow; what piles up leaves with the next frame
         size = 0
         if self._pending:
             items, self._pending, self._count = self._pending, [], 0
             frame = frames.frame(items) if frames is not None else frame_of(items)
-            size = len(frame.payload)
+            size = frame.size
             self._send_frame(frame)
         if self._close_code is not None and self._in_flight is None and not self._closing:
             self._closing = True

@@ -10,16 +10,19 @@ its socket (`websocket_protocol.WebSocketProtocol.write_frame`), instead of
 joining the payload, framing it and going through the ASGI send per recipient.
 """
 
+from collections.abc import Sequence
+
 from websockets.frames import Frame, Opcode
 
 
 class OutFrame:
     """One frame's payload, and its bytes on the wire once some socket needs them."""
 
-    __slots__ = ("_wire", "payload")
+    __slots__ = ("_wire", "payload", "size")
 
     def __init__(self, payload: bytes) -> None:
         self.payload = payload
+        self.size = len(payload)
         self._wire: bytes | None = None
 
     @property
@@ -34,7 +37,7 @@ class OutFrame:
 Pending = list[bytes | tuple[bytes, ...]]
 
 
-def frame_of(items: Pending) -> OutFrame:
+def frame_of(items: Sequence[bytes | tuple[bytes, ...]]) -> OutFrame:
     """One frame holding every pending message, in order."""
     parts: list[bytes] = []
     for item in items:
@@ -66,3 +69,58 @@ class FrameCache:
         if frame is None:
             frame = self._frames[key] = frame_of(items)
         return frame
+
+
+class RoomRuns:
+    """The runs of messages published to every connection of a board since its
+    last flush pass, kept once for the board instead of appended to each of a
+    thousand outboxes at every commit.
+
+    Each connection on the board remembers how far into these runs it has
+    taken (`Connection`): before anything else is queued on it, and at the
+    pass, it takes the rest into its own outbox, in order and under the same
+    bound as before. The pass walks every connection of the board anyway, so
+    the commit only appends here; a connection with nothing of its own pending
+    is sent the one frame of these runs without touching its outbox. Positions
+    count from the board's first run, so a connection that joins takes only
+    what is published after it joined (what came before is in its catch-up).
+    """
+
+    __slots__ = ("_frame", "count", "runs", "start")
+
+    def __init__(self) -> None:
+        # Position of runs[0] among every run ever published on the board.
+        self.start = 0
+        self.runs: list[tuple[bytes, ...]] = []
+        # Messages in the runs, counting each message of a run.
+        self.count = 0
+        self._frame: OutFrame | None = None
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.runs)
+
+    def append(self, run: tuple[bytes, ...]) -> None:
+        self.runs.append(run)
+        self.count += len(run)
+        self._frame = None
+
+    def since(self, taken: int) -> list[tuple[bytes, ...]]:
+        """The runs after position `taken`, in order."""
+        return self.runs[max(0, taken - self.start) :]
+
+    def frame(self) -> OutFrame:
+        """The one frame holding all the runs, built once (with its bytes on
+        the wire: nearly every connection of a board writes them)."""
+        frame = self._frame
+        if frame is None:
+            frame = self._frame = frame_of(self.runs)
+            frame.wire  # noqa: B018 (built here, once, rather than at the first write)
+        return frame
+
+    def clear(self) -> None:
+        """Every connection took everything (the end of a pass)."""
+        self.start = self.end
+        self.runs = []
+        self.count = 0
+        self._frame = None

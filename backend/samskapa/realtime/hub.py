@@ -17,9 +17,10 @@ takes, and on a slow or busy one the pause grows by itself.
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,7 +45,7 @@ from ..domain.visibility import (
 )
 from .connection import Connection, flush_soon
 from .cursors import MOVES_PER_SECOND, TICK_SECONDS, CursorField, cursor_every_ticks
-from .frames import FrameCache
+from .frames import FrameCache, RoomRuns
 from .presence import ANNOUNCE_SECONDS, Presence
 from .protocol import CloseCode, encode, encode_event
 
@@ -62,7 +63,11 @@ class Room:
     board_id: str
     connections: set[Connection] = field(default_factory=set)
     presence: Presence = field(default_factory=Presence)
-    # Connections with something to send, and the pass that will send it.
+    # What every connection of the board gets, kept once until the pass
+    # (frames.RoomRuns): a commit appends here, not to every outbox.
+    runs: RoomRuns = field(default_factory=RoomRuns)
+    # Connections with something of their own to send, and the pass that will
+    # send it (to them, and to everyone when there are runs).
     dirty: list[Connection] = field(default_factory=list)
     flush_at: asyncio.TimerHandle | asyncio.Handle | None = None
     # What every connection of the room calls when messages start to pile up:
@@ -132,45 +137,46 @@ class Hub:
         room = self.rooms.get(board_id)
         if room is None or not room.connections:
             return
-        connections = list(room.connections)
         public = [is_public(state, ev) for ev in events]
         if all(public):
-            # The common case: one encoding per event for everyone.
-            # One run, shared: one append per connection, and one frame
-            # built for all who have nothing else pending (frames.py).
-            encoded = tuple(encode_event(ev) for ev in events)
-            for conn in connections:
-                conn.push_many(encoded)
+            # The common case: one encoding per event for everyone, kept once
+            # for the board as one run; the pass gives it to every connection
+            # (and builds one frame for all who have nothing else pending).
+            self._publish(room, tuple(encode_event(ev) for ev in events))
         else:
+            connections = list(room.connections)
             run: list[bytes] = []
             for ev, shared in zip(events, public, strict=True):
                 if shared:
                     run.append(encode_event(ev))
                     continue
                 if run:
-                    # The public events before this one, still as one shared run.
-                    encoded = tuple(run)
-                    for conn in connections:
-                        conn.push_many(encoded)
+                    # The public events before this one, still as one shared
+                    # run; each connection takes it before its projection.
+                    self._publish(room, tuple(run))
                     run = []
                 if type(ev.body) not in _PER_VOTER or not self._push_vote(
                     room, connections, state, ev
                 ):
                     self._push_projected(connections, state, ev)
             if run:
-                encoded = tuple(run)
-                for conn in connections:
-                    conn.push_many(encoded)
-        metrics.DELIVERIES.inc(len(events) * len(connections))
+                self._publish(room, tuple(run))
+        metrics.DELIVERIES.inc(len(events) * len(room.connections))
         for member_id in erased_members(events):
             # Their credential is gone: their sockets close after this event,
             # and their name leaves who-is-online (here and in what other
             # processes announce).
-            for conn in connections:
+            for conn in list(room.connections):
                 if conn.actor is not None and conn.actor.member_id == member_id:
                     conn.close(CloseCode.UNAUTHORIZED, "this member's data was erased")
             room.presence.forget(member_id)
             room.announce_due = True
+
+    def _publish(self, room: Room, run: tuple[bytes, ...]) -> None:
+        """A run for every connection now on the board, and the pass due."""
+        room.runs.append(run)
+        if room.flush_at is None:
+            self._schedule(room)
 
     @staticmethod
     def _push_projected(connections: list[Connection], state: BoardState, ev: StoredEvent) -> None:
@@ -262,6 +268,7 @@ class Hub:
         room.connections.add(conn)
         room.voters.clear()
         conn.on_pending = room.on_pending
+        conn.attach(room.runs)
         if conn.queued:
             room.dirty.append(conn)  # what was queued before it joined
             self._schedule(room)
@@ -277,6 +284,9 @@ class Hub:
             return
         room.connections.discard(conn)
         room.voters.clear()
+        # What the board published while it was on it still reaches it (the
+        # board's pass, or the connection's last flush when it closes).
+        conn.detach()
         conn.on_pending = flush_soon
         if conn.evicted:
             metrics.EVICTIONS.inc()
@@ -328,21 +338,39 @@ class Hub:
 
     def _flush(self, room: Room) -> None:
         """One pass over the board: every connection with something pending gets
-        one frame, sent right here (Connection.flush)."""
+        one frame, sent right here (Connection.flush). When the board published
+        runs since the last pass, that is every connection on it."""
         started = time.perf_counter()
         room.flush_at = None
         dirty, room.dirty = room.dirty, []
         frames = self._frames
         # Equal frames are built once per pass and written to every socket.
         cache = FrameCache()
-        for conn in dirty:
+        runs = room.runs
+        order: Iterable[Connection] = dirty
+        shared = -1
+        if runs.runs:
+            # Everyone on the board first (this takes the runs), then those
+            # marked that have left it since. Most send the board's one frame:
+            # its size goes to the tally once, with their number.
+            members = room.connections
+            order = itertools.chain(members, [conn for conn in dirty if conn not in members])
+            shared = runs.frame().size
+        same = 0
+        for conn in order:
             try:
                 size = conn.flush(cache)
             except Exception:
                 log.exception("flush failed on board %s", room.board_id)
                 continue
-            if size:
+            if size == shared:
+                same += 1
+            elif size:
                 frames.add(size)
+        if same:
+            frames.add(shared, same)
+        if runs.runs:
+            runs.clear()
         frames.commit()
         spent = time.perf_counter() - started
         metrics.FANOUT_PASS_SECONDS.observe(spent)
