@@ -137,13 +137,18 @@ def new_note(page: Page, text: str) -> str:
 
 
 def top_bar(page: Page, test_id: str) -> Locator:
-    """A button of the board's top bar. On a phone the bar's tools (the role,
-    Facilitate, Replay, Share, Other device, the language) wait behind ☰
-    (docs/phone.md): it is opened first when it is shown and folded."""
+    """A button of the board's top bar. Up to a laptop's width some of the bar's
+    tools wait behind ☰ (on a phone Facilitate too, docs/phone.md): ☰ is opened
+    first when the button is not shown and ☰ is."""
+    target = page.get_by_test_id(test_id)
     more = page.get_by_test_id("topbar-more")
-    if more.is_visible() and more.get_attribute("aria-expanded") != "true":
+    if (
+        not target.is_visible()
+        and more.is_visible()
+        and more.get_attribute("aria-expanded") != "true"
+    ):
         more.click()
-    return page.get_by_test_id(test_id)
+    return target
 
 
 def use_canvas(page: Page) -> None:

@@ -210,3 +210,47 @@ def test_a_facilitators_phone_top_bar_is_one_row_with_the_rest_in_a_menu(
     expect(page.get_by_test_id("fac-panel")).to_be_hidden()
     expect(more).to_be_focused()
     tabs.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("lang", "size", "names"),
+    [
+        ("en", (1024, 768), ["Replay", "Share", "Other device", "Svenska"]),
+        ("sv", (768, 1024), ["Uppspelning", "Dela", "Annan enhet", "English"]),
+    ],
+)
+def test_a_laptops_top_bar_names_its_tools_instead_of_bare_icons(
+    server: ServerProcess,
+    tabs: Tabs,
+    artifacts: Path,
+    lang: str,
+    size: tuple[int, int],
+    names: list[str],
+) -> None:
+    """Below 72rem Replay, Share and Other device stood in the bar as ⟲, ⤴ and
+    ⇄ alone, which a first-time user cannot read: they wait behind ☰ with their
+    names, and Facilitate stays in the bar."""
+    board = api_board(server.http, "Fossilfria godstransporter – missionsworkshop", lang)
+    page = tabs.open("facilitator", *size)
+    join(page, board["links"]["facilitator"], "Karin Berg", "public")
+    camera = Camera(artifacts, "bars", "bars")
+    camera.shoot(page.locator(".topbar"), f"laptop-topbar-{lang}-{size[0]}")
+    expect(page.get_by_test_id("fac-toggle")).to_be_visible()
+    expect(page.get_by_test_id("role-badge")).to_be_visible()
+    # Every control shown in the bar says what it is in words (☰ and the mark
+    # home are named for screen readers).
+    for control in page.evaluate(TOP_CONTROLS_JS):
+        if control["id"] in ("topbar-more", "brand-mark"):
+            assert control["named"], control
+        else:
+            assert re.search(r"[^\W_]", control["words"]), control
+    page.get_by_test_id("topbar-more").click()
+    camera.shoot(page, f"laptop-topbar-menu-{lang}-{size[0]}")
+    shown = page.evaluate(TOP_CONTROLS_JS)
+    for name in names:
+        (control,) = [c for c in shown if name in c["words"]]
+        assert control["inside"], control
+    page.get_by_test_id("share-toggle").click()
+    expect(page.get_by_test_id("share-dialog")).to_be_visible()
+    expect(page.get_by_test_id("topbar-menu")).to_be_hidden()
+    tabs.assert_clean()

@@ -1,8 +1,10 @@
-// The top bar's menu on a phone (docs/phone.md, "The top bar"). A phone's bar
-// keeps one row for the title, the connection and who is online; the person's
-// role, Facilitate, Replay, Share, Other device and the language wait behind
-// ☰. Wider, board/small-screens.css lets the menu's contents stand in the bar
-// and hides ☰, so the same buttons (and their handlers) serve both.
+// The top bar's menu (docs/phone.md, "The top bar"). Up to a laptop's width
+// (72rem) Replay, Share, Other device and the language wait behind ☰, with
+// their names, instead of standing in the bar as bare icons; a phone's bar keeps
+// one row for the title, the connection and who is online, so Facilitate and
+// the person's role go behind ☰ too. Wider, board/small-screens.css lets the
+// menu's contents stand in the bar and hides ☰: the same buttons (and their
+// handlers) serve every width.
 //
 // A disclosure, not an ARIA menu: the items are ordinary buttons and links,
 // reached by Tab; Escape or a press outside folds it, and choosing an item
@@ -18,6 +20,16 @@ export function mountTopbarMenu(page) {
   const role = $('topbar-menu-role');
 
   const isOpen = () => more.getAttribute('aria-expanded') === 'true';
+
+  // Facilitate stands in the bar, before ☰, except on a phone: there it heads the menu.
+  const facToggle = $('fac-toggle');
+  const phone = window.matchMedia('(max-width: 40rem)');
+  function placeFacilitate() {
+    if (phone.matches) role.after(facToggle);
+    else more.before(facToggle);
+  }
+  placeFacilitate();
+  phone.addEventListener('change', placeFacilitate);
 
   function setOpen(open, { focus = false } = {}) {
     more.setAttribute('aria-expanded', String(open));

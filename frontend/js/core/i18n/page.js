@@ -7,7 +7,7 @@ export const WORDS = {
     'role.facilitator': 'Facilitator',
     'role.participant': 'Participant',
     'role.observer': 'Observer — read only',
-    'topbar.more.aria': 'Menu: language, your role and more',
+    'topbar.more.aria': 'Menu: language and more',
     'topbar.role': 'You are here as: {role}',
 
     'sector.public': 'Public sector',
@@ -59,7 +59,7 @@ export const WORDS = {
     'role.facilitator': 'Processledare',
     'role.participant': 'Deltagare',
     'role.observer': 'Observatör — endast läsning',
-    'topbar.more.aria': 'Meny: språk, din roll med mera',
+    'topbar.more.aria': 'Meny: språk med mera',
     'topbar.role': 'Du är med som: {role}',
 
     'sector.public': 'Offentlig sektor',
