@@ -12,11 +12,12 @@ panel. Screenshots: test-artifacts/browser/facilitator-*.png.
 
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import TIMEOUT_MS, Tabs
-from tests.browser.pages import create_board, join
+from tests.browser.pages import create_board, join, top_bar
 from tests.services import ServerProcess
 
 pytestmark = pytest.mark.browser
@@ -195,4 +196,44 @@ def test_the_facilitator_runs_a_workshop_from_the_panel(
     fac.keyboard.press("Alt+Shift+F")
     expect(panel).to_be_hidden(timeout=T)
     expect(toggle).to_be_focused()
+    tabs.assert_clean()
+
+
+# Every shown control of the panel smaller than a finger (44×44 CSS px); a check
+# box or radio button is pressed through its label, so the label is measured.
+SMALL_CONTROLS_JS = """() => [...document.querySelectorAll(
+    '#fac-panel :is(button, a, select, input, textarea, summary)')]
+  .filter((el) => el.getClientRects().length > 0)
+  .map((el) => {
+    const target = ['checkbox', 'radio'].includes(el.type) ? (el.closest('label') ?? el) : el;
+    const r = target.getBoundingClientRect();
+    return { id: el.dataset.testid || el.textContent.trim().slice(0, 30),
+             w: Math.round(r.width), h: Math.round(r.height) };
+  })
+  .filter((c) => c.w < 44 || c.h < 44)"""
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_on_a_phone_every_control_of_the_panel_is_a_fingers_size(
+    server: ServerProcess, tabs: Tabs, artifacts: Path, lang: str
+) -> None:
+    """On a phone the panel covers the board and is used by finger: its buttons
+    were 32 px high, the agenda's ↑ ↓ × 32 px wide and its check boxes 17 px."""
+    r = httpx.post(
+        f"{server.http}/api/boards",
+        json={"title": "Fossilfri godstrafik", "language": lang, "template": "mission-workshop"},
+        timeout=10,
+    )
+    r.raise_for_status()
+    page = tabs.open("facilitator", 390, 844)
+    join(page, r.json()["links"]["facilitator"], "Lina", "public")
+    top_bar(page, "fac-toggle").click()
+    panel = page.get_by_test_id("fac-panel")
+    expect(panel).to_be_visible()
+    expect(page.get_by_test_id("fac-draft-up").first).to_be_attached()
+    page.evaluate(
+        "() => document.querySelectorAll('#fac-panel details').forEach((d) => { d.open = true; })"
+    )
+    shoot(page, artifacts, f"phone-{lang}")
+    assert page.evaluate(SMALL_CONTROLS_JS) == []
     tabs.assert_clean()
