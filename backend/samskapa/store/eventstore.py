@@ -21,7 +21,7 @@ import sqlite3
 import time
 import zlib
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
@@ -212,8 +212,9 @@ DeletionListener = Callable[[str], None]
 
 @dataclass(slots=True, eq=False)
 class _Lane:
-    """One writer: the work queued for its boards, its task, and on PostgreSQL
-    the connection it keeps for one-statement commits.
+    """One writer: the work queued for its boards, its task, and the
+    connection it keeps between its commits (on SQLite the one write
+    connection, given back whenever someone else asks for it).
 
     A board always goes to the same lane, so its ops are decided and committed
     in the order they were queued, by one task, one batch after the other;
@@ -229,6 +230,9 @@ class _Lane:
     task: asyncio.Task[None] | None = None
     held: AsyncConnection | None = None
     held_driver: Any = None
+    # Someone else waits for SQLite's one write connection: give it back
+    # after the work in hand.
+    give_back: bool = False
     # Set while a batch or deletion of this lane is between its decisions and
     # their publication: its boards' entries must stay where they are.
     busy: bool = False
@@ -263,6 +267,8 @@ class EventStore:
             _Lane("event-store-writer" if lanes == 1 else f"event-store-writer-{i}")
             for i in range(lanes)
         ]
+        if db.write_turns is not None:
+            db.write_turns.when_waiting(self._asked_back)
         # Figures for /metrics.
         self.batches = 0
         self.last_commit_ms = 0.0
@@ -284,6 +290,12 @@ class EventStore:
     def on_deleted(self, listener: DeletionListener) -> None:
         """Called with a board's id after this process deleted it."""
         self._deletion_listeners.append(listener)
+
+    def _asked_back(self) -> None:
+        """Someone waits for SQLite's write connection (database.WriteTurns)."""
+        for lane in self._lanes:
+            lane.give_back = True
+            lane.wake.set()
 
     def start(self) -> None:
         for lane in self._lanes:
@@ -389,7 +401,11 @@ class EventStore:
         pending_snapshots: list[dict[str, Any]] = []
         queue = lane.queue
         while True:
-            while not queue:
+            while True:
+                if lane.give_back:
+                    await self._give_back(lane)
+                if queue:
+                    break
                 lane.wake.clear()
                 await lane.wake.wait()
             lane.busy = True
@@ -405,6 +421,8 @@ class EventStore:
                     log.exception("commit of %d ops failed", len(batch))
                     for failed in batch:
                         _fail(failed, f"Could not commit: {exc}")
+                    # Whatever state the connection is in, the next commit takes a fresh one.
+                    await self._release(lane)
             elif queue:
                 # A deletion runs alone, in queue order: what was queued for the
                 # board before it is committed first, what comes after finds no board.
@@ -413,14 +431,14 @@ class EventStore:
                 pending_snapshots = [
                     row for row in pending_snapshots if row["board_id"] != deletion.board_id
                 ]
-                await self._delete(deletion)
+                await self._delete(lane, deletion)
             lane.busy = False
             self._trim()
 
-    async def _delete(self, item: _Delete) -> None:
+    async def _delete(self, lane: _Lane, item: _Delete) -> None:
         board_id = item.board_id
         try:
-            async with self.db.write.begin() as conn:
+            async with self._transaction(lane) as conn:
                 writes = _CoreWrites(conn)
                 heads = await writes.heads([board_id], lock=self._is_postgres)
                 if board_id not in heads:
@@ -449,6 +467,7 @@ class EventStore:
         except Exception as exc:
             log.exception("deleting board %s failed", board_id)
             _fail(item, f"Could not delete: {exc}")
+            await self._release(lane)
             return
         self._entries.pop(board_id, None)
         for deleted in self._deletion_listeners:
@@ -471,7 +490,7 @@ class EventStore:
             done = await self._commit_plain(lane, batch, pending_snapshots, started)
             if done is not None:
                 return done
-        return await self._commit_full(batch, pending_snapshots, started)
+        return await self._commit_full(lane, batch, pending_snapshots, started)
 
     def _decide(
         self,
@@ -553,7 +572,7 @@ class EventStore:
         if self._is_sqlite:
             snapshot_rows = [(r["board_id"], r["seq"], r["state"]) for r in pending_snapshots]
             committed = await self._plain_sqlite(
-                expected, decided.event_rows, heads, decided.refused, snapshot_rows
+                lane, expected, decided.event_rows, heads, decided.refused, snapshot_rows
             )
         else:
             committed = await self._plain_postgres(
@@ -565,6 +584,7 @@ class EventStore:
 
     async def _plain_sqlite(
         self,
+        lane: _Lane,
         expected: dict[str, int],
         rows: list[tuple[Any, ...]],
         heads: list[tuple[str, int]],
@@ -596,11 +616,11 @@ class EventStore:
                 raise
             return True
 
-        async with self.db.write.connect() as conn:
-            driver: Any = (await conn.get_raw_connection()).driver_connection
-            # aiosqlite's own way to run a function on its thread (what its
-            # execute uses); the lock pins the version.
-            return bool(await driver._execute(transaction, driver._conn))
+        driver = await self._held(lane)
+        # aiosqlite's own way to run a function on its thread (what its
+        # execute uses); the lock pins the version. A failure leaves the
+        # connection to `_run`, which gives it back.
+        return bool(await driver._execute(transaction, driver._conn))
 
     async def _plain_postgres(
         self,
@@ -613,7 +633,7 @@ class EventStore:
     ) -> bool:
         board_ids = sorted(expected)
         columns: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)] or [[]] * 7
-        driver = await self._held_postgres(lane)
+        driver = await self._held(lane)
         try:
             # Outside a transaction block: the statement is its own transaction,
             # committed (and flushed, synchronous_commit) when it returns.
@@ -631,21 +651,37 @@ class EventStore:
             )
         except asyncpg.UniqueViolationError:
             return False  # a retry of a committed op: the full way answers it
-        except Exception:
-            # Whatever state the connection is in, the next commit takes a fresh one.
-            await self._release_postgres(lane)
-            raise
         return bool(fine)
 
-    async def _held_postgres(self, lane: _Lane) -> Any:
-        """The lane's own connection for the one-statement commits, kept
-        between them (a checkout pings the server first: one more round trip)."""
+    async def _held_connection(self, lane: _Lane) -> AsyncConnection:
+        """The lane's own connection, kept between its commits: on PostgreSQL
+        a checkout pings the server first (one more round trip), on SQLite it
+        was about a third of the writer's CPU per commit at a few ops a second."""
         if lane.held is None:
+            turns = self.db.write_turns
+            if turns is not None:
+                # Not before whoever asked for it had it (database.WriteTurns).
+                await turns.after_waiters()
             lane.held = await self.db.write.connect()
             lane.held_driver = (await lane.held.get_raw_connection()).driver_connection
+        return lane.held
+
+    async def _held(self, lane: _Lane) -> Any:
+        """The driver's connection under `_held_connection`."""
+        if lane.held is None:
+            await self._held_connection(lane)
         return lane.held_driver
 
-    async def _release_postgres(self, lane: _Lane) -> None:
+    async def _give_back(self, lane: _Lane) -> None:
+        """Return the connection to the pool, for whoever waits for it."""
+        lane.give_back = False
+        held, lane.held, lane.held_driver = lane.held, None, None
+        if held is not None:
+            await held.close()
+
+    async def _release(self, lane: _Lane) -> None:
+        """After a failure: whatever state the connection is in, the next
+        commit takes a fresh one."""
         held, lane.held, lane.held_driver = lane.held, None, None
         if held is not None:
             with contextlib.suppress(Exception):
@@ -653,8 +689,22 @@ class EventStore:
             with contextlib.suppress(Exception):
                 await held.close()
 
+    @contextlib.asynccontextmanager
+    async def _transaction(self, lane: _Lane) -> AsyncIterator[AsyncConnection]:
+        """A transaction of the writer's own: on SQLite on the connection it
+        keeps (waiting in the pool for it while holding it would never end),
+        on PostgreSQL on one from the pool, as the one-statement commits keep theirs."""
+        if self.db.write_turns is None:
+            async with self.db.write.begin() as conn:
+                yield conn
+            return
+        conn = await self._held_connection(lane)
+        async with conn.begin():
+            yield conn
+
     async def _commit_full(
         self,
+        lane: _Lane,
         batch: list[_Append | _Sync],
         pending_snapshots: list[dict[str, Any]],
         started: float,
@@ -672,7 +722,7 @@ class EventStore:
         extra_rows: dict[Any, list[dict[str, Any]]] = {}
         missing: set[str] = set()
 
-        async with self.db.write.begin() as conn:
+        async with self._transaction(lane) as conn:
             now = self.clock()
             if created:
                 await conn.execute(
