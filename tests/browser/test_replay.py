@@ -290,3 +290,36 @@ def test_a_facilitator_replays_forks_and_prints_the_report(
     expect(fac.get_by_test_id("replay-fork")).to_be_in_viewport()
     cam.shoot(fac, "phone", doc=True)
     tabs.assert_clean()
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_a_phones_replay_shows_the_boards_title_whole_enough_to_read(
+    server: ServerProcess, tabs: Tabs, artifacts: Path, lang: str
+) -> None:
+    """The replay's top bar on a phone: the board's title on a row of its own
+    (not squeezed to a few letters beside Back to the board and the language),
+    each of them a finger's size and on the screen."""
+    r = httpx.post(
+        f"{server.http}/api/boards",
+        json={"title": "Fossilfria godstransporter – missionsworkshop", "language": lang},
+        timeout=10,
+    )
+    r.raise_for_status()
+    board = r.json()
+    page = tabs.open("facilitator", 390, 844)
+    join(page, board["links"]["facilitator"], "Lina", "public")
+    page.goto(f"{server.http}/b/{board['board_id']}/replay")
+    page.wait_for_function("() => window.samskapaReplay?.timeline() != null", timeout=T)
+    Camera(artifacts, "replay", "replay").shoot(page, f"phone-top-{lang}")
+    bar = page.evaluate(
+        """() => {
+          const r = (s) => document.querySelector(s).getBoundingClientRect();
+          const title = r('.board-title'), back = r('#replay-back'), lang = r('#lang-toggle');
+          return { title: title.width, back: [back.width, back.height, back.right],
+                   lang: [lang.width, lang.height, lang.right], width: window.innerWidth };
+        }"""
+    )
+    assert bar["title"] >= 250, bar
+    for w, h, right in (bar["back"], bar["lang"]):
+        assert w >= 44 and h >= 44 and right <= bar["width"], bar
+    tabs.assert_clean()
