@@ -6,7 +6,6 @@ hub are built when the app starts and closed when it stops.
 
 import asyncio
 import contextlib
-import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -38,6 +37,7 @@ from .api.rest import router
 from .api.ws import board_socket_path, serve_board_socket
 from .clock import Clock, system_clock
 from .closer import DeadlineCloser
+from .collector import Collector
 from .domain.errors import DomainError, ErrorCode
 from .notify.notifier import Notifier
 from .realtime.broker import open_broker
@@ -54,22 +54,6 @@ from .store.instance import InstanceConflict, claim
 from .store.migrate import upgrade
 
 log = logging.getLogger(__name__)
-
-# Young-generation size for the cyclic garbage collector (CPython's default: 700).
-# Every op allocates a few hundred objects (pydantic models, dicts, futures), so
-# with the default the collector runs several times per batch, and its full
-# passes walk every cached board state and recent event: under ingest that was
-# about a fifth of the server's CPU. Almost nothing we allocate forms cycles;
-# reference counting frees it, so collecting rarely costs little memory.
-GC_YOUNG_THRESHOLD = 50_000
-
-
-def _tune_gc() -> None:
-    """Collect cycles rarely, and never walk the startup objects again."""
-    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
-    # Modules, schemas and compiled queries live as long as the process; frozen,
-    # they are left out of every later collection.
-    gc.freeze()
 
 
 class SamskapaApp(FastAPI):
@@ -149,13 +133,21 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             notifier=notifier,
         )
         sampler = asyncio.create_task(exporter.sample_every(services), name="metrics-sampler")
-        _tune_gc()
+        collector = Collector(
+            lambda: store.batches,
+            clock,
+            quiet=settings.gc_quiet_seconds,
+            longest=settings.gc_full_pass_seconds,
+        )
+        collector.start()
+        app.state.collector = collector
         try:
             yield
         finally:
             sampler.cancel()
             with contextlib.suppress(BaseException):
                 await sampler
+            await collector.stop()
             await closer.stop()
             await notifier.stop()
             await follower.stop()

@@ -140,6 +140,23 @@ class Settings(BaseSettings):
         "(a collection closes at most this long after its deadline; contributions are "
         "refused from the deadline on).",
     )
+    # The cyclic garbage collector's passes over everything (collector.py).
+    gc_quiet_seconds: float = Field(
+        5.0,
+        gt=0,
+        le=3600,
+        description="A full pass of the garbage collector (a pause of tens of ms with many "
+        "boards held) runs once the process has committed nothing and hardly allocated "
+        "for this long, if anything was set aside from the collector since the last.",
+    )
+    gc_full_pass_seconds: float = Field(
+        600.0,
+        gt=0,
+        le=86400,
+        description="Under unbroken traffic, the longest time between two full passes of "
+        "the garbage collector: what cycles of long-lived objects hold is freed at least "
+        "this often.",
+    )
     # Notifications to facilitators (docs/collection.md §8).
     notify_check_seconds: float = Field(
         15.0,
