@@ -69,6 +69,12 @@ class Running:
             await asyncio.sleep(0.05)
         raise AssertionError("the policy stopped looking")
 
+    async def busy(self, client: Client, seconds: float) -> None:
+        """`seconds` later on the server's clock, an op committed, and looked at."""
+        self.clock.move(seconds)
+        await committed(client)
+        await self.looks()
+
     async def client(self) -> Client:
         board = await asyncio.to_thread(create_board, self.http)
         member = await asyncio.to_thread(join, self.http, board, "facilitator", "Facilitator")
@@ -129,9 +135,12 @@ async def test_survivors_are_frozen_so_the_automatic_passes_do_not_walk_them(
         assert ref() is not None
         # Frozen objects still work and still die by reference counting.
         await committed(client, 2)
-        dropped = weakref.ref(alive := Cycle())
-        alive.me = None  # type: ignore[assignment]
-        del alive
+        plain = Cycle()
+        plain.me = None  # type: ignore[assignment]
+        dropped = weakref.ref(plain)
+        gc.collect(1)
+        assert not any(o is plain for o in gc.get_objects())  # frozen
+        del plain
         assert dropped() is None
         await client.close()
 
@@ -146,9 +155,7 @@ async def test_frozen_garbage_is_collected_at_the_next_quiet_moment(tmp_path: Pa
         assert ref() is not None and server.collector.full_passes == 0
         # Ops keep coming, 30 s apart on the server's clock: never quiet for 60 s.
         for _ in range(3):
-            server.clock.move(30)
-            await committed(client)
-            await server.looks()
+            await server.busy(client, 30)
             assert ref() is not None, "collected while the server was busy"
         assert server.collector.full_passes == 0
         await until_freed(ref, server, 61)
@@ -172,19 +179,11 @@ async def test_frozen_garbage_is_collected_after_the_longest_interval_under_traf
         client = await server.client()
         ref = frozen_garbage()
         for _ in range(2):  # 80 s of traffic, an op every 40 s
-            server.clock.move(40)
-            await committed(client)
-            await server.looks()
+            await server.busy(client, 40)
             assert ref() is not None
         assert server.collector.full_passes == 0
-
-        async def busy_step() -> None:
-            server.clock.move(40)
-            await committed(client)
-            await server.looks()
-
-        for _ in range(3):
-            await busy_step()
+        for _ in range(3):  # past 100 s (or a little later, see until_freed)
+            await server.busy(client, 40)
             if ref() is None:
                 break
         assert ref() is None, "frozen garbage outlived the longest interval"
