@@ -597,3 +597,35 @@ def test_on_a_phone_the_canvas_banners_leave_the_board_free(
     expect(page.get_by_test_id("step-instructions")).to_be_hidden()
     assert page.evaluate(CANVAS_OVERLAY_SHARE)["share"] <= 0.25
     tabs.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("en", "Write something first."), ("sv", "Skriv något först.")]
+)
+def test_add_on_an_empty_field_says_why_where_one_looks(
+    server: ServerProcess, tabs: Tabs, artifacts: Path, lang: str, said: str
+) -> None:
+    """Add with nothing written did nothing that could be seen (only a screen
+    reader heard why): the reason now shows under the field, the field is marked
+    invalid, and writing clears it."""
+    board = api_board(server.http, "Fossilfri godstrafik", lang)
+    page = tabs.open(f"phone {lang}", width=390, height=844)
+    phone_join(page, server, board, "Bo")
+    text = page.get_by_test_id("phone-text")
+    error = page.get_by_test_id("phone-add-error")
+    page.get_by_test_id("phone-add").click()
+    expect(error).to_be_visible()
+    expect(error).to_have_text(said)
+    expect(text).to_be_focused()
+    expect(text).to_have_attribute("aria-invalid", "true")
+    expect(text).to_have_accessible_description(re.compile(re.escape(said)))
+    box, field = error.bounding_box(), text.bounding_box()
+    assert box and field and box["y"] >= field["y"] + field["height"] - 1, (box, field)
+    page.screenshot(path=str(artifacts / f"phone-add-empty-{lang}.png"))
+    text.fill("Laddning vid depåerna")
+    expect(error).to_be_hidden()
+    expect(text).not_to_have_attribute("aria-invalid", "true")
+    page.get_by_test_id("phone-add").click()
+    expect(page.get_by_test_id("phone-mine-item")).to_have_count(1)
+    expect(error).to_be_hidden()
+    tabs.assert_clean()

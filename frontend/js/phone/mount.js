@@ -47,12 +47,14 @@ export function mount(page) {
     'data-testid': 'phone-text',
     rows: '3',
     maxlength: String(NOTE_TEXT_MAX),
-    'aria-describedby': 'phone-prompt phone-add-note',
+    'aria-describedby': 'phone-prompt phone-add-error phone-add-note',
   });
   const where = h('select', { id: 'phone-frame', class: 'phone-select', 'data-testid': 'phone-frame' });
   const whereField = h('div', { class: 'phone-field' }, h('label', { for: 'phone-frame', class: 'phone-label' }), where);
   const addBtn = h('button', { type: 'submit', class: 'btn btn-primary phone-add', 'data-testid': 'phone-add' });
   const addNote = h('p', { id: 'phone-add-note', class: 'phone-add-note', 'data-testid': 'phone-add-note' });
+  // Said where the eyes are, not only to a screen reader: Add on an empty field did nothing visible.
+  const addError = h('p', { id: 'phone-add-error', class: 'form-error', 'data-testid': 'phone-add-error', hidden: true });
   // The chosen frame's prompt: what the facilitator asks for there.
   const prompt = h('p', { id: 'phone-prompt', class: 'phone-prompt', 'data-testid': 'phone-prompt' });
   const composer = h(
@@ -62,11 +64,20 @@ export function mount(page) {
     prompt,
     h('label', { for: 'phone-text', class: 'visually-hidden', id: 'phone-text-label' }),
     text,
+    addError,
     addNote,
     whereField,
     addBtn,
   );
   where.addEventListener('change', () => draw());
+  text.addEventListener('input', () => showAddError(false));
+
+  function showAddError(shown) {
+    if (shown) setText(addError, t('phone.add.empty'));
+    addError.hidden = !shown;
+    if (shown) text.setAttribute('aria-invalid', 'true');
+    else text.removeAttribute('aria-invalid');
+  }
   composer.addEventListener('submit', (e) => {
     e.preventDefault();
     add();
@@ -122,9 +133,11 @@ export function mount(page) {
     const value = text.value.trim();
     if (!value) {
       setText(live, t('phone.add.empty'));
+      showAddError(true);
       text.focus();
       return;
     }
+    showAddError(false);
     const frameId = where.value || null;
     page.send({
       type: 'note.create',
@@ -337,6 +350,7 @@ export function mount(page) {
     composer.hidden = me.role === 'observer';
     text.disabled = Boolean(code);
     addBtn.disabled = Boolean(code);
+    if (!addError.hidden) setText(addError, t('phone.add.empty')); // in the language shown now
     const chosen = where.value;
     const frames = Object.values(view.frames);
     const step = defaultFrame(view);
