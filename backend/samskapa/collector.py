@@ -1,25 +1,25 @@
 """When CPython's cyclic garbage collector may stop the server, and for how long.
 
 Reference counting frees nearly everything the server allocates; the cyclic
-collector is there for the rest. Its full passes (generation 2) walk every
-object that lived long enough to get there: on a server holding many busy
-boards, every cached board state (each note a frozen pydantic model) and
-recent event, some 30-45 ms each with fifty boards of 1,000 notes, which set
-the acks' p99 (docs/benchmarks.md, *Ingest*). Python 3.11 has no incremental
-collector, so the policy here keeps those objects out of its reach instead:
+collector is there for the rest. A pass stops the process for as long as it
+takes to walk the objects of the generations it collects, about a microsecond
+each here. What grows while boards fill (notes, recent events) stays young
+until a pass: with young passes every 50,000 objects, each took 40-60 ms on
+fifty busy boards and set the acks' p99 (docs/benchmarks.md, *Ingest*); older
+passes walk every cached board state. Python 3.11 has no incremental
+collector, so the policy here keeps every pass short instead:
 
-- Young passes collect as usual, only rarer (`YOUNG_THRESHOLD`).
-- Whatever survives a pass of generation 1 or 2 (from then on only a full pass
-  would look at it) is frozen at once (`gc.freeze()`, constant time): the
-  automatic full passes then walk only what was promoted since, which is next
-  to nothing, instead of every board.
+- Young passes come every `YOUNG_THRESHOLD` objects, so each walks few.
+- Whatever survives a pass is frozen at once (`gc.freeze()` from
+  `gc.callbacks`, a constant-time splice of the collector's lists): no later
+  pass walks it again, and the older generations stay all but empty.
 - Frozen objects still die by reference counting as ever; only a cycle that
   becomes garbage after it was frozen waits. So a full pass over everything
-  (`gc.unfreeze()`, `gc.collect()`, freeze the survivors again) runs at a quiet
+  (`gc.unfreeze()`, `gc.collect()`, the survivors frozen again) runs at a quiet
   moment, once something was frozen since the last one and the server has
-  committed nothing and hardly allocated (no young pass) for `quiet` seconds,
-  and at the latest `longest` seconds after the last one under unbroken
-  traffic: what such cycles hold is bounded by what leaks in that long.
+  committed nothing and made no young pass for `quiet` seconds, and at the
+  latest `longest` seconds after the last one under unbroken traffic: what
+  such cycles hold is bounded by what leaks in that long.
 """
 
 import gc
@@ -33,12 +33,13 @@ from .periodic import Periodic
 
 log = logging.getLogger(__name__)
 
-# Young-generation size (CPython's default: 700). Every op allocates a few
-# hundred objects (pydantic models, dicts, futures), so with the default the
-# collector ran several times per batch: about a fifth of the server's CPU
-# under ingest. Almost nothing we allocate forms cycles; reference counting
-# frees it, so collecting rarely costs little memory.
-YOUNG_THRESHOLD = 50_000
+# Young-generation size (CPython's default: 700): a young pass walks about this
+# many objects, some 5 ms here. At 700 the collector ran several times per batch
+# of ops and, worse, its older passes walked every cached board state again and
+# again (a fifth of the server's CPU under ingest); at 50,000 a pass took 40-60
+# ms. With every survivor frozen, each object is walked about once, so passes
+# can be frequent and short.
+YOUNG_THRESHOLD = 5_000
 # How often the quiet moment is looked for; a look reads two counters.
 LOOK_SECONDS = 0.5
 
@@ -58,7 +59,7 @@ class Collector:
         self.clock = clock
         self.quiet_ms = quiet * 1000
         self.longest_ms = longest * 1000
-        self.freezes = 0  # survivors frozen after a pass of generation 1 or 2
+        self.freezes = 0  # passes after which the survivors were frozen
         self.full_passes = 0  # passes over everything, frozen objects included
         self.looks = 0
         self._frozen_at_full = 0
@@ -82,9 +83,10 @@ class Collector:
         gc.unfreeze()
 
     def _after_pass(self, phase: str, info: dict[str, Any]) -> None:
-        # Survivors of generation 1 have just moved to the oldest one: freezing
-        # them is a constant-time splice of the collector's lists.
-        if phase == "stop" and info["generation"] >= 1:
+        # Whatever the pass left alive (the boards' new notes and events, the
+        # work in flight) is set aside at once: freezing is a constant-time
+        # splice of the collector's lists.
+        if phase == "stop":
             gc.freeze()
             self.freezes += 1
 

@@ -1,5 +1,5 @@
 """The garbage collector's policy (collector.py) in the real app on a real socket:
-what survives a pass of generation 1 is frozen out of the automatic passes; a
+what survives a pass (a young one too) is frozen out of the later passes; a
 cycle that becomes garbage after it was frozen is freed by the full pass at the
 next quiet moment, or after the longest interval under unbroken traffic; the
 policy ends with the app and hands everything back to the collector.
@@ -44,11 +44,11 @@ class Cycle:
 
 
 def frozen_garbage() -> "weakref.ref[Cycle]":
-    """A reference cycle that survives a pass of generation 1 (as a board's
-    state does) and becomes garbage afterwards."""
+    """A reference cycle that survives a young pass (as a board's new notes
+    do) and becomes garbage afterwards."""
     cycle = Cycle()
     ref = weakref.ref(cycle)
-    gc.collect(1)
+    gc.collect(0)
     del cycle
     return ref
 
@@ -124,11 +124,11 @@ async def test_survivors_are_frozen_so_the_automatic_passes_do_not_walk_them(
         await committed(client, 3)
         assert gc.get_threshold()[0] == YOUNG_THRESHOLD
         freezes = server.collector.freezes
-        gc.collect(1)
+        gc.collect(0)
         # The board's state and everything else alive moved out of the
-        # collector's generations: the oldest holds nothing a full pass would walk.
+        # collector's generations: no later pass walks them.
         assert server.collector.freezes == freezes + 1
-        assert gc.get_objects(generation=2) == []
+        assert gc.get_objects(generation=1) == gc.get_objects(generation=2) == []
         assert gc.get_freeze_count() > 0
         ref = frozen_garbage()
         gc.collect()  # an automatic full pass: the frozen cycle is out of its reach
@@ -138,7 +138,7 @@ async def test_survivors_are_frozen_so_the_automatic_passes_do_not_walk_them(
         plain = Cycle()
         plain.me = None  # type: ignore[assignment]
         dropped = weakref.ref(plain)
-        gc.collect(1)
+        gc.collect(0)
         assert not any(o is plain for o in gc.get_objects())  # frozen
         del plain
         assert dropped() is None
