@@ -19,7 +19,7 @@ from samskapa.domain.apply import fold
 from samskapa.domain.errors import DomainError
 from samskapa.domain.replay import Row, members_by_actor, replay_view, strictest, timeline
 from samskapa.domain.values import Anonymity
-from samskapa.domain.visibility import sees_authors_under
+from samskapa.domain.visibility import moderates, sees_authors_under
 from samskapa.store import history as history_module
 from samskapa.store.database import open_database
 from samskapa.store.history import History
@@ -87,7 +87,17 @@ async def _check(b: Board, seqs: list[int]) -> None:
                     private = {n.id: n for n in expected.notes.values() if n.private}
                     assert shared["private_count"] == len(private)
                     assert not set(private) & set(shared["notes"])
-                    mine = {i for i, n in private.items() if seen_by.is_me(n.author)}
+                    # Their own private notes, and (unless they moderate) their
+                    # own notes still waiting for approval.
+                    held = {n.id for n in expected.notes.values() if n.withheld and not n.private}
+                    if not moderates(seen_by):
+                        assert not held & set(shared["notes"])
+                    mine = {
+                        i
+                        for i, n in expected.notes.items()
+                        if seen_by.is_me(n.author)
+                        and (n.private or (n.withheld and not moderates(seen_by)))
+                    }
                     assert set(view["own_notes"]["notes"]) == mine
                     if not sees_authors_under(mode, seen_by):
                         assert all(n["author"] == "" for n in shared["notes"].values())
