@@ -21,6 +21,14 @@ from tests.domain.helpers import FACILITATOR, OTHER, PARTICIPANT, Board
 from tests.realtime.test_frame_writes import BIG, RawClient, serve
 
 
+def _board() -> tuple[Board, Hub]:
+    """A board with a note to move, and a hub with no pause between passes
+    (each runs on the next loop turn)."""
+    b = Board()
+    b.run({"type": "note.create", "note_id": "n0", "x": 0, "y": 0}, FACILITATOR)
+    return b, Hub(max_frame_interval=0.0)
+
+
 def _moves(b: Board, count: int) -> list[StoredEvent]:
     return [
         b.run({"type": "note.move", "note_id": "n0", "x": len(b.log), "y": 0}, OTHER)
@@ -48,10 +56,7 @@ async def _joined(hub: Hub, b: Board, server: Any, port: int) -> tuple[RawClient
 
 @pytest.mark.asyncio
 async def test_every_connection_gets_every_event_once_in_order_with_its_own_messages() -> None:
-    b = Board()
-    b.run({"type": "note.create", "note_id": "n0", "x": 0, "y": 0}, FACILITATOR)
-    # No pause between passes: each one runs on the next loop turn.
-    hub = Hub(max_frame_interval=0.0)
+    b, hub = _board()
     async with asyncio.timeout(30), serve() as server:
         joined = [await _joined(hub, b, server, server.port) for _ in range(3)]
         clients = [client for client, _ in joined]
@@ -99,9 +104,7 @@ async def test_every_connection_gets_every_event_once_in_order_with_its_own_mess
 async def test_a_commit_touches_no_outbox_until_the_pass() -> None:
     """Publication appends once for the board, whatever its size; each
     connection counts what it has not taken yet against its bound."""
-    b = Board()
-    b.run({"type": "note.create", "note_id": "n0", "x": 0, "y": 0}, FACILITATOR)
-    hub = Hub(max_frame_interval=0.0)
+    b, hub = _board()
     async with asyncio.timeout(30), serve() as server:
         joined = [await _joined(hub, b, server, server.port) for _ in range(3)]
         room = hub.rooms["board"]
@@ -121,9 +124,7 @@ async def test_a_commit_touches_no_outbox_until_the_pass() -> None:
 
 @pytest.mark.asyncio
 async def test_a_connection_that_leaves_gets_what_was_published_while_it_was_there() -> None:
-    b = Board()
-    b.run({"type": "note.create", "note_id": "n0", "x": 0, "y": 0}, FACILITATOR)
-    hub = Hub(max_frame_interval=0.0)
+    b, hub = _board()
     async with asyncio.timeout(30), serve() as server:
         staying, _ = await _joined(hub, b, server, server.port)
         leaving, conn = await _joined(hub, b, server, server.port)
@@ -147,8 +148,7 @@ async def test_a_client_that_stops_reading_is_evicted_at_the_same_bound() -> Non
     """Runs published while its send waits pile up in its outbox at the pass,
     each counted as pushing it would, and the one over the bound evicts it
     (4008); the others get every run meanwhile."""
-    b = Board()
-    hub = Hub(max_frame_interval=0.0)
+    b, hub = _board()
     limit = 50
     async with asyncio.timeout(60), serve(queue_limit=limit) as server:
         stalled, slow = await _joined(hub, b, server, server.port)
