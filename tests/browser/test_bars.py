@@ -28,6 +28,14 @@ CHIP_JS = """() => {
 }"""
 
 
+# The top bar's height, the room its title has, and any sideways scroll.
+TOP_BAR_JS = """() => ({
+  bar: document.querySelector('.topbar').getBoundingClientRect().height,
+  title: document.querySelector('.board-title').getBoundingClientRect().width,
+  overflow: document.documentElement.scrollWidth - window.innerWidth,
+})"""
+
+
 @pytest.mark.parametrize(
     ("lang", "width", "height", "sector"),
     [
@@ -162,11 +170,7 @@ def test_a_facilitators_phone_top_bar_is_one_row_with_the_rest_in_a_menu(
     join(page, board["links"]["facilitator"], "Karin Berg", "public")
     camera = Camera(artifacts, "bars", "bars")
     camera.shoot(page, f"phone-topbar-{lang}", doc=lang == "en")
-    bar = page.evaluate(
-        """() => ({ bar: document.querySelector('.topbar').getBoundingClientRect().height,
-                    title: document.querySelector('.board-title').getBoundingClientRect().width,
-                    overflow: document.documentElement.scrollWidth - window.innerWidth })"""
-    )
+    bar = page.evaluate(TOP_BAR_JS)
     assert bar["bar"] <= 60, bar
     assert bar["title"] >= 120, bar
     assert bar["overflow"] <= 0, bar
@@ -253,4 +257,68 @@ def test_a_laptops_top_bar_names_its_tools_instead_of_bare_icons(
     page.get_by_test_id("share-toggle").click()
     expect(page.get_by_test_id("share-dialog")).to_be_visible()
     expect(page.get_by_test_id("topbar-menu")).to_be_hidden()
+    tabs.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("toggle", "dialog", "close"),
+    [
+        ("share-toggle", "share-dialog", "Escape"),
+        ("device-toggle", "device-dialog", "device-close"),
+    ],
+)
+def test_a_dialog_opened_from_the_phones_menu_gives_the_focus_back_to_the_menu(
+    server: ServerProcess, tabs: Tabs, artifacts: Path, toggle: str, dialog: str, close: str
+) -> None:
+    """Share and Other device open from ☰ on a phone; their button is folded
+    away with the menu by the time the dialog closes, so the focus comes back to
+    ☰ instead of falling to the page, by Escape as by the close button."""
+    board = api_board(server.http, "Fossilfria godstransporter – missionsworkshop", "en")
+    page = tabs.open("facilitator", 390, 844)
+    join(page, board["links"]["facilitator"], "Karin Berg", "public")
+    more = page.get_by_test_id("topbar-more")
+    more.focus()
+    page.keyboard.press("Enter")
+    page.get_by_test_id(toggle).focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id(dialog)).to_be_visible()
+    expect(more).to_have_attribute("aria-expanded", "false")
+    if close == "Escape":
+        page.keyboard.press("Escape")
+    else:
+        page.get_by_test_id(close).focus()
+        page.keyboard.press("Enter")
+    expect(page.get_by_test_id(dialog)).to_be_hidden()
+    expect(more).to_be_focused()
+    Camera(artifacts, "bars", "bars").shoot(page, f"phone-focus-after-{dialog}")
+    tabs.assert_clean()
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "unsent"), ("sv", "ej skickade")])
+def test_a_phones_unsent_count_says_what_it_counts(
+    server: ServerProcess, tabs: Tabs, artifacts: Path, lang: str, label: str
+) -> None:
+    """Offline on a phone the count of changes not sent yet stood as a bare
+    number beside who is online: it is named, shown and said, in the bar's one row."""
+    board = api_board(server.http, "Fossilfria godstransporter – missionsworkshop", lang)
+    page = tabs.open("participant", 390, 844)
+    join(page, board["links"]["participant"], "Bo", "academia")
+    page.context.set_offline(True)
+    expect(page.get_by_test_id("conn-state")).to_have_attribute("data-state", "offline")
+    page.get_by_test_id("phone-text").fill("Written on the train")
+    page.get_by_test_id("phone-add").click()
+    count = page.get_by_test_id("outbox-count")
+    expect(count).to_have_text("1")
+    # Said with the count (the bar has no room to show the word), and in full
+    # in the count's tooltip.
+    outbox = page.locator("#outbox")
+    assert re.search(rf"1\s*{label}", outbox.aria_snapshot()), outbox.aria_snapshot()
+    expect(outbox).to_have_attribute("title", re.compile(label, re.IGNORECASE))
+    Camera(artifacts, "bars", "bars").shoot(page, f"phone-offline-{lang}")
+    bar = page.evaluate(TOP_BAR_JS)
+    assert bar["bar"] <= 60, bar
+    assert bar["title"] >= 60, bar
+    assert bar["overflow"] <= 0, bar
+    page.context.set_offline(False)
+    expect(count).to_be_hidden()
     tabs.assert_clean()

@@ -472,6 +472,7 @@ export function renderConnection({ badge, text, outbox, count }, connState, outb
   badge.dataset.detail = connState;
   setText(text, t(key));
   setText(count, String(outboxSize));
+  outbox.title = outboxSize ? t('outbox.title', { count: outboxSize }) : '';
   outbox.hidden = outboxSize === 0;
 }
 

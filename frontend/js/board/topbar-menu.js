@@ -51,11 +51,29 @@ export function mountTopbarMenu(page) {
 
   // After an item's own handler: fold, and give the focus back to ☰ unless the
   // item sent it somewhere (the facilitator's panel, a dialog).
+  let opened = null; // { item, dialog } while a dialog opened from the menu is open
   menu.addEventListener('click', (event) => {
-    if (!isOpen() || !event.target.closest('button, a')) return;
+    const item = event.target.closest('button, a');
+    if (!isOpen() || !item) return;
     setOpen(false);
     if (menu.contains(document.activeElement)) more.focus();
+    const dialog = document.activeElement?.closest('dialog[open]');
+    if (dialog) opened = { item, dialog };
   });
+
+  // A closing dialog gives the focus back to the item that opened it, which is
+  // folded away by then on a small screen: ☰ takes it instead of the page.
+  // (The browser has already tried the item when 'close' comes.)
+  document.addEventListener(
+    'close',
+    (event) => {
+      if (!opened || event.target !== opened.dialog) return;
+      const { item } = opened;
+      opened = null;
+      focusInBar(item);
+    },
+    true,
+  );
 
   document.addEventListener('pointerdown', (event) => {
     if (isOpen() && !menu.contains(event.target) && !more.contains(event.target)) setOpen(false);

@@ -51,6 +51,7 @@ export const WORDS = {
     'conn.offline': 'Offline — changes are kept',
     'conn.stopped': 'Disconnected',
     'outbox.label': 'unsent',
+    'outbox.title': 'Unsent changes: {count}. They are kept on this device and sent when the connection is back.',
 
     'dismiss': 'Dismiss',
     'form.required': 'Please fill in: {field}',
@@ -103,6 +104,7 @@ export const WORDS = {
     'conn.offline': 'Offline — ändringar sparas',
     'conn.stopped': 'Frånkopplad',
     'outbox.label': 'ej skickade',
+    'outbox.title': 'Ej skickade ändringar: {count}. De sparas på enheten och skickas när anslutningen är tillbaka.',
 
     'dismiss': 'Stäng',
     'form.required': 'Fyll i: {field}',
