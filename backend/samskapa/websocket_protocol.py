@@ -44,9 +44,11 @@ and the read pause and resume (two changes of the event loop's selector) that
 uvicorn makes around every message it queues. A sink that declines a frame
 (malformed, over budget, the session resting after an excess) sends it the
 ordinary way, where it is counted and answered as always. Only while nothing
-else waits in the queue, so a message never overtakes one read before it. With
-one connection per board nearly every op arrives in a frame of its own, and
-this was a good part of what each op cost (docs/benchmarks.md, "Ingest").
+else waits in the queue and none is on its way from the queue to the
+application (`receive` parses the rest of a large read behind the message it
+hands out), so a message never overtakes one read before it. With one
+connection per board nearly every op arrives in a frame of its own, and this
+was a good part of what each op cost (docs/benchmarks.md, "Ingest").
 Such a frame usually comes in a read of its own, and then it is not even given
 to the `websockets` parser (a generator per frame and a few per header field,
 an event object, uvicorn's dispatch on it): when the parser waits at a frame's
@@ -226,6 +228,8 @@ class Writable:
 
 class WebSocketProtocol(WebSocketsSansIOProtocol):
     _discarding = False
+    # Set while `receive` parses on behind the message it is handing out.
+    _behind = False
     _unparsed: bytearray | None = None
     _cursor_sink: CursorSink | None = None
     _op_sink: OpSink | None = None
@@ -271,6 +275,7 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         if (
             len(self.frames) == 1
             and self.queue.empty()
+            and not self._behind
             and not self.close_sent
             and self._to_sink(self.frames[0])
         ):
@@ -385,7 +390,13 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
             await inbox.arrival()
         message = inbox.pop()
         if self._unparsed is not None and self.queue.empty():
-            self._feed()
+            # The message just taken is not handled yet: what is parsed now
+            # must queue behind it, not reach a sink ahead of it.
+            self._behind = True
+            try:
+                self._feed()
+            finally:
+                self._behind = False
         if self.read_paused and self.queue.empty() and self._unparsed is None:
             self.read_paused = False
             self.transport.resume_reading()

@@ -11,7 +11,7 @@ import pytest
 import websockets
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
-from samskapa.websocket_protocol import OPS_EXTENSION
+from samskapa.websocket_protocol import OPS_EXTENSION, SLICE
 from tests.realtime.served import serving
 from tests.realtime.test_frame_writes import RawClient
 
@@ -153,3 +153,55 @@ async def test_a_read_of_one_whole_frame_skips_the_parser_and_any_other_read_doe
         assert len(parsed) == handshake + 3
         await client.close()
     assert taken == ["alone", "first-of-two", "second-of-two", "split-" + "x" * 50, "after"]
+
+
+@pytest.mark.asyncio
+async def test_what_is_parsed_while_a_message_is_handed_out_waits_behind_it() -> None:
+    """A large read is parsed a slice at a time, and the rest only once the
+    application takes the message waiting before it: the ops parsed then must
+    not reach the sink before the application has that message."""
+    session = Session()
+    order: list[str] = []
+    sink = session.sink
+
+    def logged(data: bytes) -> bool:
+        took = sink(data)
+        if took:
+            order.append(session.taken[-1])
+        return took
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        assert (await receive())["type"] == "websocket.connect"
+        await send({"type": "websocket.accept"})
+        scope["extensions"][OPS_EXTENSION]["sink"](logged)
+        while True:
+            await session.reading.wait()
+            message = await receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            body = orjson.loads(message.get("text") or message.get("bytes"))
+            order.append(body.get("op_id") or body["type"])
+            session.changed.set()
+
+    session.reading.clear()  # the application reads nothing until the write is in
+    async with serving(app) as port:
+        client = await RawClient.connect(port)
+        try:
+            # One write, larger than a slice: a ping that ends where a slice
+            # ends (a masked frame of 4 slices: 8 bytes of header), then ops,
+            # which are parsed only once the ping has been taken.
+            empty = len(orjson.dumps({"type": "ping", "pad": ""}))
+            ping = orjson.dumps({"type": "ping", "pad": "x" * (4 * SLICE - 8 - empty)})
+            client.ws.send_text(ping)
+            for i in range(5):
+                client.ws.send_text(op(f"o{i}"))
+            client.writer.write(b"".join(client.ws.data_to_send()))
+            await client.writer.drain()
+            await asyncio.sleep(0.2)
+            assert order == []  # the ping waits for the application, the ops behind it
+            session.reading.set()
+            await session.until(lambda: len(order) == 6)
+            assert order == ["ping", "o0", "o1", "o2", "o3", "o4"]
+        finally:
+            session.reading.set()
+            await client.close()
