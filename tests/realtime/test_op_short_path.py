@@ -28,6 +28,8 @@ class Session:
     def __init__(self) -> None:
         self.taken: list[str] = []
         self.ordinary: list[str] = []
+        # Both, in the order the session got them.
+        self.order: list[str] = []
         self.reading = asyncio.Event()
         self.reading.set()
         self.changed = asyncio.Event()
@@ -37,6 +39,7 @@ class Session:
         if "declined" in message.get("op_id", ""):
             return False
         self.taken.append(message.get("op_id") or message["type"])
+        self.order.append(self.taken[-1])
         self.changed.set()
         return True
 
@@ -51,6 +54,7 @@ class Session:
                 return
             body = orjson.loads(message.get("text") or message.get("bytes"))
             self.ordinary.append(body.get("op_id") or body["type"])
+            self.order.append(self.ordinary[-1])
             self.changed.set()
 
     def asgi(self) -> Any:
@@ -161,30 +165,9 @@ async def test_what_is_parsed_while_a_message_is_handed_out_waits_behind_it() ->
     application takes the message waiting before it: the ops parsed then must
     not reach the sink before the application has that message."""
     session = Session()
-    order: list[str] = []
-    sink = session.sink
-
-    def logged(data: bytes) -> bool:
-        took = sink(data)
-        if took:
-            order.append(session.taken[-1])
-        return took
-
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        assert (await receive())["type"] == "websocket.connect"
-        await send({"type": "websocket.accept"})
-        scope["extensions"][OPS_EXTENSION]["sink"](logged)
-        while True:
-            await session.reading.wait()
-            message = await receive()
-            if message["type"] == "websocket.disconnect":
-                return
-            body = orjson.loads(message.get("text") or message.get("bytes"))
-            order.append(body.get("op_id") or body["type"])
-            session.changed.set()
-
+    order = session.order
     session.reading.clear()  # the application reads nothing until the write is in
-    async with serving(app) as port:
+    async with serving(session.asgi()) as port:
         client = await RawClient.connect(port)
         try:
             # One write, larger than a slice: a ping that ends where a slice
