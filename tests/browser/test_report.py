@@ -59,3 +59,49 @@ def test_report_prints_to_pdf_under_the_csp(
             assert pdf.startswith(b"%PDF-") and len(pdf) > 5_000
             (artifacts / "report.pdf").write_bytes(pdf)
     tabs.assert_clean()
+
+
+def test_the_report_page_gives_print_markdown_and_the_way_back_but_not_on_paper(
+    server: ServerProcess, tabs: Tabs, artifacts: Path
+) -> None:
+    """Opened from replay in a tab of its own, the report must say how to get
+    the PDF and the Markdown file and lead back to the board, in the reader's
+    language (the report itself is in the board's), on a laptop and a phone."""
+    with ThreadPoolExecutor(1) as pool:
+        board_id, credential = pool.submit(asyncio.run, _session(server)).result(timeout=300)
+    member = {"member_id": "m", "credential": credential, "role": "facilitator"}
+    for name, width, height, lang, print_label in (
+        ("laptop", 1280, 900, "en", "Print or save as PDF"),
+        ("phone", 390, 844, "sv", "Skriv ut eller spara som PDF"),
+    ):
+        page = tabs.open(f"report-page-{name}", width, height)
+        page.goto(f"{server.http}/")
+        page.evaluate(
+            "([key, member, lang]) => { localStorage.setItem(key, JSON.stringify(member));"
+            " localStorage.setItem('samskapa:lang', lang); }",
+            [f"samskapa:member:{board_id}", member, lang],
+        )
+        page.goto(f"{server.http}/b/{board_id}/report")
+        expect(page.locator("h1")).to_have_text("Replay workshop")
+        bar = page.get_by_test_id("report-tools")
+        print_button = bar.get_by_role("button", name=print_label)
+        expect(print_button).to_be_in_viewport()
+        back = bar.get_by_role("link")
+        assert back.get_attribute("href") == f"/b/{board_id}"
+        box = print_button.bounding_box()
+        assert box is not None and box["height"] >= 44 and box["width"] >= 44, box
+        # Not a pixel of it on paper.
+        page.emulate_media(media="print")
+        expect(bar).to_be_hidden()
+        page.emulate_media(media="screen")
+        expect(bar).to_be_visible()
+        if name == "laptop":
+            with page.expect_download() as download:
+                bar.get_by_role("button", name="Markdown").click()
+            saved = artifacts / "report-page.md"
+            download.value.save_as(saved)
+            text = saved.read_text(encoding="utf-8")
+            assert text.startswith("# Replay workshop"), text[:80]
+            expect(page.get_by_test_id("report-tools-status")).to_have_text("Markdown: downloaded")
+        page.screenshot(path=str(artifacts / f"report-page-{name}.png"))
+    tabs.assert_clean()
