@@ -128,6 +128,13 @@ def test_deadline_countdown_close_refused_note_and_reopen(
     expect(phone.get_by_test_id("collection-text")).to_contain_text("open for ideas until")
     expect(phone.get_by_test_id("collection-countdown")).to_have_text(re.compile(r"^3 d 0 h left$"))
     expect(phone.get_by_test_id("collection-calendar")).to_be_visible()
+    # The calendar entry is fetched with the credential and saved as a file.
+    with phone.expect_download(timeout=T) as download:
+        phone.get_by_test_id("collection-calendar").click()
+    assert download.value.suggested_filename.endswith(".ics")
+    saved = artifacts / "collection-deadline.ics"
+    download.value.save_as(saved)
+    assert saved.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
     note_id = new_note(phone, "Car-free school streets")
     confirmed(phone, note_id, "Car-free school streets")
     shoot(phone, artifacts, "countdown-phone")

@@ -19,7 +19,7 @@ import {
   stillThere,
   toLocalInput,
 } from './collection.js';
-import { copyText, h, setText, svgDataUrl } from '../core/dom.js';
+import { copyText, h, saveFile, setText, svgDataUrl } from '../core/dom.js';
 import { getLang, t } from '../core/i18n.js';
 
 const LOCALES = { sv: 'sv-SE', en: 'en-GB' };
@@ -373,12 +373,7 @@ export function mountCollection(page) {
         page.toast(page.errorText(body.code, t('collection.calendar.failed')));
         return;
       }
-      const url = URL.createObjectURL(await response.blob());
-      const link = h('a', { href: url, download: name, hidden: true });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 30_000);
+      saveFile(await response.blob(), name);
     } catch {
       page.toast(t('error.network'));
     }

@@ -57,6 +57,20 @@ export async function copyText(text) {
   }
 }
 
+/**
+ * Save `blob` as a file called `name`: the downloads that need the member's
+ * credential are fetched first, so a plain link cannot do it. The address is
+ * kept a while, since some browsers read it after `click()` returns.
+ */
+export function saveFile(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = h('a', { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 30_000);
+}
+
 /** Read an API error body `{code, message}`; anything else becomes a generic code. */
 export async function readError(response) {
   try {

@@ -2,7 +2,7 @@
 // member's credential.
 
 import { errorText, toast } from '../core/dialogs.js';
-import { h, readError } from '../core/dom.js';
+import { readError, saveFile } from '../core/dom.js';
 import { t } from '../core/i18n.js';
 import { late } from '../core/page.js';
 
@@ -25,12 +25,7 @@ export function mountCsv(page) {
         toast(errorText(error.code, t('vote.export.failed')));
         return;
       }
-      const url = URL.createObjectURL(await response.blob());
-      const link = h('a', { href: url, download: `${kind}-${boardId}.csv`, hidden: true });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 30_000);
+      saveFile(await response.blob(), `${kind}-${boardId}.csv`);
     } catch {
       toast(t('error.network'));
     }

@@ -4,7 +4,7 @@
 // (docs/replay.md).
 
 import { errorText } from '../core/dialogs.js';
-import { h, setText } from '../core/dom.js';
+import { h, saveFile, setText } from '../core/dom.js';
 import { t } from '../core/i18n.js';
 import { linkItems } from '../share/links.js';
 
@@ -53,14 +53,8 @@ export class RecordActions {
     this._say(t('replay.working', { what }));
     try {
       const response = await this.api.fetch(path);
-      const blob = await response.blob();
       const name = fileName(response.headers.get('Content-Disposition'), `${kind}-${this.boardId}.json`);
-      const url = URL.createObjectURL(blob);
-      const link = h('a', { href: url, download: name, hidden: true });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 30_000);
+      saveFile(await response.blob(), name);
       this._say(t('replay.downloaded', { what }));
     } catch (err) {
       this._say(t('replay.action.failed', { what, reason: errorText(err.code, err.message) }));

@@ -7,7 +7,7 @@
 // the reader's language, and left off the paper (report.css).
 
 import { errorText } from '../core/dialogs.js';
-import { h, readError, setText } from '../core/dom.js';
+import { h, readError, saveFile, setText } from '../core/dom.js';
 import { applyI18n, browserLang, getLang, setLang, storedLang, t } from '../core/i18n.js';
 import { boardIdIn, loadMember } from '../core/member.js';
 import { fileName } from './record.js';
@@ -30,13 +30,8 @@ async function downloadMarkdown(boardId, credential, say) {
       say(t('replay.action.failed', { what, reason: errorText(err.code, err.message) }));
       return;
     }
-    const url = URL.createObjectURL(await response.blob());
     const name = fileName(response.headers.get('Content-Disposition'), `report-${boardId}.md`);
-    const link = h('a', { href: url, download: name, hidden: true });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 30_000);
+    saveFile(await response.blob(), name);
     say(t('replay.downloaded', { what }));
   } catch {
     say(t('error.network'));
