@@ -5,7 +5,8 @@ English and in Swedish.
 The start page; the board as a participant (with the join dialog first) and as
 the facilitator with the panel open; the dot-vote panel while a round is
 opened, the voting banner while it runs and the results after the close; the
-list view; and the phone column at 390×844. No violation of impact "serious" or
+list view; the phone column at 390×844; and after the session the replay
+(laptop and phone) and the report. No violation of impact "serious" or
 "critical" is allowed; the lesser ones are printed (pytest -s shows them).
 A second test plants a button without a name and checks that the audit sees it,
 so the first one can fail.
@@ -142,6 +143,21 @@ def test_every_page_has_no_serious_or_critical_violation_in_both_languages(
     expect(phone.get_by_test_id("phone-view")).to_be_visible(timeout=T)
     expect_live(phone)
     audit.both_languages(phone, "phone column")
+
+    # After the session: the facilitator's replay on a laptop and on a phone,
+    # and the report (in the board's language, its bar in the reader's).
+    board_path = "/b/" + links["facilitator"].split("/b/")[1].split("#")[0]
+    fac.goto(server.http + board_path + "/replay")
+    fac.wait_for_function("() => window.samskapaReplay?.timeline() != null", timeout=T)
+    audit.both_languages(fac, "replay")
+    fac.set_viewport_size({"width": 390, "height": 844})
+    fac.reload()
+    fac.wait_for_function("() => window.samskapaReplay?.timeline() != null", timeout=T)
+    audit.run(fac, "replay, phone")
+    fac.set_viewport_size({"width": 1280, "height": 800})
+    fac.goto(server.http + board_path + "/report")
+    expect(fac.get_by_test_id("report-tools")).to_be_visible(timeout=T)
+    audit.run(fac, "report")
 
     tabs.assert_clean()
     audit.assert_clean()
