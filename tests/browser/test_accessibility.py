@@ -5,7 +5,8 @@ English and in Swedish.
 The start page; the board as a participant (with the join dialog first) and as
 the facilitator with the panel open; the dot-vote panel while a round is
 opened, the voting banner while it runs and the results after the close; the
-list view; the phone column at 390×844; and after the session the replay
+list view; the phone column at 390×844, with the board open for ideas for
+days and on a returning visit (what is new); and after the session the replay
 (laptop and phone) and the report. No violation of impact "serious" or
 "critical" is allowed; the lesser ones are printed (pytest -s shows them).
 A second test plants a button without a name and checks that the audit sees it,
@@ -20,12 +21,14 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import TIMEOUT_MS, Tabs
 from tests.browser.pages import create_board, expect_live, join, note_at, note_el, top_bar
+from tests.browser.test_collection import open_panel, set_deadline
 from tests.services import ServerProcess
 
 pytestmark = pytest.mark.browser
 
 T = TIMEOUT_MS
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+DAY = 24 * 3600 * 1000
 BLOCKING = {"serious", "critical"}
 # The audit judges the settled page: a pointer label caught halfway through its
 # fade (opacity) would read as low contrast though nobody can read it then either.
@@ -143,6 +146,25 @@ def test_every_page_has_no_serious_or_critical_violation_in_both_languages(
     expect(phone.get_by_test_id("phone-view")).to_be_visible(timeout=T)
     expect_live(phone)
     audit.both_languages(phone, "phone column")
+
+    # Asynchronous idea collection: the board open for three days (the banner
+    # and its countdown on the phone), then a returning visit's "what is new".
+    open_panel(fac)
+    set_deadline(fac, 3 * DAY)
+    fac.get_by_test_id("fac-toggle").click()
+    expect(fac.get_by_test_id("fac-panel")).to_be_hidden(timeout=T)
+    expect(phone.get_by_test_id("collection-banner")).to_be_visible(timeout=T)
+    audit.both_languages(phone, "phone column, collection open")
+    phone.close()  # the visit ends; the server keeps how far Bo had seen
+    fresh = note_at(fac, 0.5, 0.25, "Night deliveries by cargo bike")
+    fac.wait_for_function(
+        "id => window.samskapa.state().notes[id]?.text !== undefined", arg=fresh, timeout=T
+    )
+    phone = tabs.visit(phone)
+    phone.goto(links["participant"].split("#")[0])
+    expect_live(phone)
+    expect(phone.get_by_test_id("news-bar")).to_be_visible(timeout=T)
+    audit.both_languages(phone, "phone, new since the last visit")
 
     # After the session: the facilitator's replay on a laptop and on a phone,
     # and the report (in the board's language, its bar in the reader's).

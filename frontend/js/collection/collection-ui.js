@@ -86,7 +86,7 @@ export class CollectionBanner {
     this.left.hidden = !left;
     this.calendar.hidden = status === 'closed' || schedule.closes_at == null;
     setText(this.calendar, t('collection.calendar'));
-    this.calendar.setAttribute('aria-label', t('collection.calendar.aria'));
+    this.calendar.title = t('collection.calendar.hint'); // named by its words: voice control says what it sees
   }
 }
 
