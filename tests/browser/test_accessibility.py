@@ -2,7 +2,8 @@
 installed by scripts/test) run in Chromium on every page a workshop meets, in
 English and in Swedish.
 
-The start page; the board as a participant (with the join dialog first) and as
+The start page; the board as a participant (with the join dialog first, and
+with a note selected) and as
 the facilitator with the panel open; the dot-vote panel while a round is
 opened, the voting banner while it runs and the results after the close; the
 list view; the phone column at 390×844, with the board open for ideas for
@@ -108,6 +109,13 @@ def test_every_page_has_no_serious_or_critical_violation_in_both_languages(
     note_at(fac, 0.62, 0.5, "Shift freight to rail")
     expect(note_el(par, x)).to_be_visible(timeout=T)
     audit.both_languages(par, "board, participant")
+    # A note selected: the tools for it (colour, kind, group, link, edit, delete).
+    note_el(par, x).click()
+    expect(par.get_by_test_id("selection-bar")).to_be_visible(timeout=T)
+    audit.both_languages(par, "a note selected")
+    note_el(par, x).focus()  # (the language button had it)
+    par.keyboard.press("Escape")
+    expect(par.get_by_test_id("selection-bar")).to_be_hidden(timeout=T)
 
     # The facilitator with the panel open.
     fac.get_by_test_id("fac-toggle").click()
