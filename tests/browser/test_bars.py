@@ -130,6 +130,33 @@ def test_a_tablet_keeps_the_board_title_and_role_in_the_top_bar(
     tabs.assert_clean()
 
 
+@pytest.mark.parametrize(("width", "folded"), [(1280, True), (1440, False)])
+def test_a_swedish_laptop_shows_the_boards_title_whole(
+    server: ServerProcess, tabs: Tabs, artifacts: Path, width: int, folded: bool
+) -> None:
+    """At 1280 px the Swedish names of every tool left the title one word
+    ("Fossilfria …"): up to 82rem Replay, Share, Other device and the language
+    wait behind ☰; wider they stand in the bar as before."""
+    board = api_board(server.http, "Fossilfria godstransporter – missionsworkshop", "sv")
+    page = tabs.open("facilitator", width, 800)
+    join(page, board["links"]["facilitator"], "Karin Berg", "public")
+    Camera(artifacts, "bars", "bars").shoot(page.locator(".topbar"), f"topbar-sv-{width}")
+    title = page.evaluate(
+        """() => { const t = document.querySelector('.board-title');
+                   return { whole: t.scrollWidth <= t.clientWidth, width: t.clientWidth }; }"""
+    )
+    if folded:
+        assert title["whole"], title
+        expect(page.get_by_test_id("topbar-more")).to_be_visible()
+        expect(page.get_by_test_id("share-toggle")).to_be_hidden()
+    else:
+        assert title["width"] >= 200, title
+        expect(page.get_by_test_id("topbar-more")).to_be_hidden()
+        expect(page.get_by_test_id("share-toggle")).to_be_visible()
+    assert page.evaluate(TOP_BAR_JS)["overflow"] <= 0
+    tabs.assert_clean()
+
+
 # Every shown control of the phone's top bar and its menu: its box, whether it
 # is inside the screen, its words and whether it has a name for a screen reader.
 TOP_CONTROLS_JS = """() => [...document.querySelectorAll('.topbar :is(button, a)')]

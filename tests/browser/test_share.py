@@ -55,7 +55,7 @@ def test_share_panel_shows_copies_and_replaces_links(
 
     lina = tabs.open("facilitator")
     join(lina, links["facilitator"], "Lina", "public")
-    toggle = lina.get_by_test_id("share-toggle")
+    toggle = top_bar(lina, "share-toggle")
     expect(toggle).to_be_visible()
     # Keyboard: the button opens the panel.
     toggle.focus()

@@ -1,5 +1,5 @@
 // The top bar's menu (docs/phone.md, "The top bar"). Up to a laptop's width
-// (72rem) Replay, Share, Other device and the language wait behind ☰, with
+// (82rem) Replay, Share, Other device and the language wait behind ☰, with
 // their names, instead of standing in the bar as bare icons; a phone's bar keeps
 // one row for the title, the connection and who is online, so Facilitate and
 // the person's role go behind ☰ too. Wider, board/small-screens.css lets the
