@@ -21,6 +21,22 @@ export function fileName(disposition, fallback) {
   }
 }
 
+/**
+ * Download `path` of the board's API (`api`: replay/api.js) as a file named
+ * as the server says, else `fallback`; `say` tells the progress and how it
+ * ended, naming it `what`.
+ */
+export async function downloadAs(api, path, { what, fallback, say }) {
+  say(t('replay.working', { what }));
+  try {
+    const response = await api.fetch(path);
+    saveFile(await response.blob(), fileName(response.headers.get('Content-Disposition'), fallback));
+    say(t('replay.downloaded', { what }));
+  } catch (err) {
+    say(t('replay.action.failed', { what, reason: errorText(err.code, err.message) }));
+  }
+}
+
 export class RecordActions {
   /**
    * `api`: the page's API (`post`, `fetch`); `moment()`: `{seq, at, title}`
@@ -49,16 +65,8 @@ export class RecordActions {
   }
 
   /** Download `path` (export.json, template.json) with the credential, as a file. */
-  async download(path, what, kind) {
-    this._say(t('replay.working', { what }));
-    try {
-      const response = await this.api.fetch(path);
-      const name = fileName(response.headers.get('Content-Disposition'), `${kind}-${this.boardId}.json`);
-      saveFile(await response.blob(), name);
-      this._say(t('replay.downloaded', { what }));
-    } catch (err) {
-      this._say(t('replay.action.failed', { what, reason: errorText(err.code, err.message) }));
-    }
+  download(path, what, kind) {
+    return downloadAs(this.api, path, { what, fallback: `${kind}-${this.boardId}.json`, say: (text) => this._say(text) });
   }
 
   /** The printable report in a new tab (report.js fetches it with the credential). */

@@ -7,39 +7,14 @@
 // the reader's language, and left off the paper (report.css).
 
 import { errorText } from '../core/dialogs.js';
-import { h, readError, saveFile, setText } from '../core/dom.js';
+import { h, setText } from '../core/dom.js';
 import { applyI18n, browserLang, getLang, setLang, storedLang, t } from '../core/i18n.js';
 import { boardIdIn, loadMember } from '../core/member.js';
-import { fileName } from './record.js';
-
-/** Fetch the board's report in `format` (html, md) with the member's credential. */
-function fetchReport(boardId, credential, format) {
-  return fetch(`/api/boards/${encodeURIComponent(boardId)}/report.${format}`, {
-    headers: { Authorization: `Bearer ${credential}` },
-  });
-}
-
-/** Save the Markdown report as a file; `say` reports progress and failure. */
-async function downloadMarkdown(boardId, credential, say) {
-  const what = t('report.markdown');
-  say(t('replay.working', { what }));
-  try {
-    const response = await fetchReport(boardId, credential, 'md');
-    if (!response.ok) {
-      const err = await readError(response);
-      say(t('replay.action.failed', { what, reason: errorText(err.code, err.message) }));
-      return;
-    }
-    const name = fileName(response.headers.get('Content-Disposition'), `report-${boardId}.md`);
-    saveFile(await response.blob(), name);
-    say(t('replay.downloaded', { what }));
-  } catch {
-    say(t('error.network'));
-  }
-}
+import { boardApi } from './api.js';
+import { downloadAs } from './record.js';
 
 /** The bar above the report: back to the board, print (the PDF), Markdown. */
-function addTools(boardId, credential) {
+function addTools(boardId, api) {
   const status = h('span', { class: 'report-tools-status', role: 'status', 'data-testid': 'report-tools-status' });
   const say = (text) => setText(status, text);
   const nav = h(
@@ -47,12 +22,12 @@ function addTools(boardId, credential) {
     { class: 'report-tools', lang: getLang(), 'aria-label': t('report.tools'), 'data-testid': 'report-tools' },
     h('a', { href: `/b/${encodeURIComponent(boardId)}`, text: `← ${t('replay.back')}` }),
     h('span', { class: 'report-tools-actions' },
-      h('button', { type: 'button', class: 'primary', text: t('report.print'), title: t('report.print.aria'), on: { click: () => window.print() } }),
+      h('button', { type: 'button', class: 'primary', text: t('report.print'), title: t('report.print.hint'), on: { click: () => window.print() } }),
       h('button', {
         type: 'button',
         text: t('report.markdown'),
-        title: t('report.markdown.aria'),
-        on: { click: () => downloadMarkdown(boardId, credential, say) },
+        title: t('report.markdown.hint'),
+        on: { click: () => downloadAs(api, 'report.md', { what: t('report.markdown'), fallback: `report-${boardId}.md`, say }) },
       })),
     status,
   );
@@ -71,25 +46,21 @@ async function show() {
     return;
   }
   back.href = `/b/${encodeURIComponent(boardId)}`;
+  const api = boardApi(boardId, member.credential);
+  let html;
   try {
-    const response = await fetchReport(boardId, member.credential, 'html');
-    if (!response.ok) {
-      const err = await readError(response);
-      status.textContent = `${t('report.failed')} ${errorText(err.code, err.message)}`;
-      back.hidden = false;
-      return;
-    }
-    const html = await response.text();
-    // The report replaces this page (same address, same security policy, and
-    // the same window: this module's handlers keep working in it).
-    document.open();
-    document.write(html);
-    document.close();
-    addTools(boardId, member.credential);
-  } catch {
-    status.textContent = t('error.network');
+    html = await (await api.fetch('report.html')).text();
+  } catch (err) {
+    status.textContent = err.code === 'network' ? err.message : `${t('report.failed')} ${errorText(err.code, err.message)}`;
     back.hidden = false;
+    return;
   }
+  // The report replaces this page (same address, same security policy, and
+  // the same window: this module's handlers keep working in it).
+  document.open();
+  document.write(html);
+  document.close();
+  addTools(boardId, api);
 }
 
 show();
