@@ -32,6 +32,8 @@ CHIP_JS = """() => {
 TOP_BAR_JS = """() => ({
   bar: document.querySelector('.topbar').getBoundingClientRect().height,
   title: document.querySelector('.board-title').getBoundingClientRect().width,
+  titleWhole: (({ scrollWidth, clientWidth }) => scrollWidth <= clientWidth)(
+    document.querySelector('.board-title')),
   overflow: document.documentElement.scrollWidth - window.innerWidth,
 })"""
 
@@ -141,19 +143,16 @@ def test_a_swedish_laptop_shows_the_boards_title_whole(
     page = tabs.open("facilitator", width, 800)
     join(page, board["links"]["facilitator"], "Karin Berg", "public")
     Camera(artifacts, "bars", "bars").shoot(page.locator(".topbar"), f"topbar-sv-{width}")
-    title = page.evaluate(
-        """() => { const t = document.querySelector('.board-title');
-                   return { whole: t.scrollWidth <= t.clientWidth, width: t.clientWidth }; }"""
-    )
+    bar = page.evaluate(TOP_BAR_JS)
     if folded:
-        assert title["whole"], title
+        assert bar["titleWhole"], bar
         expect(page.get_by_test_id("topbar-more")).to_be_visible()
         expect(page.get_by_test_id("share-toggle")).to_be_hidden()
     else:
-        assert title["width"] >= 200, title
+        assert bar["title"] >= 200, bar
         expect(page.get_by_test_id("topbar-more")).to_be_hidden()
         expect(page.get_by_test_id("share-toggle")).to_be_visible()
-    assert page.evaluate(TOP_BAR_JS)["overflow"] <= 0
+    assert bar["overflow"] <= 0, bar
     tabs.assert_clean()
 
 
